@@ -1,0 +1,135 @@
+"""Replayable listings: JSONL files (gzip or not), or a folder of daily files.
+
+The format is the one of the shared archive: one JSON object per line with ``id``, ``title``,
+``abstract``, ``authors``, ``categories``, ``primary_category`` and ``date``. This is a
+filesystem edge: it reads files into ``Paper`` records and writes them back out.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import logging
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from arxivbot.errors import SourceError
+from arxivbot.records import Paper
+
+log = logging.getLogger(__name__)
+
+_DAY_FILE = re.compile(r"^(\d{4}-\d{2}-\d{2})\.jsonl(\.gz)?$")
+_ID_VERSION = re.compile(r"v\d+$")
+
+
+def day_of_file(path: Path) -> str | None:
+    """``2025-05-20`` for ``.../2025-05-20.jsonl.gz``; None for other names."""
+    match = _DAY_FILE.match(path.name)
+    return match.group(1) if match else None
+
+
+def listing_files(path: Path, until: str | None = None, since: str | None = None) -> list[Path]:
+    """The JSONL files at ``path`` (a file, or a folder of daily files) in date order.
+
+    ``since``/``until`` (inclusive, YYYY-MM-DD) filter a folder's daily files by name.
+    """
+    if not path.exists():
+        raise SourceError(f"{path}: no such file or folder (expected listings as JSONL)")
+    if path.is_file():
+        return [path]
+    files = sorted(p for p in path.iterdir() if day_of_file(p))
+    if until:
+        files = [p for p in files if day_of_file(p) <= until]  # type: ignore[operator]
+    if since:
+        files = [p for p in files if day_of_file(p) >= since]  # type: ignore[operator]
+    return files
+
+
+def _open_text(path: Path) -> IO[str]:
+    with open(path, "rb") as probe:
+        magic = probe.read(2)
+    if magic == b"\x1f\x8b":
+        return gzip.open(path, "rt", encoding="utf-8")
+    return open(path, encoding="utf-8")
+
+
+def paper_from_record(record: dict[str, Any], default_date: str = "") -> Paper:
+    """Build a ``Paper`` from one JSON record; raises KeyError/TypeError/ValueError if bad."""
+    paper_id = _ID_VERSION.sub("", str(record["id"]).strip())
+    title = str(record["title"]).strip()
+    if not paper_id or not title:
+        raise ValueError("empty id or title")
+    authors = record.get("authors") or ()
+    if isinstance(authors, str):
+        authors = [a.strip() for a in authors.split(",") if a.strip()]
+    categories = record.get("categories") or ()
+    return Paper(
+        id=paper_id,
+        title=title,
+        abstract=str(record.get("abstract") or "").strip(),
+        authors=tuple(str(a) for a in authors),
+        categories=tuple(str(c) for c in categories),
+        primary_category=record.get("primary_category"),
+        date=str(record.get("date") or default_date),
+        announce_type=str(record.get("announce_type") or "new"),
+        comment=record.get("comment"),
+    )
+
+
+def iter_papers(path: Path) -> Iterator[Paper]:
+    """Papers of one JSONL file; a malformed line is skipped with a warning naming it."""
+    default_date = day_of_file(path) or ""
+    try:
+        with _open_text(path) as handle:
+            for number, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    yield paper_from_record(json.loads(line), default_date)
+                except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+                    log.warning("%s:%d: skipped a malformed record (%s)", path, number, exc)
+    except (OSError, EOFError, UnicodeDecodeError) as exc:
+        raise SourceError(f"{path}: cannot be read as JSONL listings ({exc})") from exc
+
+
+def read_papers(
+    paths: Iterable[Path], until: str | None = None, since: str | None = None
+) -> list[Paper]:
+    """All papers of the given files/folders, each id once (its first announcement)."""
+    seen: set[str] = set()
+    papers: list[Paper] = []
+    for path in paths:
+        for file in listing_files(path, until=until, since=since):
+            for paper in iter_papers(file):
+                if paper.id not in seen:
+                    seen.add(paper.id)
+                    papers.append(paper)
+    return papers
+
+
+def paper_to_record(paper: Paper) -> dict[str, Any]:
+    """The JSON record of a paper, in the archive's format (plus announce_type)."""
+    record: dict[str, Any] = {
+        "id": paper.id,
+        "title": paper.title,
+        "abstract": paper.abstract,
+        "authors": list(paper.authors),
+        "categories": list(paper.categories),
+        "primary_category": paper.primary_category,
+        "date": paper.date,
+        "announce_type": paper.announce_type,
+    }
+    if paper.comment:
+        record["comment"] = paper.comment
+    return record
+
+
+def write_papers(papers: Iterable[Paper], out: IO[str]) -> int:
+    """Write papers as JSONL; returns how many."""
+    count = 0
+    for paper in papers:
+        out.write(json.dumps(paper_to_record(paper), ensure_ascii=False) + "\n")
+        count += 1
+    return count

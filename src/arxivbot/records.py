@@ -1,0 +1,116 @@
+"""Plain records passed between the stages of the pipeline.
+
+Data flows one way: listing source -> catalog and dedupe -> classifier -> rendering ->
+publishing. Every stage takes and returns these frozen dataclasses; none of them does I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Paper:
+    """One arXiv paper as announced in a daily listing (or looked up in the API).
+
+    The field names follow the record format of the replayable listings files
+    (``listings/YYYY-MM-DD.jsonl.gz``): ``id``, ``title``, ``abstract``, ``authors``,
+    ``categories``, ``primary_category``, ``date``.
+    """
+
+    id: str  # bare arXiv id, no version: "2503.12937"
+    title: str
+    abstract: str
+    authors: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    primary_category: str | None = None
+    date: str = ""  # announcement date, YYYY-MM-DD
+    announce_type: str = "new"  # new | cross (replacements are dropped at the source)
+    comment: str | None = None  # arXiv comment (API only); may name a code link
+
+    @property
+    def text(self) -> str:
+        """The text the relevance model reads."""
+        return f"{self.title}\n{self.abstract}"
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogEntry:
+    """One entry of an awesome-list: a bullet line (possibly wrapped) or a table row."""
+
+    line: int  # 1-based number of the entry's first line
+    end_line: int  # 1-based number of its last line (== line unless it wraps)
+    section: str  # heading path, e.g. "Vision (Image) / Papers"
+    kind: str  # paper | benchmark | project | survey
+    arxiv_id: str | None  # bare id, no version; None when the entry has no arXiv link
+    title: str
+    name: str | None  # the short name the list shows, e.g. "R1-VL"
+    date: str | None  # as the list writes it: "2503", "Mar 18, 2025"
+    links: tuple[tuple[str, str], ...] = ()  # (label, url) in the order written
+    raw: str = ""  # the entry's exact text (all its lines, without the final newline)
+
+    @property
+    def links_dict(self) -> dict[str, str]:
+        return dict(self.links)
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A heading of the list and the entries under it."""
+
+    path: str  # heading path, e.g. "Vision (Image) / Papers"
+    title: str  # the heading's own text, e.g. "Papers"
+    level: int  # 1 for "#", 2 for "##", ...
+    line: int  # 1-based line of the heading
+    kind: str  # paper | benchmark | project | survey | other
+
+
+@dataclass(frozen=True, slots=True)
+class ScoredPaper:
+    """A paper with the model's verdict and the reasons for it."""
+
+    paper: Paper
+    score: float  # calibrated probability of belonging on the list, 0..1
+    selected: bool  # True when the paper would be proposed
+    top_terms: tuple[str, ...] = ()  # terms that pushed the score up most
+    nearest: tuple[tuple[str, str], ...] = ()  # (arxiv_id, name) of the closest list entries
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A selected paper, placed in a section and rendered in the list's style."""
+
+    scored: ScoredPaper
+    section: str  # heading path of the section chosen
+    section_reason: str  # one line saying why this section
+    entry_text: str  # the rendered entry, exactly as it will be inserted (no final newline)
+
+    @property
+    def paper(self) -> Paper:
+        return self.scored.paper
+
+
+@dataclass(frozen=True, slots=True)
+class PullRequestDraft:
+    """Everything a publisher needs to propose a change to the list."""
+
+    branch: str  # e.g. "arxivbot/2025-05-20"
+    title: str
+    body: str
+    list_path: str  # path of the list file inside its repository
+    new_content: bytes  # the whole new list file
+    base_revision: str  # revision of the base branch the new content was computed from
+    commit_message: str
+    labels: tuple[str, ...] = ()
+    paper_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PublishResult:
+    """What a publisher did: where the proposal can be reviewed."""
+
+    action: str  # created | updated | unchanged | dry-run
+    branch: str
+    url: str | None = None  # PR URL (github), or path of the PR file (local)
+    number: int | None = None
+    details: tuple[str, ...] = field(default=())
