@@ -5,5 +5,12 @@ from __future__ import annotations
 import click
 
 from arxivbot.commands.catalog import catalog
+from arxivbot.commands.eval import eval_
+from arxivbot.commands.feedback import feedback
+from arxivbot.commands.fetch import fetch
+from arxivbot.commands.retrain import retrain
+from arxivbot.commands.run import run
+from arxivbot.commands.score import score
+from arxivbot.commands.train import train
 
-COMMANDS: list[click.Command] = [catalog]
+COMMANDS: list[click.Command] = [catalog, fetch, train, score, eval_, run, feedback, retrain]
