@@ -1,0 +1,224 @@
+"""The one configuration file, ``arxivbot.yaml``, read strictly into frozen settings.
+
+Every key has a default, so a run needs no file at all. A file overrides the defaults; flags
+override the file. Unknown keys are errors that name the nearest valid key, and values are
+checked against their type. Scalars are read without YAML's implicit float and date rules, so
+``2501.00010`` stays the string an arXiv id must be instead of becoming ``2501.0001``.
+Secrets never come from here: the GitHub token is read from the environment by name.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import os
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from arxivbot.errors import ConfigError
+
+# Looked for, in this order, in the working directory when no --config is given.
+CONFIG_CANDIDATES = ("arxivbot.yaml", ".github/arxivbot.yaml", "config/arxivbot.yaml")
+
+
+@dataclass(frozen=True, slots=True)
+class ListSettings:
+    path: str = "README.md"  # the list file, relative to its repository
+    repository: str | None = None  # owner/name, for the github publisher
+    base_branch: str | None = None  # None: the repository's default/current branch
+    sections: tuple[str, ...] = ()  # heading paths the bot may add to; empty: every paper section
+    template: str | None = None  # a jinja2 entry template overriding the inferred style
+    ignore_ids: tuple[str, ...] = ()  # arXiv ids never to propose
+
+
+@dataclass(frozen=True, slots=True)
+class ArxivSettings:
+    categories: tuple[str, ...] = ("cs.CV", "cs.CL")
+    announce_types: tuple[str, ...] = ("new", "cross")
+    feed_url: str = "https://rss.arxiv.org/atom/{categories}"
+    api_url: str = "https://export.arxiv.org/api/query"
+    timeout_seconds: float = 30.0
+    retries: int = 4
+    delay_seconds: float = 3.0  # arXiv's terms of use: at most one request every 3 s
+    backoff_seconds: float = 10.0  # first wait after a 429/5xx/timeout; doubles each retry
+    cache_dir: str = ".arxivbot-cache"
+
+
+@dataclass(frozen=True, slots=True)
+class ModelSettings:
+    path: str | None = None  # None: the model shipped with arxivbot
+    threshold: float | None = None  # None: the threshold the model was trained with
+    recall_target: float = 0.9  # recall on held-out list papers the threshold is chosen for
+    max_candidates: int = 10  # at most this many papers proposed per day
+
+
+@dataclass(frozen=True, slots=True)
+class PublishSettings:
+    publisher: str = "local"  # local | github
+    labels: tuple[str, ...] = ("arxivbot",)
+    max_open_prs: int = 5
+    branch_prefix: str = "arxivbot/"
+    api_url: str = "https://api.github.com"
+    token_env: str = "GITHUB_TOKEN"  # the environment variable holding the token
+
+
+@dataclass(frozen=True, slots=True)
+class FeedbackSettings:
+    decisions_path: str = "models/decisions.jsonl"  # one decision per proposed paper
+    hard_negative_weight: float = 5.0  # a rejected paper counts this many ordinary negatives
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    list: ListSettings = field(default_factory=ListSettings)
+    arxiv: ArxivSettings = field(default_factory=ArxivSettings)
+    model: ModelSettings = field(default_factory=ModelSettings)
+    publish: PublishSettings = field(default_factory=PublishSettings)
+    feedback: FeedbackSettings = field(default_factory=FeedbackSettings)
+    source: str = "<defaults>"  # where these settings came from, for messages
+
+    def github_token(self) -> str:
+        """The token from the environment; a clear error when it is missing."""
+        token = os.environ.get(self.publish.token_env, "").strip()
+        if not token:
+            raise ConfigError(
+                f"the github publisher needs a token in the environment variable "
+                f"{self.publish.token_env}; set it (in GitHub Actions: "
+                f"`env: {self.publish.token_env}: ${{{{ secrets.GITHUB_TOKEN }}}}`) "
+                "or use --publisher local"
+            )
+        return token
+
+
+_CHOICES = {
+    ("publish", "publisher"): ("local", "github"),
+}
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader without implicit floats and timestamps: values are typed by our schema."""
+
+
+_StrictLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in (
+        "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp")]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _suggest(key: str, valid: list[str]) -> str:
+    close = difflib.get_close_matches(key, valid, n=1, cutoff=0.5)
+    hint = f"did you mean '{close[0]}'? " if close else ""
+    return f"{hint}valid keys: {', '.join(valid)}"
+
+
+def _convert(value: Any, annotation: Any, where: str) -> Any:
+    """``value`` as the type ``annotation`` names, or a ConfigError saying what was expected."""
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if origin in (types.UnionType, typing.Union):
+        if value is None and type(None) in args:
+            return None
+        inner = [a for a in args if a is not type(None)]
+        return _convert(value, inner[0], where)
+    if origin is tuple:
+        items = value if isinstance(value, list) else [value]
+        return tuple(_convert(item, args[0], f"{where}[{i}]") for i, item in enumerate(items))
+    if annotation is bool:
+        if isinstance(value, bool):
+            return value
+    elif annotation is int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+    elif annotation is float:
+        if isinstance(value, int | float | str) and not isinstance(value, bool):
+            try:
+                return float(value)
+            except ValueError:
+                pass
+    elif annotation is str:
+        if isinstance(value, str):
+            return value
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value)
+    name = getattr(annotation, "__name__", str(annotation))
+    raise ConfigError(f"{where}: expected {name}, got {value!r}")
+
+
+def _build(cls: type, data: Any, where: str) -> Any:
+    if data is None:
+        return cls()
+    if not isinstance(data, dict):
+        raise ConfigError(f"{where}: expected a mapping of settings, got {data!r}")
+    hints = typing.get_type_hints(cls)
+    valid = [f.name for f in dataclasses.fields(cls) if f.name != "source"]
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in valid:
+            raise ConfigError(f"{where}: unknown key '{key}'; {_suggest(str(key), valid)}")
+        if dataclasses.is_dataclass(hints[key]):
+            values[key] = _build(hints[key], value, f"{where}.{key}")
+            continue
+        values[key] = _convert(value, hints[key], f"{where}.{key}")
+        section = where.rsplit(".", 1)[-1]
+        choices = _CHOICES.get((section, key))
+        if choices and values[key] not in choices:
+            raise ConfigError(f"{where}.{key}: must be one of {', '.join(choices)}")
+    return cls(**values)
+
+
+def parse_settings(text: str, source: str = "<config>") -> Settings:
+    """Settings from YAML text (pure)."""
+    try:
+        data = yaml.load(text, Loader=_StrictLoader)  # a SafeLoader subclass: no arbitrary objects
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{source}: not valid YAML ({exc})") from exc
+    settings = _build(Settings, data, source)
+    return dataclasses.replace(settings, source=source)
+
+
+def find_config(cwd: Path | None = None) -> Path | None:
+    """The config file of the working directory, if it has one."""
+    base = cwd or Path.cwd()
+    for candidate in CONFIG_CANDIDATES:
+        if (base / candidate).is_file():
+            return base / candidate
+    return None
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    """Settings from ``path``, else from the working directory's config, else the defaults."""
+    chosen = path or find_config()
+    if chosen is None:
+        return Settings()
+    try:
+        text = chosen.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise ConfigError(f"{chosen}: config file not found") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{chosen}: cannot read the config file ({exc})") from exc
+    return parse_settings(text, str(chosen))
+
+
+def override(settings: Settings, **changes: Any) -> Settings:
+    """Settings with flag values applied: ``override(s, model__threshold=0.4)``.
+
+    ``None`` means the flag was not given, so the file's value stays.
+    """
+    grouped: dict[str, dict[str, Any]] = {}
+    for dotted, value in changes.items():
+        if value is None:
+            continue
+        section, _, key = dotted.partition("__")
+        grouped.setdefault(section, {})[key] = value
+    for section, values in grouped.items():
+        current = getattr(settings, section)
+        updated = dataclasses.replace(current, **values)
+        settings = dataclasses.replace(settings, **{section: updated})
+    return settings
+
