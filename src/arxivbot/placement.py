@@ -1,0 +1,136 @@
+"""Which section of the list a candidate goes to, and why.
+
+A list with one paper section gets every candidate there. A list with several (image /
+video / medical …, or autoregressive vs diffusion) gets each candidate in the section whose
+own entries it most resembles: the mean TF-IDF cosine similarity to the section's closest
+entries, in the relevance model's vector space. Benchmark and survey sections take a
+candidate only when it is of that kind (by its title) and resembles their entries; project
+sections (repositories without a paper) never take an arXiv paper.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from arxivbot.records import CatalogEntry, Paper, Section
+
+PAPER = "paper"
+# Kinds a paper may go to when it is of that kind; projects are repositories without paper.
+_KIND_WORDS = {
+    "benchmark": re.compile(r"bench", re.IGNORECASE),  # Benchmark, Benchmarking, ZeroBench
+    "survey": re.compile(r"\b(survey|review|overview)\b", re.IGNORECASE),
+}
+_TOP_K = 3  # a section is as close as the mean of its three closest entries
+# A benchmark/survey section must resemble the paper nearly as much as the best paper section.
+_KIND_RELATIVE_SIMILARITY = 0.8
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    section: str
+    reason: str
+
+
+Vectorize = Callable[[Sequence[str]], object]  # texts -> L2-normalised sparse matrix
+
+
+def _closeness(similarities: np.ndarray) -> float:
+    top = np.sort(similarities)[::-1][:_TOP_K]
+    return float(top.mean()) if top.size else 0.0
+
+
+def place(
+    papers: Sequence[Paper],
+    sections: Sequence[Section],
+    entries: Sequence[CatalogEntry],
+    vectorize: Vectorize,
+    entry_texts: Mapping[str, str] | None = None,
+    allowed: Sequence[str] = (),
+) -> list[Placement]:
+    """A placement per paper, in order.
+
+    ``sections``/``entries`` are the list's; ``entry_texts`` maps an arXiv id to a richer text
+    (title + abstract) than the title the list shows; ``allowed`` restricts the sections the
+    bot may add to (heading paths; empty: all).
+    """
+    by_section: dict[str, list[CatalogEntry]] = {}
+    for entry in entries:
+        by_section.setdefault(entry.section, []).append(entry)
+    usable = [
+        s for s in sections
+        if by_section.get(s.path) and (not allowed or s.path in allowed) and s.kind != "project"
+    ]
+    paper_sections = [s for s in usable if s.kind == PAPER]
+    other_sections = [s for s in usable if s.kind in _KIND_WORDS]
+    if not paper_sections:
+        paper_sections = [s for s in usable if s.kind not in _KIND_WORDS] or usable[:1]
+    if not paper_sections:
+        return []
+    if len(paper_sections) == 1 and not other_sections:
+        only = paper_sections[0].path
+        return [Placement(only, "the list's only paper section")] * len(papers)
+
+    texts = entry_texts or {}
+    candidates = paper_sections + other_sections
+    entry_matrix = vectorize(
+        [
+            texts.get(e.arxiv_id or "", e.title)
+            for s in candidates
+            for e in by_section[s.path]
+        ]
+    )
+    paper_matrix = vectorize([p.text for p in papers])
+    similarity = (paper_matrix @ entry_matrix.T).toarray()  # type: ignore[attr-defined]
+
+    placements: list[Placement] = []
+    for row, paper in zip(similarity, papers, strict=True):
+        scores: dict[str, float] = {}
+        start = 0
+        for section in candidates:
+            count = len(by_section[section.path])
+            scores[section.path] = _closeness(row[start : start + count])
+            start += count
+        best_paper = max(paper_sections, key=lambda s: scores[s.path])
+        choice, reason = best_paper, _why(best_paper, scores, by_section, row, candidates)
+        for section in other_sections:
+            of_kind = _KIND_WORDS[section.kind].search(paper.title)
+            strong = scores[section.path] >= _KIND_RELATIVE_SIMILARITY * scores[best_paper.path]
+            if of_kind and strong and scores[section.path] > 0:
+                choice = section
+                reason = (
+                    f"a {section.kind} by its title, and closest to this section's entries "
+                    f"(similarity {scores[section.path]:.2f})"
+                )
+                break
+        placements.append(Placement(choice.path, reason))
+    return placements
+
+
+def _why(
+    section: Section,
+    scores: Mapping[str, float],
+    by_section: Mapping[str, list[CatalogEntry]],
+    row: np.ndarray,
+    order: Sequence[Section],
+) -> str:
+    """'closest to R1-VL, Vision-R1 (0.31 vs 0.18 for Video / Papers)'."""
+    start = 0
+    for s in order:
+        count = len(by_section[s.path])
+        if s.path == section.path:
+            local = row[start : start + count]
+            best = np.argsort(local)[::-1][:2]
+            names = ", ".join(
+                by_section[s.path][i].name or by_section[s.path][i].title[:40] for i in best
+            )
+            break
+        start += count
+    runner_up = sorted(
+        ((v, k) for k, v in scores.items() if k != section.path), reverse=True
+    )[:1]
+    versus = f" vs {runner_up[0][0]:.2f} for {runner_up[0][1]}" if runner_up else ""
+    return f"closest to {names} (similarity {scores[section.path]:.2f}{versus})"
