@@ -86,7 +86,10 @@ def body(facts: RunFacts, candidates: Sequence[Candidate]) -> str:
         list_path=facts.list_path,
         papers=tuple(
             prmeta.ProposedPaper(
-                id=c.paper.id, score=c.scored.score, section=c.section, name=""
+                id=c.paper.id,
+                score=c.scored.score,
+                section=c.section,
+                entry_sha1=prmeta.entry_digest(c.entry_text),
             )
             for c in candidates
         ),

@@ -13,6 +13,7 @@ escaped so the comment cannot be closed early.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ class ProposedPaper:
     score: float
     section: str
     name: str = ""
+    entry_sha1: str = ""  # digest of the rendered entry line(s): tells an edited line apart
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +52,13 @@ def embed(meta: ProposalMeta) -> str:
         "model": meta.model,
         "list_path": meta.list_path,
         "papers": [
-            {"id": p.id, "score": round(p.score, 4), "section": p.section, "name": p.name}
+            {
+                "id": p.id,
+                "score": round(p.score, 4),
+                "section": p.section,
+                "name": p.name,
+                "entry_sha1": p.entry_sha1,
+            }
             for p in meta.papers
         ],
     }
@@ -75,6 +83,7 @@ def extract(body: str | None) -> ProposalMeta | None:
                 score=float(p.get("score", 0.0)),
                 section=str(p.get("section", "")),
                 name=str(p.get("name", "")),
+                entry_sha1=str(p.get("entry_sha1", "")),
             )
             for p in data.get("papers", [])
         )
@@ -86,3 +95,8 @@ def extract(body: str | None) -> ProposalMeta | None:
         )
     except (json.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError):
         return None
+
+
+def entry_digest(entry_text: str) -> str:
+    """The digest ``ProposedPaper.entry_sha1`` holds for a rendered entry."""
+    return hashlib.sha1(entry_text.encode("utf-8", "surrogateescape")).hexdigest()
