@@ -1,0 +1,385 @@
+"""The day's listing feed from rss.arxiv.org: fetched politely, parsed exactly.
+
+Two halves. ``fetch_feed`` is the network edge: one GET for all categories through a
+``PoliteSession`` (a real timeout on the whole response, one request every ``delay_seconds``),
+wrapped in ``retrying`` (bounded exponential backoff on 429, 5xx and timeouts, honouring a
+capped ``Retry-After``). ``parse_feed`` is pure: bytes in, ``FeedDay`` out.
+
+We read the **Atom** variant (``/atom/cs.CV+cs.CL``): feedparser treats the RSS ``<description>``
+as HTML and sanitises it, which silently truncates abstracts containing ``<`` or ``&``; the
+Atom ``<summary>`` is plain text and arrives intact (tech-reference A.5).
+"""
+
+from __future__ import annotations
+
+import calendar
+import email.utils
+import logging
+import re
+import time
+import xml.sax
+from collections import Counter
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+import feedparser
+import requests
+import urllib3
+
+from arxivbot import __version__
+from arxivbot.config import ArxivSettings
+from arxivbot.errors import ConfigError, SourceError
+from arxivbot.records import Paper
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+USER_AGENT = f"arxivbot/{__version__} (+https://github.com/arxivbot/arxivbot)"
+# arXiv dates its announcements in US Eastern time; the feed's timestamps are UTC instants.
+ARXIV_TZ = ZoneInfo("America/New_York")
+KEPT_BY_DEFAULT = ("new", "cross")
+
+# "arXiv:2604.22002v1 Announce Type: new \nAbstract: ..." (real feeds put a space before \n).
+_SUMMARY = re.compile(
+    r"^\s*arXiv:(?P<id>\S+)\s+Announce Type:\s*(?P<type>\S+)\s+Abstract:\s*(?P<abstract>.*)$",
+    re.DOTALL,
+)
+_VERSION = re.compile(r"v\d+$")
+_OAI_PREFIX = "oai:arXiv.org:"
+_NAME_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
+
+
+@dataclass(frozen=True, slots=True)
+class FeedDay:
+    """One parsed feed document: the day's kept papers and what was dropped."""
+
+    date: str | None  # announcement date (YYYY-MM-DD, US Eastern); None if the feed gives none
+    papers: tuple[Paper, ...]  # each paper once, in feed order
+    skipped: int  # entries dropped: replacements, unwanted announce types, malformed
+    source: str  # the feed URL
+
+
+# --- network edge -----------------------------------------------------------------------------
+
+
+class TransientError(Exception):
+    """A failure worth retrying: 429, 5xx, a timeout, a dropped connection."""
+
+    def __init__(self, reason: str, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.retry_after = retry_after
+
+
+class PoliteSession(requests.Session):
+    """A session that spaces requests and bounds each one in time.
+
+    Every request starts at least ``delay`` seconds after the previous one ended (arXiv's
+    terms: one request every 3 s, one connection at a time), and the whole response, body
+    included, must arrive within ``timeout`` seconds: a per-read socket timeout alone would
+    let a server that trickles bytes hold us forever. The arxiv package's ``Client`` calls
+    ``session.get(url)`` without a timeout, so the bound has to live here.
+    """
+
+    def __init__(
+        self,
+        timeout: float,
+        delay: float,
+        *,
+        check: Callable[[requests.Response], None] | None = None,
+    ) -> None:
+        super().__init__()
+        self.timeout = timeout
+        self.delay = delay
+        self.check = check  # validates each complete response; may raise
+        self.headers["User-Agent"] = USER_AGENT
+        self.last_status: int | None = None
+        self.last_retry_after: float | None = None
+        self._last_end: float | None = None
+
+    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> Any:
+        if self._last_end is not None:
+            remaining = self.delay - (time.monotonic() - self._last_end)
+            if remaining > 0:
+                time.sleep(remaining)
+        if kwargs.get("timeout") is None:
+            kwargs["timeout"] = (self.timeout, self.timeout)
+        kwargs["stream"] = True  # read the body ourselves, against the deadline
+        deadline = time.monotonic() + self.timeout
+        try:
+            response = super().request(method, url, *args, **kwargs)
+            try:
+                body = _read_within(response, deadline, self.timeout)
+            finally:
+                response.close()
+            # requests' own cache of the body: ``response.content`` now returns it.
+            response._content = body
+            response._content_consumed = True
+        finally:
+            self._last_end = time.monotonic()
+        self.last_status = response.status_code
+        self.last_retry_after = retry_after_seconds(response.headers.get("Retry-After"))
+        if self.check is not None:
+            self.check(response)
+        return response
+
+
+def _read_within(response: requests.Response, deadline: float, timeout: float) -> bytes:
+    """The whole body, or ReadTimeout once ``deadline`` passes."""
+    chunks: list[bytes] = []
+    while True:
+        if time.monotonic() > deadline:
+            raise requests.exceptions.ReadTimeout(
+                f"the response did not complete within {timeout:g} s", response=response
+            )
+        # read1 returns as soon as some bytes arrive, so the deadline is checked often. Reading
+        # the raw stream bypasses requests' translation of urllib3's errors, so do it here.
+        try:
+            chunk = response.raw.read1(65536, decode_content=True)
+        except urllib3.exceptions.ReadTimeoutError as exc:
+            raise requests.exceptions.ReadTimeout(str(exc), response=response) from exc
+        except (urllib3.exceptions.HTTPError, OSError) as exc:
+            raise requests.exceptions.ChunkedEncodingError(str(exc), response=response) from exc
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    """A ``Retry-After`` header (seconds or an HTTP date) as seconds from now."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def retrying(call: Callable[[], T], *, url: str, settings: ArxivSettings) -> T:
+    """``call()``, retried on ``TransientError`` up to ``settings.retries`` times.
+
+    Waits ``backoff_seconds`` after the first failure and doubles it each time; a
+    ``Retry-After`` longer than that is honoured, capped at the longest backoff of the
+    schedule so a huge value cannot stall a scheduled run. The politeness delay still holds
+    on top (the session enforces it).
+    """
+    attempts = settings.retries + 1
+    longest = settings.backoff_seconds * 2 ** max(settings.retries - 1, 0)
+    last: TransientError | None = None
+    for attempt in range(attempts):
+        try:
+            return call()
+        except TransientError as exc:
+            last = exc
+            if attempt + 1 == attempts:
+                break
+            wait = settings.backoff_seconds * 2**attempt
+            if exc.retry_after is not None:
+                wait = max(wait, min(exc.retry_after, longest))
+            log.warning(
+                "%s: %s; retry %d of %d in %.1f s",
+                url, exc.reason, attempt + 1, settings.retries, wait,
+            )
+            time.sleep(wait)
+    assert last is not None
+    raise SourceError(
+        f"{url}: {last.reason} (gave up after {attempts} attempt"
+        f"{'s' if attempts > 1 else ''}); {_advice(last.reason)}"
+    )
+
+
+def _advice(reason: str) -> str:
+    if "429" in reason:
+        return (
+            "arXiv is rate limiting this machine: run one arxivbot at a time and try again "
+            "later, or replay a saved listing with --from"
+        )
+    if "timed out" in reason or "did not complete" in reason:
+        return (
+            "arXiv is too slow right now: try again later, raise arxiv.timeout_seconds, "
+            "or replay a saved listing with --from"
+        )
+    if "cannot connect" in reason:
+        return (
+            "check the network and the arxiv.feed_url / arxiv.api_url settings, "
+            "or replay a saved listing with --from"
+        )
+    return "arXiv is unavailable: try again later, or replay a saved listing with --from"
+
+
+def describe_request_error(exc: requests.RequestException) -> str:
+    """A short reason for a network failure (the retry loop and the user read it)."""
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return "timed out connecting"
+    if isinstance(exc, requests.exceptions.Timeout):
+        return str(exc) if "did not complete" in str(exc) else "timed out waiting for a response"
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        root = exc.args[0] if exc.args else exc
+        reason = getattr(root, "reason", root)
+        return f"cannot connect ({reason})"
+    return f"the connection failed ({exc.__class__.__name__}: {exc})"
+
+
+def feed_url(settings: ArxivSettings) -> str:
+    """The one feed URL for all configured categories (``cs.CV+cs.CL``)."""
+    if not settings.categories:
+        raise ConfigError("arxiv.categories is empty; name at least one, e.g. cs.CV")
+    return settings.feed_url.replace("{categories}", "+".join(settings.categories))
+
+
+def fetch_feed(settings: ArxivSettings) -> FeedDay:
+    """Fetch and parse today's feed for all categories in one request."""
+    url = feed_url(settings)
+    with PoliteSession(settings.timeout_seconds, settings.delay_seconds) as session:
+        content = retrying(lambda: _get(session, url), url=url, settings=settings)
+    return parse_feed(content, url, announce_types=settings.announce_types)
+
+
+def _get(session: PoliteSession, url: str) -> bytes:
+    try:
+        response = session.get(url)
+    except requests.RequestException as exc:
+        raise TransientError(describe_request_error(exc)) from exc
+    status = response.status_code
+    if status == 429 or status >= 500:
+        raise TransientError(f"HTTP {status}", session.last_retry_after)
+    if status != 200:
+        raise SourceError(
+            f"{url}: HTTP {status}; check arxiv.categories and arxiv.feed_url "
+            "(the feed URL is https://rss.arxiv.org/atom/{categories})"
+        )
+    return response.content
+
+
+# --- parsing (pure) ---------------------------------------------------------------------------
+
+
+def parse_feed(
+    content: bytes, url: str, *, announce_types: Collection[str] = KEPT_BY_DEFAULT
+) -> FeedDay:
+    """The papers of an arXiv Atom listing feed.
+
+    Keeps ``announce_types`` (new and cross by default), drops replacements, keeps each
+    versionless id once (a paper in both cs.CV and cs.CL is listed twice in a combined
+    feed) and skips a malformed entry with a warning naming it. A document that is not a
+    complete feed raises ``SourceError``; a feed with no entries is a normal, empty day.
+    """
+    parsed = feedparser.parse(content)
+    version = parsed.get("version", "")
+    problem = parsed.get("bozo_exception")
+    if isinstance(problem, xml.sax.SAXException) or not version:
+        why = f"not well-formed XML: {problem}" if problem else "no feed in it"
+        raise SourceError(
+            f"{url}: HTTP 200 but the body is not an arXiv feed ({why}; {len(content)} bytes); "
+            "arXiv may have sent an error page or a truncated response: try again later"
+        )
+    if version.startswith("rss"):
+        raise ConfigError(
+            f"{url} serves RSS; use the Atom feed (https://rss.arxiv.org/atom/{{categories}}): "
+            "feedparser sanitises RSS descriptions as HTML and would cut abstracts short"
+        )
+    title = str(parsed.feed.get("title", ""))
+    if "feed error" in title.lower():
+        raise SourceError(f"{url}: arXiv answered {title!r}; check arxiv.categories")
+
+    kept: dict[str, Paper] = {}
+    dropped: set[str] = set()
+    malformed = 0
+    dates: Counter[str] = Counter()
+    for number, entry in enumerate(parsed.entries, start=1):
+        try:
+            paper = _paper(entry)
+        except ValueError as exc:
+            malformed += 1
+            name = entry.get("id") or entry.get("title") or f"entry {number}"
+            log.warning("%s: skipped malformed entry %s (%s)", url, name, exc)
+            continue
+        if paper.date:
+            dates[paper.date] += 1
+        if paper.announce_type not in announce_types:
+            dropped.add(paper.id)
+        elif paper.id in kept:
+            kept[paper.id] = _merge(kept[paper.id], paper)
+        else:
+            kept[paper.id] = paper
+    date = dates.most_common(1)[0][0] if dates else _eastern_date(parsed.feed, "updated")
+    skipped = len(dropped - kept.keys()) + malformed
+    papers = tuple(p if p.date else _with_date(p, date) for p in kept.values())
+    return FeedDay(date=date, papers=papers, skipped=skipped, source=url)
+
+
+def _paper(entry: Any) -> Paper:
+    """One feed entry as a Paper; ValueError says what is missing."""
+    match = _SUMMARY.match(entry.get("summary") or "")
+    if match is None:
+        raise ValueError("its summary lacks 'arXiv:ID Announce Type: ... Abstract:'")
+    raw_id = match["id"] or str(entry.get("id", "")).removeprefix(_OAI_PREFIX)
+    paper_id = _VERSION.sub("", raw_id)
+    title = _one_line(entry.get("title") or "")
+    if not paper_id or not title:
+        raise ValueError("no id or no title")
+    # The element, when present, is authoritative; its key follows the document's prefix.
+    announce_type = str(entry.get("arxiv_announce_type") or match["type"]).strip().lower()
+    categories = tuple(t["term"] for t in entry.get("tags", ()) if t.get("term"))
+    return Paper(
+        id=paper_id,
+        title=title,
+        abstract=_one_line(match["abstract"]),
+        authors=_authors(entry),
+        categories=categories,
+        # The feed does not say which category is primary; its category order is the API's,
+        # primary first (checked against the genuine RSS sample and the archive).
+        primary_category=categories[0] if categories else None,
+        date=_eastern_date(entry, "published") or "",
+        announce_type=announce_type,
+    )
+
+
+def _merge(first: Paper, again: Paper) -> Paper:
+    """The same paper seen twice: "new" in one category wins over "cross" in another."""
+    categories = first.categories + tuple(c for c in again.categories if c not in first.categories)
+    kind = "new" if "new" in (first.announce_type, again.announce_type) else first.announce_type
+    return replace(first, categories=categories, announce_type=kind)
+
+
+def _with_date(paper: Paper, date: str | None) -> Paper:
+    return replace(paper, date=date or "")
+
+
+def _authors(entry: Any) -> tuple[str, ...]:
+    """Authors from ``dc:creator`` (one comma-joined string) or several Atom authors."""
+    names = [a.get("name", "") for a in entry.get("authors", ()) if a.get("name")]
+    if len(names) == 1 or not names:
+        names = (entry.get("author") or (names[0] if names else "")).split(",")
+    merged: list[str] = []
+    for name in (_one_line(n) for n in names):
+        if not name:
+            continue
+        if name.lower() in _NAME_SUFFIXES and merged:  # "Smith, Jr." is one author
+            merged[-1] = f"{merged[-1]}, {name}"
+        else:
+            merged.append(name)
+    return tuple(merged)
+
+
+def _eastern_date(node: Any, key: str) -> str | None:
+    """``node[key]`` (a UTC instant from feedparser) as a US Eastern calendar date."""
+    parsed = node.get(f"{key}_parsed")
+    if not parsed:
+        return None
+    instant = datetime.fromtimestamp(calendar.timegm(parsed), tz=UTC)
+    return instant.astimezone(ARXIV_TZ).date().isoformat()
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
