@@ -119,7 +119,9 @@ class ArxivServer:
         return Handler
 
     def start(self) -> None:
-        threading.Thread(target=self._httpd.serve_forever, daemon=True).start()
+        # A short poll interval keeps shutdown (and so each test) quick.
+        thread = threading.Thread(target=self._httpd.serve_forever, args=(0.01,), daemon=True)
+        thread.start()
 
     def stop(self) -> None:
         self._httpd.shutdown()
