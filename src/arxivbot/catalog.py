@@ -31,7 +31,9 @@ __all__ = [
     "arxiv_id_from_url",
     "clean_heading",
     "decode_list_bytes",
+    "normalise_title",
     "parse_catalog",
+    "parse_catalog_bytes",
     "read_catalog",
     "split_row",
     "tokenize",
@@ -397,25 +399,35 @@ def decode_list_bytes(raw: bytes) -> str:
     return raw.decode("utf-8", errors="surrogateescape")
 
 
+_EXPECTED = "expected a Markdown awesome-list (.md)"
+
+
 def read_catalog(path: Path) -> Catalog:
     """Read and parse the list at ``path``; every problem is one ``CatalogFormatError``."""
-    expected = "expected a Markdown awesome-list (.md)"
     if not path.exists():
-        raise CatalogFormatError(f"{path}: no such file ({expected})")
+        raise CatalogFormatError(f"{path}: no such file ({_EXPECTED})")
     if path.is_dir():
-        raise CatalogFormatError(f"{path}: is a folder ({expected})")
+        raise CatalogFormatError(f"{path}: is a folder ({_EXPECTED})")
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise CatalogFormatError(f"{path}: cannot be read: {exc.strerror} ({expected})") from exc
+        raise CatalogFormatError(f"{path}: cannot be read: {exc.strerror} ({_EXPECTED})") from exc
+    return parse_catalog_bytes(raw, str(path))
+
+
+def parse_catalog_bytes(raw: bytes, source: str = "<list>") -> Catalog:
+    """Parse a list's bytes (from a file or a repository) and keep them for insertion.
+
+    Empty and binary content are refused with one ``CatalogFormatError`` naming ``source``.
+    """
     if not raw.strip():
-        raise CatalogFormatError(f"{path}: the file is empty ({expected})")
+        raise CatalogFormatError(f"{source}: the file is empty ({_EXPECTED})")
     text = decode_list_bytes(raw)
     undecodable = sum(1 for ch in text if "\udc80" <= ch <= "\udcff")
     controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f\v")
     if b"\x00" in raw or (undecodable + controls) > max(8, len(raw) // 20):
-        raise CatalogFormatError(f"{path}: looks like a binary file, not text ({expected})")
-    catalog = parse_catalog(text, source=str(path))
+        raise CatalogFormatError(f"{source}: looks like a binary file, not text ({_EXPECTED})")
+    catalog = parse_catalog(text, source=source)
     return Catalog(catalog.source, raw, catalog.entries, catalog.sections, catalog.style)
 
 
