@@ -1,11 +1,84 @@
-"""``arxivbot feedback``."""
+"""``arxivbot feedback``: record what the maintainers decided on every paper the bot proposed."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
+
+from arxivbot.commands.run import _publisher
+from arxivbot.config import load_settings, override
+from arxivbot.decisions import append_decisions
+from arxivbot.feedback import FeedbackReport, collect, edits
 
 
 @click.command(name="feedback")
-def feedback() -> None:
-    """(not yet built)"""
-    raise click.ClickException("arxivbot feedback is not built yet")
+@click.option("--config", "config_path", type=click.Path(path_type=Path), help="arxivbot.yaml.")
+@click.option("--publisher", type=click.Choice(["local", "github"]), help="Where the PRs are.")
+@click.option("--repository", help="owner/name of the list's GitHub repository.")
+@click.option("--list", "list_path", help="The list file, relative to its repository.")
+@click.option("--base-branch", help="Branch the proposals were made against.")
+@click.option("--repo-dir", type=click.Path(path_type=Path), help="Local clone (local publisher).")
+@click.option("--decisions", "decisions_path", type=click.Path(path_type=Path),
+              help="The decisions file (default: feedback.decisions_path, models/decisions.jsonl).")
+@click.option("--dry-run", is_flag=True, help="Print the decisions; write nothing.")
+def feedback(
+    config_path: Path | None,
+    publisher: str | None,
+    repository: str | None,
+    list_path: str | None,
+    base_branch: str | None,
+    repo_dir: Path | None,
+    decisions_path: Path | None,
+    dry_run: bool,
+) -> None:
+    """Read the bot's merged, closed and open PRs; append one decision per proposed paper.
+
+    \b
+    Merged with the paper's line kept (even edited or moved): accepted, with the section it
+    ended in. Line deleted before merging, or PR closed unmerged: rejected. PR still open:
+    pending. A comment line `arxivbot reject ID` / `arxivbot accept ID` overrides.
+    Reading the same PRs again appends nothing.
+
+    \b
+    Examples:
+      arxivbot feedback --publisher github --repository owner/awesome-list
+      arxivbot feedback --repo-dir ../awesome-list --list README.md --dry-run
+    """
+    settings = override(
+        load_settings(config_path),
+        list__path=list_path,
+        list__repository=repository,
+        list__base_branch=base_branch,
+        publish__publisher=publisher,
+        feedback__decisions_path=str(decisions_path) if decisions_path else None,
+    )
+    report = collect(_publisher(settings, repo_dir))
+    path = Path(settings.feedback.decisions_path)
+    if dry_run:
+        click.echo(_summary(report))
+        for d in report.decisions:
+            where = f" -> {d.section}" if d.section else ""
+            click.echo(f"  {d.id} {d.decision} ({d.how}, {d.pr}){where}")
+        click.echo(f"dry run: {path} left unchanged")
+        return
+    added = append_decisions(path, report.decisions)
+    click.echo(_summary(report))
+    click.echo(f"{len(added)} new decision{'s' if len(added) != 1 else ''} appended to {path}")
+    for d in added:
+        click.echo(f"  {d.id} {d.decision} ({d.how}, {d.pr})")
+
+
+def _summary(report: FeedbackReport) -> str:
+    counts = report.counts()
+    lines = [
+        f"{report.pulls_read} bot pull request{'s' if report.pulls_read != 1 else ''} read: "
+        f"{counts['accepted']} accepted, {counts['rejected']} rejected, "
+        f"{counts['pending']} pending"
+    ]
+    for d in edits(report.decisions):
+        moved = f"moved {d.proposed_section} -> {d.section}" if d.section != d.proposed_section \
+            else "kept in its section"
+        lines.append(f"  edited by a maintainer: {d.id} ({moved}{', reworded' if d.line else ''})")
+    lines += [f"  skipped {line}" for line in report.skipped]
+    return "\n".join(lines)
