@@ -34,7 +34,7 @@ CACHE_FILE = "arxiv-api.jsonl"
 
 _ATOM = "{http://www.w3.org/2005/Atom}"
 _OPENSEARCH = "{http://a9.com/-/spec/opensearch/1.1/}"
-_NEW_STYLE = re.compile(r"^\d{4}\.\d{4,5}$")  # 0704.0001 ... 2503.12937
+_NEW_STYLE = re.compile(r"^(\d{2})(\d{2})\.(\d{4,5})$")  # 0704.0001 ... 2503.12937
 _OLD_STYLE = re.compile(r"^[a-z][a-z-]*(\.[A-Z]{2})?/\d{7}$")  # hep-ex/0307015, math.AG/0309136
 _PREFIXES = ("https://arxiv.org/abs/", "http://arxiv.org/abs/", "arxiv:", "arXiv:")
 _VERSION = re.compile(r"v\d+$")
@@ -46,7 +46,14 @@ def normalise_id(raw: str) -> str | None:
     for prefix in _PREFIXES:
         text = text.removeprefix(prefix)
     text = _VERSION.sub("", text)
-    return text if _NEW_STYLE.match(text) or _OLD_STYLE.match(text) else None
+    if _OLD_STYLE.match(text):
+        return text
+    match = _NEW_STYLE.match(text)
+    if match is None or not 1 <= int(match[2]) <= 12:
+        return None
+    # Four-digit numbers until 1412, five since 1501 (arXiv identifier scheme).
+    digits = 4 if int(match[1] + match[2]) < 1501 else 5
+    return text if len(match[3]) == digits else None
 
 
 def cache_path(settings: ArxivSettings) -> Path:
