@@ -9,14 +9,15 @@ requests, labels and comments live in memory.
 Endpoints (all under ``/repos/{owner}/{name}``): the repository itself, ``branches/{b}``,
 ``git/ref/heads/{b}`` and ``git/refs/heads/{b}`` (GET, PATCH, DELETE), ``POST git/refs``,
 ``contents/{path}`` (GET, PUT), ``git/blobs`` (GET, POST), ``POST git/trees``, ``git/commits``
-(GET, POST), ``pulls`` (GET with state/head/base/sort/direction and pagination, POST),
+(GET, POST), ``pulls`` (GET with state/head/base/direction and pagination, POST),
 ``pulls/{n}`` (GET, PATCH), ``labels`` (GET, POST), ``labels/{name}``,
 ``issues/{n}/labels`` (POST) and ``issues/{n}/comments`` (GET, POST).
 
 Every request is recorded (``requests``) without its Authorization header, which is kept only
-as a yes/no; ``fail`` makes chosen requests answer 500, a rate-limit 403, or drop the
-connection. Python helpers play the maintainer: ``merge_pull`` (optionally after editing the
-branch), ``close_pull``, ``add_comment``, ``commit_file`` (e.g. to move the base branch).
+as a yes/no. ``fail`` makes chosen requests answer 500, a rate-limit 403, drop the connection,
+or do the work and then answer 502 (a gateway timeout after the fact). Python helpers play the
+maintainer: ``merge_pull`` (optionally after editing the branch), ``close_pull``,
+``add_comment``, ``commit_file`` (e.g. to move the base branch).
 """
 
 from __future__ import annotations
@@ -66,7 +67,7 @@ class Fault:
 
     method: str
     pattern: re.Pattern[str]
-    kind: str  # "500" | "rate-limit" | "disconnect"
+    kind: str  # "500" | "500-after" (done, then 502) | "rate-limit" | "disconnect"
     nth: int = 1
     times: int = 1
     seen: int = 0  # matching requests so far
@@ -139,7 +140,9 @@ class FakeGitHub:
         self.commit_files(default_branch, files, "Initial list")
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(self))
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        # A short poll interval keeps shutdown (and so each test's teardown) fast.
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.02,),
+                                        daemon=True)
 
     # ---- lifecycle -------------------------------------------------------------------------
 
@@ -172,7 +175,7 @@ class FakeGitHub:
     def fail(self, method: str, path_regex: str, *, kind: str = "500", nth: int = 1,
              times: int = 1) -> Fault:
         """From the ``nth`` request matching METHOD and the path regex, fail ``times`` of them."""
-        if kind not in {"500", "rate-limit", "disconnect"}:
+        if kind not in {"500", "500-after", "rate-limit", "disconnect"}:
             raise ValueError(kind)
         fault = Fault(method.upper(), re.compile(path_regex), kind, nth, times)
         with self._lock:
@@ -769,7 +772,7 @@ def _make_handler(server: FakeGitHub) -> type[BaseHTTPRequestHandler]:
                                                        auth is not None, body))
                     self.close_connection = True
                     return
-                if fault is not None:
+                if fault is not None and fault.kind != "500-after":
                     status, payload, extra = self._fault_answer(fault)
                 elif auth != f"token {server.token}":
                     status, payload, extra = 401, {"message": "Bad credentials"}, {}
@@ -778,6 +781,8 @@ def _make_handler(server: FakeGitHub) -> type[BaseHTTPRequestHandler]:
                         status, payload, extra = server.handle(method, parts.path, query, body)
                     except HttpError as exc:
                         status, payload, extra = exc.status, {"message": exc.message}, {}
+                    if fault is not None:  # the work is done, but the client hears a 502
+                        status, payload, extra = 502, {"message": "Bad Gateway"}, {}
                 server.requests.append(SeenRequest(method, parts.path, query, status, headers,
                                                    auth is not None, body))
             self._answer(status, payload, extra)

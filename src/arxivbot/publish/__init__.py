@@ -1,0 +1,101 @@
+"""Where a proposal goes: the ``Publisher`` protocol and the records it hands back.
+
+A publisher reads the list file from the base branch, reports the bot's earlier proposals
+(open ones, so the run does not repeat their papers; merged and closed ones, for
+``feedback``), and publishes a ``PullRequestDraft`` as one branch with one commit on top of
+the base, plus a pull request (GitHub) or a PR file beside the branch (local git).
+
+- ``github.GitHubPublisher``: a repository on GitHub, through PyGithub.
+- ``local.LocalPublisher``: a local clone, through the ``git`` command; needs no account.
+- ``dry_run.DryRunPublisher``: wraps either and prints the PR and the diff, changing nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from arxivbot import prmeta
+from arxivbot.records import PublishResult, PullRequestDraft
+
+__all__ = [
+    "BotPullRequest",
+    "ListSnapshot",
+    "PublishResult",
+    "Publisher",
+    "PullRequestDraft",
+    "proposed_ids",
+]
+
+PR_STATES = ("open", "merged", "closed")
+
+
+@dataclass(frozen=True, slots=True)
+class ListSnapshot:
+    """The list file's exact bytes at one revision of the base branch."""
+
+    content: bytes
+    revision: str  # commit sha the content was read at
+    path: str  # path of the list inside its repository
+
+
+@dataclass(frozen=True, slots=True)
+class BotPullRequest:
+    """One proposal the bot made earlier, as the publisher sees it now."""
+
+    number: int | None  # PR number (None for local proposals)
+    branch: str  # head branch, e.g. "arxivbot/2025-05-20"
+    title: str
+    body: str  # holds the hidden prmeta block the run wrote
+    state: str  # "open" | "merged" | "closed" (closed = closed without merging)
+    head_sha: str  # the branch's last commit (the proposal as the maintainer left it)
+    merge_sha: str | None  # the commit that brought it into the base, when merged
+    base_sha: str | None  # the base branch's commit GitHub compares against (see below)
+    comments: tuple[str, ...] = ()  # issue comments' bodies, oldest first
+    url: str | None = None  # PR page (github) or PR file (local)
+
+    # base_sha is GitHub's ``base.sha``: the base tip when the PR was last synchronised.
+    # The text the proposal was computed from is the first parent of the proposal's own
+    # commit, which the bot always makes directly on top of the base revision it read.
+
+    @property
+    def meta(self) -> prmeta.ProposalMeta | None:
+        """The machine-readable block of the body (None if missing or damaged)."""
+        return prmeta.extract(self.body)
+
+
+class Publisher(Protocol):
+    """What the run pipeline and ``feedback`` need from a place to propose changes."""
+
+    def read_list(self, ref: str | None = None) -> ListSnapshot:
+        """The list file on the base branch (or at ``ref``), exact bytes and commit sha."""
+        ...
+
+    def open_proposals(self) -> list[BotPullRequest]:
+        """The bot's proposals that are still open, newest first."""
+        ...
+
+    def bot_pull_requests(self, state: str = "all") -> list[BotPullRequest]:
+        """The bot's proposals in ``state`` ("all", "open", "merged", "closed"), newest first."""
+        ...
+
+    def publish(self, draft: PullRequestDraft) -> PublishResult:
+        """Create or update the draft's branch and proposal; raise PublishError on failure."""
+        ...
+
+
+def proposed_ids(pulls: list[BotPullRequest]) -> set[str]:
+    """The arXiv ids proposed in these pull requests' machine-readable blocks."""
+    ids: set[str] = set()
+    for pr in pulls:
+        meta = pr.meta
+        if meta is not None:
+            ids.update(meta.ids)
+    return ids
+
+
+def check_state(state: str) -> str:
+    """Validate a ``bot_pull_requests`` state filter."""
+    if state != "all" and state not in PR_STATES:
+        raise ValueError(f"state must be 'all' or one of {', '.join(PR_STATES)}, not {state!r}")
+    return state

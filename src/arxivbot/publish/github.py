@@ -1,0 +1,410 @@
+"""The GitHub publisher: one branch per run day, one commit, one pull request, via PyGithub.
+
+Like Dependabot and Renovate, the bot keeps one stable branch per proposal
+(``arxivbot/2025-05-20``) and updates it in place: a rerun on the same day moves that branch to
+a fresh single commit on top of the current base and edits the PR's title and body, never
+opening a second PR.
+
+The commit is built with the Git Data API (blob -> tree on the base commit's tree -> commit
+whose only parent is the base revision) and only then does a branch move, in one ref update.
+So the branch is never seen empty or half-written, and an open PR is never pointed at the base
+itself (GitHub would close it). If anything fails after this call created or moved the branch,
+the branch is deleted or moved back before ``PublishError`` is raised: no half-made branch or
+PR is left, and a rerun completes.
+
+Errors: PyGithub raises ``GithubException`` for answers it gives up on, but
+``requests.exceptions.RetryError`` when its retry policy runs out, and ``requests`` errors for
+network failures; all of them become ``PublishError``. The token is held only by the PyGithub
+client and is scrubbed from every message this module produces.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import logging
+import math
+import re
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+import requests
+import urllib3.exceptions
+from github import Auth, Github, GithubException, GithubRetry, InputGitTreeElement
+from github.GithubException import RateLimitExceededException, UnknownObjectException
+from github.PullRequest import PullRequest
+from github.Repository import Repository
+
+from arxivbot.errors import ConfigError, PublishError
+from arxivbot.publish import BotPullRequest, ListSnapshot, check_state
+from arxivbot.records import PublishResult, PullRequestDraft
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+BODY_LIMIT = 65_536  # GitHub refuses PR bodies longer than this many characters
+LABEL_COLOR = "0e8a16"
+LABEL_DESCRIPTION = "Papers proposed by arxivbot"
+_SHA = re.compile(r"[0-9a-f]{40}")
+_FAILURES = (GithubException, requests.RequestException, urllib3.exceptions.HTTPError)
+
+
+class GitHubPublisher:
+    """Proposals as pull requests on one GitHub repository."""
+
+    def __init__(
+        self,
+        repository: str,
+        list_path: str,
+        base_branch: str,
+        *,
+        token: str,
+        base_url: str = "https://api.github.com",
+        branch_prefix: str = "arxivbot/",
+        labels: Sequence[str] = ("arxivbot",),
+        max_open_prs: int = 5,
+        timeout: float = 15.0,
+        retries: int = 3,
+        backoff_factor: float = 1.0,
+        max_rate_limit_wait: float = 60.0,
+        seconds_between_writes: float | None = 0.5,
+    ) -> None:
+        if not re.fullmatch(r"[\w.-]+/[\w.-]+", repository or ""):
+            raise ConfigError(f"repository must be 'owner/name', not {repository!r}")
+        if not token:
+            raise ConfigError("the github publisher needs a token (none was given)")
+        self.repository = repository
+        self.owner = repository.split("/", 1)[0]
+        self.list_path = list_path.strip("/")
+        self.base_branch = base_branch
+        self.branch_prefix = branch_prefix
+        self.labels = tuple(labels)
+        self.max_open_prs = max_open_prs
+        self._secret = token  # only to scrub it from messages
+        # Bounded retries: 5xx and rate limits are retried a few times; a rate-limit reset
+        # further away than max_rate_limit_wait fails at once instead of sleeping for an hour.
+        retry = GithubRetry(
+            total=retries,
+            backoff_factor=backoff_factor,
+            max_rate_limit_wait=max_rate_limit_wait,
+            secondary_rate_wait=min(60.0, max_rate_limit_wait),
+        )
+        self._github = Github(
+            auth=Auth.Token(token),
+            base_url=base_url,
+            timeout=max(1, math.ceil(timeout)),  # PyGithub asserts an int
+            retry=retry,
+            per_page=100,
+            seconds_between_requests=None,
+            seconds_between_writes=seconds_between_writes,
+        )
+        self._repo: Repository | None = None
+
+    def __repr__(self) -> str:
+        return f"GitHubPublisher({self.repository!r}, {self.list_path!r}, {self.base_branch!r})"
+
+    # ---- Publisher -----------------------------------------------------------------------------
+
+    def read_list(self, ref: str | None = None) -> ListSnapshot:
+        repo = self._repository()
+        rev = ref or self.base_branch
+        if _SHA.fullmatch(rev):
+            revision = rev
+        else:
+            branch = self._call(f"reading branch {rev}", lambda: repo.get_branch(rev),
+                                missing=f"branch {rev!r} does not exist in {self.repository}")
+            revision = branch.commit.sha
+        content = self._file_at(revision)
+        if content is None:
+            raise ConfigError(
+                f"{self.list_path} is not in {self.repository} at {rev}; check the list path "
+                "and the base branch"
+            )
+        return ListSnapshot(content=content, revision=revision, path=self.list_path)
+
+    def open_proposals(self) -> list[BotPullRequest]:
+        return self.bot_pull_requests("open")
+
+    def bot_pull_requests(self, state: str = "all") -> list[BotPullRequest]:
+        check_state(state)
+        wanted = {"all": "all", "open": "open"}.get(state, "closed")
+        found = []
+        for pr in self._bot_pulls(wanted):
+            bot_pr = self._to_bot(pr)
+            if state in ("all", bot_pr.state):
+                found.append(bot_pr)
+        return found
+
+    def publish(self, draft: PullRequestDraft) -> PublishResult:
+        branch = draft.branch
+        if not branch.startswith(self.branch_prefix):
+            raise PublishError(f"branch {branch!r} does not start with {self.branch_prefix!r}")
+        if len(draft.body) > BODY_LIMIT:
+            raise PublishError(
+                f"the PR body has {len(draft.body)} characters; GitHub accepts {BODY_LIMIT}"
+            )
+        repo = self._repository()
+        same_branch = self._bot_pulls("all", head=branch)
+        existing = next((pr for pr in same_branch if pr.state == "open"), None)
+        old_sha = self._branch_sha(branch)
+        rejected = next((pr for pr in same_branch if pr.state == "closed" and pr.merged_at is None
+                         and pr.head.sha == old_sha), None)
+        if existing is None and rejected is not None:
+            # The maintainer closed today's proposal and kept its branch: do not reopen it.
+            raise PublishError(
+                f"pull request #{rejected.number} for {branch} was closed without merging; "
+                "arxivbot does not reopen a rejected proposal (delete the branch to allow it)"
+            )
+        if existing is None:
+            open_count = len(self._bot_pulls("open"))
+            if open_count >= self.max_open_prs:
+                raise PublishError(
+                    f"{open_count} arxivbot pull requests are already open in "
+                    f"{self.repository} (the cap is {self.max_open_prs}); review or close "
+                    "them first, or raise max_open_prs in the config"
+                )
+        details = list(self._ensure_labels())
+
+        base_commit = self._call("reading the base commit",
+                                 lambda: repo.get_git_commit(draft.base_revision),
+                                 missing=f"base revision {draft.base_revision} is not in "
+                                 f"{self.repository}")
+        if old_sha is not None and existing is not None and self._holds(old_sha, draft):
+            if existing.title == draft.title and existing.body == draft.body:
+                details += self._add_labels(existing)
+                return self._result("unchanged", branch, existing, details)
+            self._call("editing the pull request",
+                       lambda: existing.edit(title=draft.title, body=draft.body))
+            details += self._add_labels(existing)
+            return self._result("updated", branch, existing, details)
+
+        commit_sha = self._make_commit(repo, base_commit, draft)
+        created_branch = False
+        try:
+            if old_sha is None:
+                self._call(f"creating branch {branch}", lambda: repo.create_git_ref(
+                    f"refs/heads/{branch}", commit_sha))
+                created_branch = True
+            else:
+                self._move_branch(branch, commit_sha)
+            if existing is not None:
+                self._call("editing the pull request",
+                           lambda: existing.edit(title=draft.title, body=draft.body))
+                pr, action = existing, "updated"
+            else:
+                pr, action = self._open_pull(repo, draft), "created"
+        except PublishError as exc:
+            self._roll_back(branch, created_branch, old_sha)
+            raise PublishError(f"{exc}; the branch was restored, so nothing is left half-made: "
+                               "rerun to complete") from None
+        details += self._add_labels(pr)
+        return self._result(action, branch, pr, details)
+
+    # ---- steps -------------------------------------------------------------------------------
+
+    def _repository(self) -> Repository:
+        if self._repo is None:
+            self._repo = self._call(
+                f"reading the repository {self.repository}",
+                lambda: self._github.get_repo(self.repository),
+                missing=f"repository {self.repository} was not found (or the token cannot "
+                "see it)",
+            )
+        return self._repo
+
+    def _file_at(self, revision: str) -> bytes | None:
+        repo = self._repository()
+        try:
+            found = self._call(f"reading {self.list_path}",
+                               lambda: repo.get_contents(self.list_path, ref=revision))
+        except _Missing:
+            return None
+        if isinstance(found, list):
+            raise ConfigError(f"{self.list_path} is a directory in {self.repository}")
+        if found.encoding == "base64":
+            return found.decoded_content
+        # Over 1 MB the contents API omits the content; the blob API still has it.
+        blob = self._call(f"reading {self.list_path}", lambda: repo.get_git_blob(found.sha))
+        return base64.b64decode(blob.content)
+
+    def _branch_sha(self, branch: str) -> str | None:
+        repo = self._repository()
+        try:
+            ref = self._call(f"reading branch {branch}",
+                             lambda: repo.get_git_ref(f"heads/{branch}"))
+        except _Missing:
+            return None
+        return str(ref.object.sha)
+
+    def _holds(self, head_sha: str, draft: PullRequestDraft) -> bool:
+        """Whether the branch already is one commit on the base holding exactly this content."""
+        repo = self._repository()
+        commit = self._call("reading the branch", lambda: repo.get_git_commit(head_sha))
+        if [p.sha for p in commit.parents] != [draft.base_revision]:
+            return False
+        try:
+            current = self._call("reading the branch's list",
+                                 lambda: repo.get_contents(self.list_path, ref=head_sha))
+        except _Missing:
+            return False
+        return not isinstance(current, list) and current.sha == _blob_sha(draft.new_content)
+
+    def _make_commit(self, repo: Repository, base_commit: Any, draft: PullRequestDraft) -> str:
+        """A commit on the base holding the new list; no branch points at it yet."""
+        encoded = base64.b64encode(draft.new_content).decode("ascii")
+        blob = self._call("uploading the list", lambda: repo.create_git_blob(encoded, "base64"))
+        element = InputGitTreeElement(self.list_path, "100644", "blob", sha=blob.sha)
+        tree = self._call("writing the tree",
+                          lambda: repo.create_git_tree([element], base_tree=base_commit.tree))
+        commit = self._call("writing the commit", lambda: repo.create_git_commit(
+            draft.commit_message, tree, [base_commit]))
+        return str(commit.sha)
+
+    def _move_branch(self, branch: str, sha: str) -> None:
+        repo = self._repository()
+        ref = self._call(f"reading branch {branch}", lambda: repo.get_git_ref(f"heads/{branch}"))
+        self._call(f"updating branch {branch}", lambda: ref.edit(sha, force=True))
+
+    def _open_pull(self, repo: Repository, draft: PullRequestDraft) -> PullRequest:
+        try:
+            return self._call("opening the pull request", lambda: repo.create_pull(
+                base=self.base_branch, head=draft.branch, title=draft.title, body=draft.body,
+                maintainer_can_modify=True))
+        except PublishError:
+            # A retried POST may have succeeded the first time: adopt that PR, never a second.
+            for pr in self._bot_pulls("open", head=draft.branch):
+                log.info("adopting pull request #%s opened by an earlier attempt", pr.number)
+                return pr
+            raise
+
+    def _roll_back(self, branch: str, created: bool, old_sha: str | None) -> None:
+        """Undo this call's branch change, best effort (itself bounded by the retry policy)."""
+        repo = self._repository()
+        try:
+            ref = repo.get_git_ref(f"heads/{branch}")
+            if created:
+                ref.delete()
+            elif old_sha is not None and ref.object.sha != old_sha:
+                ref.edit(old_sha, force=True)
+        except UnknownObjectException:
+            return
+        except _FAILURES as exc:
+            log.warning("could not restore branch %s: %s", branch, self._describe(exc))
+
+    def _ensure_labels(self) -> list[str]:
+        """Create the bot's labels if missing; a failure here only costs the labels."""
+        if not self.labels:
+            return []
+        repo = self._repository()
+        try:
+            present = self._call("listing labels", lambda: {lb.name for lb in repo.get_labels()})
+            for name in self.labels:
+                if name not in present:
+                    self._call(f"creating label {name}", lambda n=name: repo.create_label(
+                        n, LABEL_COLOR, LABEL_DESCRIPTION))
+        except PublishError as exc:
+            return [f"labels not created: {exc}"]
+        return []
+
+    def _add_labels(self, pr: PullRequest) -> list[str]:
+        have = {label.name for label in pr.labels}
+        missing = [name for name in self.labels if name not in have]
+        if not missing:
+            return []
+        try:
+            self._call("labelling the pull request", lambda: pr.add_to_labels(*missing))
+        except PublishError as exc:
+            return [f"labels not added ({exc}); a rerun adds them"]
+        return []
+
+    def _bot_pulls(self, state: str, head: str | None = None) -> list[PullRequest]:
+        """The bot's PRs on the base branch, newest first: head branch under the prefix, in
+        this repository (a fork's PR could carry a forged proposal block)."""
+        repo = self._repository()
+        kwargs: dict[str, str] = {"state": state, "sort": "created", "direction": "desc",
+                                  "base": self.base_branch}
+        if head is not None:
+            kwargs["head"] = f"{self.owner}:{head}"
+
+        def fetch() -> list[PullRequest]:
+            return [
+                pr for pr in repo.get_pulls(**kwargs)
+                if pr.head.ref.startswith(self.branch_prefix)
+                and pr.head.repo is not None
+                and pr.head.repo.full_name.lower() == self.repository.lower()
+                and (head is None or pr.head.ref == head)
+            ]
+
+        return self._call("listing pull requests", fetch)
+
+    def _to_bot(self, pr: PullRequest) -> BotPullRequest:
+        merged = pr.merged_at is not None  # list items lack `merged`; this costs no request
+        state = "open" if pr.state == "open" else "merged" if merged else "closed"
+        comments = self._call(f"reading comments of #{pr.number}",
+                              lambda: tuple(c.body for c in pr.get_issue_comments()))
+        return BotPullRequest(
+            number=pr.number,
+            branch=pr.head.ref,
+            title=pr.title,
+            body=pr.body or "",
+            state=state,
+            head_sha=pr.head.sha,
+            merge_sha=pr.merge_commit_sha if merged else None,
+            base_sha=pr.base.sha,
+            comments=comments,
+            url=pr.html_url,
+        )
+
+    def _result(self, action: str, branch: str, pr: PullRequest,
+                details: list[str]) -> PublishResult:
+        return PublishResult(action=action, branch=branch, url=pr.html_url, number=pr.number,
+                             details=tuple(details))
+
+    # ---- errors ------------------------------------------------------------------------------
+
+    def _call(self, what: str, fn: Callable[[], T], *, missing: str | None = None) -> T:
+        """Run one GitHub step; every failure becomes PublishError (or ConfigError/_Missing)."""
+        try:
+            return fn()
+        except UnknownObjectException:
+            if missing is not None:
+                raise ConfigError(self._scrub(missing)) from None
+            raise _Missing(what) from None
+        except _FAILURES as exc:
+            if isinstance(exc, GithubException) and exc.status == 401:
+                raise ConfigError("GitHub rejected the token (401 Bad credentials); check the "
+                                  "token's value and expiry") from None
+            raise PublishError(self._scrub(f"GitHub failed while {what}: "
+                                           f"{self._describe(exc)}")) from None
+
+    def _describe(self, exc: BaseException) -> str:
+        if isinstance(exc, RateLimitExceededException):
+            reset = (exc.headers or {}).get("X-RateLimit-Reset") or (exc.headers or {}).get(
+                "x-ratelimit-reset")
+            when = ""
+            if reset and str(reset).isdigit():
+                when = " until " + datetime.fromtimestamp(int(reset), UTC).strftime("%H:%M UTC")
+            return f"rate limited{when}"
+        if isinstance(exc, GithubException):
+            message = exc.message or (exc.data.get("message") if isinstance(exc.data, dict)
+                                      else None)
+            return f"HTTP {exc.status}" + (f" ({message})" if message else "")
+        if isinstance(exc, requests.exceptions.RetryError):
+            return "gave up after repeated server errors or rate limiting"
+        if isinstance(exc, requests.RequestException | urllib3.exceptions.HTTPError):
+            return f"network error ({type(exc).__name__})"
+        return type(exc).__name__
+
+    def _scrub(self, text: str) -> str:
+        return text.replace(self._secret, "***") if self._secret else text
+
+
+class _Missing(Exception):
+    """A 404 the caller treats as 'not there' (a branch or file that does not exist yet)."""
+
+
+def _blob_sha(content: bytes) -> str:
+    """The sha git (and GitHub) give a blob with this content."""
+    return hashlib.sha1(b"blob %d\0" % len(content) + content, usedforsecurity=False).hexdigest()

@@ -1,0 +1,409 @@
+"""The local publisher: a branch and a commit in a local clone, and the PR as a file beside it.
+
+This is the embedded default: no GitHub account, reviewable with any git tool
+(``git diff main arxivbot/2025-05-20``). It never touches the user's working tree, index or
+checkout: the commit is built with plumbing (``hash-object``, a temporary index,
+``write-tree``, ``commit-tree``) and the branch is moved last, with ``update-ref`` guarded by
+the value it had, so a failure leaves nothing half-made.
+
+The pull request's title and body go to ``.git/arxivbot/<branch, / as ->.md``. That file is
+inside the git directory on purpose: it never shows in ``git status``, cannot be committed by
+accident with ``git add -A``, and does not dirty the list's own repository; its path is
+returned as ``PublishResult.url`` for the CLI to print. It starts with a small header:
+
+    ---
+    arxivbot-pr: 1
+    branch: arxivbot/2025-05-20
+    base: main
+    state: open
+    ...
+    ---
+    # <title>
+
+    <body>
+
+A proposal is *merged* when its commit is reachable from the base branch (a merge or a
+fast-forward; write ``state: merged`` for a squash merge), *closed* when the header says
+``state: closed`` or its branch was deleted unmerged, and *open* otherwise.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import tempfile
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+
+from arxivbot.errors import ConfigError, PublishError
+from arxivbot.publish import BotPullRequest, ListSnapshot, check_state
+from arxivbot.records import PublishResult, PullRequestDraft
+
+PR_DIR = "arxivbot"  # inside the git directory
+_FALLBACK_IDENTITY = {
+    "GIT_AUTHOR_NAME": "arxivbot",
+    "GIT_AUTHOR_EMAIL": "arxivbot@users.noreply.github.com",
+    "GIT_COMMITTER_NAME": "arxivbot",
+    "GIT_COMMITTER_EMAIL": "arxivbot@users.noreply.github.com",
+}
+_ZERO = "0" * 40
+
+
+class LocalPublisher:
+    """Proposals as branches of a local git repository (working tree left alone)."""
+
+    def __init__(
+        self,
+        repo_dir: Path,
+        list_path: str,
+        base_branch: str | None = None,
+        *,
+        branch_prefix: str = "arxivbot/",
+    ) -> None:
+        self.repo_dir = Path(repo_dir)
+        if not self.repo_dir.is_dir():
+            raise ConfigError(f"{self.repo_dir} is not a directory; pass the list's git clone")
+        try:
+            git_dir = self._git("rev-parse", "--absolute-git-dir").decode().strip()
+        except PublishError:
+            raise ConfigError(
+                f"{self.repo_dir} is not inside a git repository; run `git init` and commit "
+                "the list first, or choose the github publisher"
+            ) from None
+        self.git_dir = Path(git_dir)
+        top = self._run("rev-parse", "--show-toplevel")
+        # Run git from the top level, so paths mean the same in every command (a bare
+        # repository has no top level; then its own directory).
+        self.top = Path(top.stdout.decode().strip()) if top.returncode == 0 else self.git_dir
+        self.list_path = self._repo_relative(list_path)
+        self.branch_prefix = branch_prefix
+        self.base_branch = base_branch or self._current_branch()
+
+    # ---- Publisher -----------------------------------------------------------------------------
+
+    def read_list(self, ref: str | None = None) -> ListSnapshot:
+        rev = ref or self.base_branch
+        revision = self._rev(rev)
+        if revision is None:
+            raise ConfigError(
+                f"{rev!r} is not a branch or commit of {self.repo_dir} (is the list committed?)"
+            )
+        content = self._blob(revision, self.list_path)
+        if content is None:
+            raise ConfigError(
+                f"{self.list_path} is not in {rev} of {self.repo_dir}; commit the list there "
+                "first (the bot proposes against committed text only)"
+            )
+        return ListSnapshot(content=content, revision=revision, path=self.list_path)
+
+    def open_proposals(self) -> list[BotPullRequest]:
+        return self.bot_pull_requests("open")
+
+    def bot_pull_requests(self, state: str = "all") -> list[BotPullRequest]:
+        check_state(state)
+        found: list[tuple[str, BotPullRequest]] = []
+        pr_dir = self.git_dir / PR_DIR
+        for path in sorted(pr_dir.glob("*.md")) if pr_dir.is_dir() else []:
+            parsed = _parse_pr_file(path.read_text(encoding="utf-8", errors="replace"))
+            if parsed is None:
+                continue
+            header, title, body = parsed
+            branch = header.get("branch", "")
+            if not branch.startswith(self.branch_prefix) or header.get("base") != self.base_branch:
+                continue
+            pr = self._with_state(header, branch, title, body, str(path))
+            if state in ("all", pr.state):
+                found.append((header.get("created", ""), pr))
+        found.sort(key=lambda item: item[0], reverse=True)
+        return [pr for _, pr in found]
+
+    def publish(self, draft: PullRequestDraft) -> PublishResult:
+        branch = draft.branch
+        if not branch.startswith(self.branch_prefix):
+            raise PublishError(f"branch {branch!r} does not start with {self.branch_prefix!r}")
+        ref = f"refs/heads/{branch}"
+        if self._run("check-ref-format", ref).returncode != 0:
+            raise PublishError(f"{branch!r} is not a valid git branch name")
+        if draft.list_path and self._repo_relative(draft.list_path) != self.list_path:
+            raise PublishError(
+                f"the draft changes {draft.list_path}, but this publisher is for {self.list_path}"
+            )
+        base = self._rev(draft.base_revision)
+        if base is None:
+            raise PublishError(f"base revision {draft.base_revision} is not in {self.repo_dir}")
+        self._refuse_unsafe_state(branch)
+
+        old = self._rev(ref)
+        tree = self._tree_with(base, draft.new_content)
+        pr_file = self.pr_file(branch)
+        previous_text = pr_file.read_text(encoding="utf-8") if pr_file.exists() else None
+        if previous_text is not None and not self._still_open(pr_file, previous_text, old):
+            # The earlier proposal on this branch was merged (or its branch deleted): keep its
+            # record for feedback, frozen, and start a fresh proposal.
+            previous_text = None
+        same_commit = old is not None and self._parents(old) == [base] and \
+            self._rev(f"{old}^{{tree}}") == tree
+        commit = old if same_commit and old is not None else \
+            self._commit(tree, base, draft.commit_message)
+        previous = _parse_pr_file(previous_text) if previous_text else None
+        created = previous[0].get("created") if previous else None
+        pr_text = _render_pr_file(
+            {
+                "arxivbot-pr": "1",
+                "branch": branch,
+                "base": self.base_branch,
+                "base_sha": base,
+                "head_sha": commit,
+                "list": self.list_path,
+                "labels": ",".join(draft.labels),
+                "state": "open",
+                "created": created or _now(),
+            },
+            draft.title,
+            draft.body,
+        )
+        if same_commit and previous_text is not None and _same_pr(previous_text, pr_text):
+            return PublishResult(action="unchanged", branch=branch, url=str(pr_file),
+                                 details=(f"{branch} already holds this proposal",))
+        # The PR file first, the branch last: if moving the branch fails, the file goes back.
+        _write_atomic(pr_file, pr_text)
+        if commit != old:
+            moved = self._run("update-ref", "-m", f"arxivbot: {draft.title}", ref, commit,
+                              old or _ZERO)
+            if moved.returncode != 0:
+                if previous_text is None:
+                    pr_file.unlink(missing_ok=True)
+                else:
+                    _write_atomic(pr_file, previous_text)
+                raise PublishError(
+                    f"could not move branch {branch}: {_stderr(moved)}; nothing was changed, "
+                    "rerun to complete"
+                )
+        action = "created" if old is None else "updated"
+        return PublishResult(
+            action=action,
+            branch=branch,
+            url=str(pr_file),
+            details=(
+                f"branch {branch} at {commit[:12]}, one commit on {self.base_branch} "
+                f"({base[:12]})",
+                f"review: git diff {self.base_branch}...{branch}",
+            ),
+        )
+
+    # ---- helpers (also used by tests and feedback) ---------------------------------------------
+
+    def pr_file(self, branch: str) -> Path:
+        """Where the PR title and body for ``branch`` are written."""
+        return self.git_dir / PR_DIR / f"{branch.replace('/', '-')}.md"
+
+    def _still_open(self, pr_file: Path, text: str, branch_sha: str | None) -> bool:
+        """Whether the PR file is a live proposal; if not, move it aside under a new name."""
+        parsed = _parse_pr_file(text)
+        if parsed is None:
+            return False
+        header, title, body = parsed
+        pr = self._with_state(header, header.get("branch", ""), title, body, str(pr_file))
+        if pr.state == "open":
+            return True
+        if pr.state == "closed" and branch_sha is not None and branch_sha == pr.head_sha:
+            raise PublishError(
+                f"the proposal on {pr.branch} was closed without merging; arxivbot does not "
+                f"reopen a rejected proposal (delete the branch to allow it: git branch -D "
+                f"{pr.branch})"
+            )
+        frozen = {**header, "state": pr.state, "frozen": "1", "head_sha": pr.head_sha,
+                  "merge_sha": pr.merge_sha or ""}
+        stamp = re.sub(r"\W", "", header.get("created", "")) or "old"
+        _write_atomic(pr_file.with_name(f"{pr_file.stem}.{stamp}.md"),
+                      _render_pr_file(frozen, title, body))
+        return False
+
+    def _with_state(self, header: Mapping[str, str], branch: str, title: str, body: str,
+                    url: str) -> BotPullRequest:
+        if header.get("frozen"):  # an archived proposal: its header is the whole truth
+            return BotPullRequest(
+                number=None, branch=branch, title=title, body=body,
+                state=header.get("state", "closed"), head_sha=header.get("head_sha", ""),
+                merge_sha=header.get("merge_sha") or None,
+                base_sha=header.get("base_sha") or None, comments=(), url=url,
+            )
+        head = self._rev(f"refs/heads/{branch}")
+        recorded = header.get("head_sha") or None
+        tip = head or recorded
+        base_tip = self._rev(f"refs/heads/{self.base_branch}")
+        merge_sha: str | None = None
+        marked = header.get("state", "open")
+        if tip and base_tip and self._is_ancestor(tip, base_tip):
+            state, merge_sha = "merged", self._merge_commit(tip, base_tip)
+        elif marked in ("merged", "closed"):
+            state = marked
+        elif head is None:
+            state = "closed"  # branch deleted without merging
+        else:
+            state = "open"
+        return BotPullRequest(
+            number=None,
+            branch=branch,
+            title=title,
+            body=body,
+            state=state,
+            head_sha=tip or "",
+            merge_sha=merge_sha,
+            base_sha=header.get("base_sha") or None,
+            comments=(),
+            url=url,
+        )
+
+    def _merge_commit(self, tip: str, base_tip: str) -> str:
+        """The first commit on the base's first-parent line that contains ``tip``."""
+        out = self._git("rev-list", "--first-parent", "--ancestry-path", f"{tip}..{base_tip}")
+        line = out.decode().split()
+        return line[-1] if line else tip  # fast-forward: the tip itself is on the base
+
+    def _refuse_unsafe_state(self, branch: str) -> None:
+        current = self._run("symbolic-ref", "--quiet", "HEAD").stdout.decode().strip()
+        if current == f"refs/heads/{branch}":
+            raise PublishError(
+                f"{branch} is checked out in {self.repo_dir}; switch to {self.base_branch} "
+                "first (the bot will not move the branch under your working tree)"
+            )
+        if current == f"refs/heads/{self.base_branch}":
+            dirty = self._run("status", "--porcelain", "--untracked-files=no", "--",
+                              f":(top){self.list_path}").stdout.strip()
+            if dirty:
+                raise PublishError(
+                    f"{self.list_path} has uncommitted changes; commit or stash them first, "
+                    f"so the proposal is made against the text you see on {self.base_branch}"
+                )
+
+    def _tree_with(self, base: str, content: bytes) -> str:
+        """The base commit's tree with the list file replaced by ``content``."""
+        mode = self._mode(base)
+        blob = self._git("hash-object", "-w", "--no-filters", "--stdin",
+                         input=content).decode().strip()
+        with tempfile.TemporaryDirectory(prefix="arxivbot-index-") as tmp:
+            env = {"GIT_INDEX_FILE": str(Path(tmp) / "index")}
+            self._git("read-tree", base, env=env)
+            self._git("update-index", "--add", "--cacheinfo", f"{mode},{blob},{self.list_path}",
+                      env=env)
+            return self._git("write-tree", env=env).decode().strip()
+
+    def _mode(self, base: str) -> str:
+        out = self._git("ls-tree", base, "--", self.list_path).decode().split()
+        return out[0] if out else "100644"
+
+    def _commit(self, tree: str, parent: str, message: str) -> str:
+        env = {} if self._run("var", "GIT_AUTHOR_IDENT").returncode == 0 and \
+            self._run("var", "GIT_COMMITTER_IDENT").returncode == 0 else _FALLBACK_IDENTITY
+        return self._git("commit-tree", tree, "-p", parent, input=message.encode(),
+                         env=env).decode().strip()
+
+    def _current_branch(self) -> str:
+        proc = self._run("symbolic-ref", "--quiet", "--short", "HEAD")
+        if proc.returncode != 0:
+            raise ConfigError(
+                f"{self.repo_dir} has a detached HEAD; pass the base branch explicitly"
+            )
+        return proc.stdout.decode().strip()
+
+    def _repo_relative(self, list_path: str | os.PathLike[str]) -> str:
+        """The list's path from the repository root, in git's form (``docs/README.md``)."""
+        path = Path(list_path)
+        if not path.is_absolute():  # relative to the directory the publisher was given
+            path = self.repo_dir / path
+        top = self.top
+        try:
+            return path.resolve().relative_to(top.resolve()).as_posix()
+        except ValueError:
+            raise ConfigError(f"{list_path} is not inside the repository {top}") from None
+
+    def _rev(self, rev: str) -> str | None:
+        proc = self._run("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
+        if proc.returncode != 0:
+            return None
+        return proc.stdout.decode().strip() or None
+
+    def _blob(self, revision: str, path: str) -> bytes | None:
+        proc = self._run("cat-file", "blob", f"{revision}:{path}")
+        return proc.stdout if proc.returncode == 0 else None
+
+    def _parents(self, commit: str) -> list[str]:
+        return self._git("rev-list", "--parents", "-n", "1", commit).decode().split()[1:]
+
+    def _is_ancestor(self, older: str, newer: str) -> bool:
+        return self._run("merge-base", "--is-ancestor", older, newer).returncode == 0
+
+    def _run(self, *args: str, input: bytes | None = None,
+             env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
+        full_env = dict(os.environ)
+        full_env.update(env or {})
+        try:
+            return subprocess.run(
+                ["git", *args], cwd=getattr(self, "top", self.repo_dir), input=input,
+                capture_output=True,
+                env=full_env, check=False,
+            )
+        except FileNotFoundError:
+            raise PublishError("the `git` command is not installed or not on PATH") from None
+
+    def _git(self, *args: str, input: bytes | None = None,
+             env: Mapping[str, str] | None = None) -> bytes:
+        proc = self._run(*args, input=input, env=env)
+        if proc.returncode != 0:
+            raise PublishError(f"git {args[0]} failed in {self.repo_dir}: {_stderr(proc)}")
+        return proc.stdout
+
+
+# ---- the PR file ---------------------------------------------------------------------------
+
+
+def _render_pr_file(header: Mapping[str, str], title: str, body: str) -> str:
+    lines = ["---", *(f"{key}: {_one_line(value)}" for key, value in header.items()), "---"]
+    return "\n".join(lines) + f"\n# {_one_line(title)}\n\n{body.rstrip()}\n"
+
+
+def _parse_pr_file(text: str) -> tuple[dict[str, str], str, str] | None:
+    match = re.match(r"---\n(.*?)\n---\n# ([^\n]*)\n\n?(.*)\Z", text, re.DOTALL)
+    if not match or "arxivbot-pr:" not in match.group(1):
+        return None
+    header = {}
+    for line in match.group(1).splitlines():
+        key, sep, value = line.partition(":")
+        if sep:
+            header[key.strip()] = value.strip()
+    return header, match.group(2), match.group(3).rstrip("\n")
+
+
+def _same_pr(old: str, new: str) -> bool:
+    """Equal apart from the creation stamp."""
+    def strip(text: str) -> str:
+        return re.sub(r"^created: .*$", "", text, count=1, flags=re.MULTILINE)
+    return strip(old) == strip(new)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".md")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        Path(tmp).replace(path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _stderr(proc: subprocess.CompletedProcess[bytes]) -> str:
+    return proc.stderr.decode(errors="replace").strip() or f"exit code {proc.returncode}"
+
