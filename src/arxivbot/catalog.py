@@ -747,7 +747,9 @@ def bullet_fields(tokens: Sequence[Token]) -> BulletFields:
         lead.append("title")
     links: list[tuple[str, str]] = []
     for token in solid:
-        if token.kind in {"link", "dlink"}:
+        if token is title_token and paper_url and (date or arxiv_id_from_url(paper_url)):
+            links.append(("Paper", token.url))  # the title link of a paper: label it plainly
+        elif token.kind in {"link", "dlink"}:
             links.append((token.text, token.url))
         elif token.kind == "paren":
             links.extend((label, url) for _end, label, url in _links_in(token.text))
@@ -761,7 +763,7 @@ def bullet_fields(tokens: Sequence[Token]) -> BulletFields:
         and paper_url
         and (not arxiv_id_from_url(paper_url))
     ):
-        name = _strip_symbols(title)  # a project entry: [EasyR1 💻](github) shows its name
+        name = _strip_symbols(title).split(": ")[0]  # a project: [EasyR1 💻](github)
     return BulletFields(
         tuple(lead), k, date, name, title.strip(), paper_url, title_kind, arxiv_id, tuple(links)
     )
@@ -805,7 +807,11 @@ def _table_entry(raw: str, header: tuple[str, ...], path: str, number: int) -> C
     links: list[tuple[str, str]] = []
     for cell, role in zip(cells, roles, strict=False):
         cell_links = [(t.text, t.url) for t in tokenize(cell) if t.kind in {"link", "dlink"}]
-        links.extend(cell_links)
+        if role == "title" and cell_links:
+            links.append(("Paper", cell_links[0][1]))
+            links.extend(cell_links[1:])
+        else:
+            links.extend(cell_links)
         if role == "date" and date is None:
             date = cell or None
         elif role == "title" and not title:

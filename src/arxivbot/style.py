@@ -275,8 +275,14 @@ def _bullet_parts(raw: str) -> _BulletParts | None:
     )
 
 
-def _most(counter: Counter[Any], default: Any) -> Any:
-    return counter.most_common(1)[0][0] if counter else default
+def _most(counter: Counter[Any], default: Any, prefer: Any = None) -> Any:
+    """The commonest value; on a tie, ``prefer`` (the list-wide habit) when it is among them."""
+    if not counter:
+        return default
+    top = counter.most_common(1)[0][1]
+    if prefer is not None and counter.get(prefer) == top:
+        return prefer
+    return counter.most_common(1)[0][0]
 
 
 def _url_form(url: str) -> str | None:
@@ -332,15 +338,16 @@ def _infer_bullets(parts: Sequence[_BulletParts], fallback: EntryStyle | None) -
                 ),
             )
         )
-    decoration = _most(decorations, "dlink" if fallback and fallback.badge_open else "link")
-    lead = _most(leads, ("title",))
+    wide = "dlink" if fallback and fallback.badge_open else "link"
+    decoration = _most(decorations, wide, wide if fallback else None)
+    lead = _most(leads, ("title",), fallback.lead if fallback else None)
     return EntryStyle(
         shape="bullet",
         count=len(parts),
         indent=_most(indents, ""),
-        marker=_most(markers, "* "),
+        marker=_most(markers, "* ", fallback.marker if fallback else None),
         lead=lead,
-        title_kind=_most(title_kinds, "link"),
+        title_kind=_most(title_kinds, "link", fallback.title_kind if fallback else None),
         badge_open="[" if decoration == "dlink" else "",
         badge_close="]" if decoration == "dlink" else "",
         gap=_most(gaps, " ") if " " in gaps or not gaps else " ",
