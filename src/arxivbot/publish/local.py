@@ -144,7 +144,7 @@ class LocalPublisher:
             # record for feedback, frozen, and start a fresh proposal.
             previous_text = None
         same_commit = old is not None and self._parents(old) == [base] and \
-            self._rev(f"{old}^{{tree}}") == tree
+            self._git("rev-parse", f"{old}^{{tree}}").decode().strip() == tree
         commit = old if same_commit and old is not None else \
             self._commit(tree, base, draft.commit_message)
         previous = _parse_pr_file(previous_text) if previous_text else None
