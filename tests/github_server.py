@@ -291,8 +291,9 @@ class FakeGitHub:
         return self.git(*args, input=message.encode()).decode().strip()
 
     def commit_files(self, branch: str, files: Mapping[str, bytes | None], message: str) -> str:
-        """Commit files (None deletes) on top of ``branch`` (created if missing); the new sha."""
-        parent = self.branch_sha(branch)
+        """Commit files (None deletes) on top of ``branch``; the new sha. A missing branch
+        starts from the default branch (or as a root commit in an empty repository)."""
+        parent = self.branch_sha(branch) or self.branch_sha(self.default_branch)
         entries = [
             ("100644", path, None if data is None else self._hash(data))
             for path, data in files.items()
