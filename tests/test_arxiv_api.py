@@ -220,7 +220,7 @@ def test_a_slow_api_times_out(tmp_path: Path, api: FakeApi) -> None:
 
     with serving() as server:
         server.script(API_PATH, slow)
-        settings = quick(server, tmp_path, timeout_seconds=0.25, retries=1, backoff_seconds=0.05)
+        settings = quick(server, tmp_path, timeout_seconds=0.15, retries=1, backoff_seconds=0.05)
         with pytest.raises(SourceError, match="timed out"):
             lookup(DAY_IDS, settings)
 

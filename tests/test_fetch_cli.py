@@ -11,7 +11,7 @@ import pytest
 from tests.arxiv_server import ArxivServer, Reply, serving
 
 from arxivbot.cli import main
-from arxivbot.errors import SourceError
+from arxivbot.errors import ConfigError, SourceError
 
 FEED_PATH = "/atom/cs.CV+cs.CL"
 SUMMARY = "4 papers (new: 3, cross: 1, skipped: 0) for 2025-05-20"
@@ -104,6 +104,15 @@ def test_a_folder_replays_the_latest_day_or_the_one_asked_for(
     assert asked.splitlines()[-1] == SUMMARY
     assert code == SourceError.exit_code
     assert "no listing for 2025-05-24 (it holds 2025-05-20 … 2025-05-21)" in err
+
+
+def test_a_malformed_date_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], listing: Path
+) -> None:
+    code, _, err = run(capsys, "--from", str(listing), "--date", "20.5.2025")
+
+    assert code == ConfigError.exit_code
+    assert "expected a date as YYYY-MM-DD" in err
 
 
 def test_a_date_the_file_does_not_hold_is_an_error_not_an_empty_day(

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from arxivbot import arxiv_feed, listings
 from arxivbot.config import ArxivSettings
-from arxivbot.errors import SourceError
+from arxivbot.errors import ConfigError, SourceError
 from arxivbot.records import Paper
 
 
@@ -60,7 +60,7 @@ def _check_date(date: str) -> None:
     try:
         datetime.strptime(date, "%Y-%m-%d")
     except ValueError:
-        raise SourceError(f"--date {date!r}: expected a date as YYYY-MM-DD") from None
+        raise ConfigError(f"--date {date!r}: expected a date as YYYY-MM-DD") from None
 
 
 def _live(settings: ArxivSettings, date: str | None) -> DayListing:
