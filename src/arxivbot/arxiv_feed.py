@@ -97,11 +97,12 @@ class PoliteSession(requests.Session):
         self.delay = delay
         self.check = check  # validates each complete response; may raise
         self.headers["User-Agent"] = USER_AGENT
-        self.last_status: int | None = None
         self.last_retry_after: float | None = None
         self._last_end: float | None = None
 
-    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> Any:
+    def request(
+        self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any
+    ) -> requests.Response:
         if self._last_end is not None:
             remaining = self.delay - (time.monotonic() - self._last_end)
             if remaining > 0:
@@ -121,7 +122,6 @@ class PoliteSession(requests.Session):
             response._content_consumed = True
         finally:
             self._last_end = time.monotonic()
-        self.last_status = response.status_code
         self.last_retry_after = retry_after_seconds(response.headers.get("Retry-After"))
         if self.check is not None:
             self.check(response)
