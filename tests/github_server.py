@@ -89,6 +89,7 @@ class PullState:
     closed_at: str | None = None
     labels: list[str] = field(default_factory=list)
     created_at: str = ""
+    head_repo: str | None = None  # owner/name of a fork the PR comes from; None: this one
     updated_at: str = ""
 
 
@@ -460,6 +461,12 @@ class FakeGitHub:
     def _pull_json(self, pr: PullState, *, full: bool) -> dict[str, Any]:
         head_sha = self.branch_sha(pr.head) if pr.state == "open" else None
         repo = self._repo_json()
+        head_repo = repo
+        if pr.head_repo:  # a fork: its own name and URL (on this host, as PyGithub requires)
+            fork_owner, fork_name = pr.head_repo.split("/")
+            head_repo = {**repo, "full_name": pr.head_repo, "name": fork_name,
+                         "owner": self._user(fork_owner),
+                         "url": f"{self.base_url}/repos/{pr.head_repo}"}
         data: dict[str, Any] = {
             "id": 1000 + pr.number,
             "number": pr.number,
@@ -471,7 +478,8 @@ class FakeGitHub:
             "issue_url": f"{self._repo_url}/issues/{pr.number}",
             "html_url": f"https://github.invalid/{self.full_name}/pull/{pr.number}",
             "head": {"ref": pr.head, "sha": head_sha or pr.head_sha,
-                     "label": f"{self.owner}:{pr.head}", "repo": repo, "user": repo["owner"]},
+                     "label": f"{head_repo['owner']['login']}:{pr.head}", "repo": head_repo,
+                     "user": head_repo["owner"]},
             "base": {"ref": pr.base, "sha": pr.base_sha, "label": f"{self.owner}:{pr.base}",
                      "repo": repo, "user": repo["owner"]},
             "labels": [self._label_json(n) for n in pr.labels if n in self.labels],
@@ -481,8 +489,11 @@ class FakeGitHub:
             "merged_at": pr.merged_at,
             "merge_commit_sha": pr.merge_commit_sha,
         }
-        if full:  # like GitHub, list items lack "merged"
+        if full:  # like GitHub, list items lack "merged" and "commits"
             data["merged"] = pr.merged_at is not None
+            base = self.branch_sha(pr.base) if pr.state == "open" else pr.base_sha
+            ahead = self.git("rev-list", "--count", f"{base}..{head_sha or pr.head_sha}")
+            data["commits"] = int(ahead)
         return data
 
     # ---- routing -----------------------------------------------------------------------------
@@ -655,11 +666,14 @@ class FakeGitHub:
             pr for pr in self.pulls.values()
             if (state == "all" or pr.state == state)
             and (not query.get("base") or pr.base == query["base"])
-            and (not query.get("head") or f"{self.owner}:{pr.head}" == query["head"])
+            and (not query.get("head") or self._head_label(pr) == query["head"])
         ]
         newest_first = query.get("direction", "desc") == "desc"
         pulls.sort(key=lambda pr: pr.number, reverse=newest_first)
         return self._page([self._pull_json(pr, full=False) for pr in pulls], query, "pulls")
+
+    def _head_label(self, pr: PullState) -> str:
+        return f"{(pr.head_repo or self.full_name).split('/')[0]}:{pr.head}"
 
     def _page(self, items: list[Any], query: dict[str, str], endpoint: str
               ) -> tuple[int, Any, dict[str, str]]:

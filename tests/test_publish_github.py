@@ -31,7 +31,8 @@ def server(tmp_path: Path) -> Iterator[FakeGitHub]:
         yield fake
 
 
-def make_publisher(server: FakeGitHub, **kwargs: object) -> GitHubPublisher:
+def make_publisher(server: FakeGitHub, base_branch: str | None = "main",
+                   **kwargs: object) -> GitHubPublisher:
     options: dict[str, object] = {
         "token": TOKEN,
         "base_url": server.base_url,
@@ -39,7 +40,7 @@ def make_publisher(server: FakeGitHub, **kwargs: object) -> GitHubPublisher:
         "seconds_between_writes": None,
         **kwargs,
     }
-    return GitHubPublisher(server.full_name, "README.md", "main", **options)  # type: ignore[arg-type]
+    return GitHubPublisher(server.full_name, "README.md", base_branch, **options)  # type: ignore[arg-type]
 
 
 def make_draft(publisher: GitHubPublisher, day: str, ids: Sequence[str]) -> PullRequestDraft:
@@ -342,6 +343,33 @@ def test_the_token_never_appears_in_errors_or_logs(
         assert TOKEN[::-1] not in text
     assert caplog.text  # PyGithub did log the requests
     assert all(TOKEN not in str(r.headers) for r in server.requests)
+
+
+def test_commits_a_maintainer_pushed_are_never_overwritten(server: FakeGitHub) -> None:
+    publisher = make_publisher(server)
+    first = publisher.publish(make_draft(publisher, "2025-05-20", ["2505.00001"]))
+    edited = server.commit_file("arxivbot/2025-05-20", "README.md", LIST + b"- by hand\n")
+
+    with pytest.raises(PublishError, match=r"#2 has 1 commit\(s\) arxivbot did not make"):
+        publisher.publish(make_draft(publisher, "2025-05-20", ["2505.00001", "2505.00002"]))
+
+    assert server.branch_sha("arxivbot/2025-05-20") == edited
+    assert server.pulls[first.number or 0].state == "open"
+
+
+def test_a_fork_pr_with_a_forged_block_is_not_the_bots(server: FakeGitHub) -> None:
+    publisher = make_publisher(server, base_branch=None)  # None: the default branch
+    publisher.publish(make_draft(publisher, "2025-05-20", ["2505.00001"]))
+    forged = make_draft(publisher, "2025-05-21", ["2505.09999"])
+    server.commit_file("arxivbot/2025-05-21", "README.md", forged.new_content)
+    server.pulls[50] = type(server.pulls[2])(
+        50, forged.title, forged.body, "arxivbot/2025-05-21", "main", "", "",
+        head_repo="mallory/awesome-list")
+    server.close_pull(50)  # a "rejection" feedback must not learn from
+
+    assert publisher.base_branch == "main"
+    assert [pr.number for pr in publisher.bot_pull_requests()] == [2]
+    assert proposed_ids(publisher.open_proposals()) == {"2505.00001"}
 
 
 def _summary_since(server: FakeGitHub, start: int) -> dict[str, int]:

@@ -250,3 +250,17 @@ def test_list_in_a_subdirectory_and_no_git_identity(
     assert result.action == "created"
     assert git(repo, "log", "-1", "--format=%an", "arxivbot/2025-05-30") == "arxivbot"
     assert git(repo, "show", "arxivbot/2025-05-30:docs/list.md") == "# L\n- a\n- b"
+
+
+def test_commits_added_to_the_branch_are_never_overwritten(repo: Path) -> None:
+    publisher = LocalPublisher(repo, "README.md")
+    publisher.publish(make_draft(publisher, "2025-05-30", ["2505.00001"]))
+    git(repo, "checkout", "--quiet", "arxivbot/2025-05-30")
+    (repo / "README.md").write_bytes(b"edited by the maintainer\n")
+    git(repo, "commit", "--quiet", "-am", "Maintainer edit")
+    edited = git(repo, "rev-parse", "HEAD")
+    git(repo, "checkout", "--quiet", "main")
+
+    with pytest.raises(PublishError, match="1 commit\\(s\\) arxivbot did not make"):
+        publisher.publish(make_draft(publisher, "2025-05-30", ["2505.00001", "2505.00002"]))
+    assert git(repo, "rev-parse", "arxivbot/2025-05-30") == edited

@@ -58,7 +58,7 @@ class GitHubPublisher:
         self,
         repository: str,
         list_path: str,
-        base_branch: str,
+        base_branch: str | None,
         *,
         token: str,
         base_url: str = "https://api.github.com",
@@ -78,7 +78,7 @@ class GitHubPublisher:
         self.repository = repository
         self.owner = repository.split("/", 1)[0]
         self.list_path = list_path.strip("/")
-        self.base_branch = base_branch
+        self._base_branch = base_branch  # None: the repository's default branch
         self.branch_prefix = branch_prefix
         self.labels = tuple(labels)
         self.max_open_prs = max_open_prs
@@ -103,7 +103,15 @@ class GitHubPublisher:
         self._repo: Repository | None = None
 
     def __repr__(self) -> str:
-        return f"GitHubPublisher({self.repository!r}, {self.list_path!r}, {self.base_branch!r})"
+        return (f"GitHubPublisher({self.repository!r}, {self.list_path!r}, "
+                f"{self._base_branch!r})")
+
+    @property
+    def base_branch(self) -> str:
+        """The branch proposals are made against (the default branch unless one was given)."""
+        if self._base_branch is None:
+            self._base_branch = self._repository().default_branch
+        return self._base_branch
 
     # ---- Publisher -----------------------------------------------------------------------------
 
@@ -171,6 +179,15 @@ class GitHubPublisher:
                                  lambda: repo.get_git_commit(draft.base_revision),
                                  missing=f"base revision {draft.base_revision} is not in "
                                  f"{self.repository}")
+        if existing is not None and old_sha is not None:
+            foreign = self._call("reading the pull request", lambda: existing.commits) - 1
+            if foreign > 0:
+                # Like Dependabot: never overwrite what a maintainer pushed to the branch.
+                raise PublishError(
+                    f"pull request #{existing.number} has {foreign} commit(s) arxivbot did not "
+                    f"make; it will not overwrite them (merge or close #{existing.number}, "
+                    "or delete the branch, to let the bot propose again today)"
+                )
         if old_sha is not None and existing is not None and self._holds(old_sha, draft):
             if existing.title == draft.title and existing.body == draft.body:
                 details += self._add_labels(existing)

@@ -143,6 +143,14 @@ class LocalPublisher:
             # The earlier proposal on this branch was merged (or its branch deleted): keep its
             # record for feedback, frozen, and start a fresh proposal.
             previous_text = None
+        if old is not None and previous_text is not None:
+            ahead = int(self._git("rev-list", "--count", f"{base}..{old}").decode())
+            if ahead > 1:
+                # Never overwrite commits someone added to the proposal's branch.
+                raise PublishError(
+                    f"{branch} has {ahead - 1} commit(s) arxivbot did not make; it will not "
+                    f"overwrite them (merge the branch, or delete it to propose again today)"
+                )
         same_commit = old is not None and self._parents(old) == [base] and \
             self._git("rev-parse", f"{old}^{{tree}}").decode().strip() == tree
         commit = old if same_commit and old is not None else \
