@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -221,7 +221,7 @@ def _unmojibake(text: str) -> str:
     return text
 
 
-_DECORATION_CATEGORIES = {"Lu", "Ll", "Lt", "Lo", "Lm"}
+_LETTER_CATEGORIES = {"Lu", "Ll", "Lt", "Lo", "Lm"}
 # How the lead byte of a 3- or 4-byte UTF-8 sequence reads in cp1252/cp1254: the start of
 # an emoji's mojibake even when a byte of it was lost (``Omniâ˜ºï``).
 _MOJIBAKE_LEADS = "ðğâãïÃÂÐ"
@@ -229,7 +229,7 @@ _MOJIBAKE_LEADS = "ðğâãïÃÂÐ"
 
 def _is_decoration(run: str) -> bool:
     """A run of non-ASCII characters that is an emoji (or its mojibake), not a word."""
-    if any(unicodedata.category(ch) not in _DECORATION_CATEGORIES for ch in run):
+    if any(unicodedata.category(ch) not in _LETTER_CATEGORIES for ch in run):
         return True
     if _unmojibake(run) != run:
         return True
@@ -752,7 +752,7 @@ def bullet_fields(tokens: Sequence[Token]) -> BulletFields:
         elif token.kind in {"link", "dlink"}:
             links.append((token.text, token.url))
         elif token.kind == "paren":
-            links.extend((label, url) for _end, label, url in _links_in(token.text))
+            links.extend(_links_in(token.text))  # a note such as "(see [X](url))"
     arxiv_id = arxiv_id_from_url(paper_url) if paper_url else None
     if arxiv_id is None:  # a [Paper](arxiv) badge, or an arXiv link anywhere else in the entry
         arxiv_id = next((aid for _label, url in links if (aid := arxiv_id_from_url(url))), None)
@@ -769,10 +769,8 @@ def bullet_fields(tokens: Sequence[Token]) -> BulletFields:
     )
 
 
-def _links_in(text: str) -> Iterator[tuple[int, str, str]]:
-    for token in tokenize(text):
-        if token.kind in {"link", "dlink"}:
-            yield 0, token.text, token.url
+def _links_in(text: str) -> list[tuple[str, str]]:
+    return [(t.text, t.url) for t in tokenize(text) if t.kind in {"link", "dlink"}]
 
 
 _TABLE_ROLES: tuple[tuple[str, str], ...] = (

@@ -19,8 +19,8 @@ import datetime as dt
 import difflib
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -474,7 +474,7 @@ def infer_style(entries: Sequence[CatalogEntry], text: str | None = None) -> Lis
         pooled[shape] = _infer_group(chosen, None, lines)
         everyone = _separator([e for e in entries if shape_of(e) == shape], lines)
         if everyone is not None:  # separators are a layout habit of the whole list
-            pooled[shape] = _replace(pooled[shape], separator=everyone)
+            pooled[shape] = replace(pooled[shape], separator=everyone)
 
     sections: list[tuple[str, EntryStyle]] = []
     for path, members in by_section.items():
@@ -508,13 +508,7 @@ def _infer_group(
     order = _order([sort_key(e.arxiv_id, e.date) for e in entries])
     if order == "unknown":
         order = fallback.order if fallback is not None else "none"
-    return _replace(style, separator=separator, order=order)
-
-
-def _replace(style: EntryStyle, **changes: Any) -> EntryStyle:
-    from dataclasses import replace
-
-    return replace(style, **changes)
+    return replace(style, separator=separator, order=order)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -807,9 +801,3 @@ def check_style(catalog: Catalog, template_override: Path | None = None) -> Roun
         )
         diffs.append(EntryDiff(entry, rendered, diff))
     return RoundTrip(identical, len(catalog.entries), tuple(diffs), strict)
-
-
-def iter_badge_labels(style: ListStyle) -> Iterable[str]:
-    for _path, es in style.sections:
-        for _role, label in es.badges:
-            yield label
