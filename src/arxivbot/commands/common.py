@@ -1,0 +1,57 @@
+"""What several commands share: building the publisher the settings ask for."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+from arxivbot.config import Settings
+from arxivbot.errors import ConfigError
+from arxivbot.publish import Publisher
+from arxivbot.publish.github import GitHubPublisher
+from arxivbot.publish.local import LocalPublisher
+
+
+def make_publisher(settings: Settings, repo_dir: Path | None = None) -> Publisher:
+    """The github or local publisher of ``settings`` (token from the environment)."""
+    if settings.publish.publisher == "github":
+        repository = settings.list.repository or os.environ.get("GITHUB_REPOSITORY")
+        if not repository:
+            raise ConfigError(
+                "the github publisher needs the list's repository: --repository owner/name, "
+                "list.repository in arxivbot.yaml, or GITHUB_REPOSITORY (set in Actions)"
+            )
+        return GitHubPublisher(
+            repository,
+            settings.list.path,
+            settings.list.base_branch,
+            token=settings.github_token(),
+            base_url=settings.publish.api_url,
+            branch_prefix=settings.publish.branch_prefix,
+            labels=settings.publish.labels,
+            max_open_prs=settings.publish.max_open_prs,
+        )
+    return LocalPublisher(
+        git_toplevel(repo_dir or Path.cwd()),
+        settings.list.path,
+        settings.list.base_branch,
+        branch_prefix=settings.publish.branch_prefix,
+    )
+
+
+def git_toplevel(path: Path) -> Path:
+    """The root of the git repository ``path`` is in; a clear error when it is in none."""
+    try:
+        top = subprocess.run(
+            ["git", "-C", str(path), "rev-parse", "--show-toplevel"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError) as exc:
+        raise ConfigError(
+            f"{path.resolve()}: not inside a git repository; the local publisher proposes on a "
+            "branch of the list's clone (run inside it, or pass --repo-dir; --demo makes one)"
+        ) from exc
+    return Path(top)
