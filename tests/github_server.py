@@ -209,7 +209,7 @@ class FakeGitHub:
             path = re.sub(r"/[0-9a-f]{40}", "/{sha}", path)
             path = re.sub(r"/\d+", "/{n}", path)
             path = re.sub(r"(/(?:branches|git/refs?/heads|contents|labels))/.+", r"\1/{x}", path)
-            key = f"{r.method} {path}" + ("" if r.status < 400 else f" -> {r.status or 'drop'}")
+            key = f"{r.method} {path}" + ("" if 0 < r.status < 400 else f" -> {r.status or 'drop'}")
             counts[key] = counts.get(key, 0) + 1
         return dict(sorted(counts.items()))
 

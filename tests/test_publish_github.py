@@ -26,9 +26,11 @@ LIST = (
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[FakeGitHub]:
+def server(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[FakeGitHub]:
     with FakeGitHub(tmp_path, {"README.md": LIST}, token=TOKEN) as fake:
         yield fake
+        # What the server saw, per endpoint (shown with `pytest -s`; quoted in the PR note).
+        print(f"\n[{request.node.name}] {len(fake.requests)} requests: {fake.summary()}")
 
 
 def make_publisher(server: FakeGitHub, base_branch: str | None = "main",
@@ -91,7 +93,6 @@ def test_first_run_opens_one_pr_with_one_commit_on_main(server: FakeGitHub) -> N
     assert server.count("POST", r"/awesome-list/labels$") == 1
     assert server.count("POST", r"/issues/2/labels$") == 1
     assert all(r.authorized for r in server.requests)
-    print("first run:", server.summary())
 
 
 def test_rerun_same_day_updates_the_same_pr_and_opens_nothing(server: FakeGitHub) -> None:
@@ -161,7 +162,6 @@ def test_failure_at_pr_creation_leaves_no_branch_and_a_rerun_completes(
     # Rate limits with a distant reset fail at once; 5xx and dropped connections are retried.
     attempts = server.count("POST", r"/pulls$")
     assert attempts == (1 if kind == "rate-limit" else 4)
-    print(f"failure ({kind}) at PR creation:", server.summary())
 
     server.clear_faults()
     result = publisher.publish(draft)
@@ -182,6 +182,7 @@ def test_failure_after_the_branch_moved_restores_it(server: FakeGitHub, kind: st
         publisher.publish(make_draft(publisher, "2025-05-20", ["2505.00001", "2505.00002"]))
 
     assert server.branch_sha("arxivbot/2025-05-20") == before  # moved back
+    assert server.count("PATCH", r"/pulls/\d+$") == (1 if kind == "rate-limit" else 4)
     assert server.pulls[first.number or 0].body == body_before
     assert server.pulls[first.number or 0].state == "open"
     assert len(server.pulls) == 1

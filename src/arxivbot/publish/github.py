@@ -35,6 +35,7 @@ from github import Auth, Github, GithubException, GithubRetry, InputGitTreeEleme
 from github.GithubException import RateLimitExceededException, UnknownObjectException
 from github.PullRequest import PullRequest
 from github.Repository import Repository
+from urllib3.util.retry import Retry
 
 from arxivbot.errors import ConfigError, PublishError
 from arxivbot.publish import BotPullRequest, ListSnapshot, check_state
@@ -87,6 +88,9 @@ class GitHubPublisher:
         # further away than max_rate_limit_wait fails at once instead of sleeping for an hour.
         retry = GithubRetry(
             total=retries,
+            # PATCH too: the bot's PATCHes (force a ref to a sha, set a PR's title and body)
+            # are idempotent, so retrying them after a 5xx is safe.
+            allowed_methods=Retry.DEFAULT_ALLOWED_METHODS | {"GET", "POST", "PATCH"},
             backoff_factor=backoff_factor,
             max_rate_limit_wait=max_rate_limit_wait,
             secondary_rate_wait=min(60.0, max_rate_limit_wait),
