@@ -1,0 +1,527 @@
+"""The relevance model: TF-IDF over title + abstract, a linear classifier, calibrated scores.
+
+Pure: texts and labels in, a ``RelevanceModel`` out; papers in, ``ScoredPaper`` records out.
+No file access (``model_store`` reads and writes models).
+
+How it is built, and why:
+
+- **Text → vector.** Lower-cased word 1–2-grams with a token pattern that keeps model names
+  whole (``qwen2.5-vl``, ``r1-zero``, ``grpo``), sublinear tf, smoothed idf, L2 norm: the
+  arithmetic of scikit-learn's ``TfidfVectorizer`` (a test checks they agree to the last
+  digit), written out here so that scoring needs only numpy/scipy and starts fast.
+- **Vocabulary.** Chosen from the positives plus a fixed-seed sample of the negatives (fitting
+  bigrams on 78k abstracts costs ~40 s and ~1.7 GB): the ``max_features`` most frequent
+  terms with ``min_df ≤ df ≤ max_df``, plus every term that at least ``min_positive_df``
+  positives share, so that a rare but telling name ("grpo" in early 2025) is never pruned.
+- **Classifier.** ``LogisticRegression`` with explicit sample weights: each class weighs
+  half (the "balanced" rule) and a hard negative (a proposal the maintainers rejected)
+  weighs ``hard_negative_weight`` ordinary negatives.
+- **Calibration and threshold.** Out-of-fold decision values (stratified folds, never more
+  folds than positives) are mapped to probabilities by Platt's sigmoid, fitted on the true
+  class balance; the threshold is the highest score that still keeps ``recall_target`` of
+  the held-out positives. The final classifier is then fitted on everything.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import re
+from array import array
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import islice, repeat
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from arxivbot.records import Paper, ScoredPaper
+
+# Words, and runs of word characters joined by "." or "-" (see tech-reference E.1).
+TOKEN_PATTERN = r"(?u)\b\w[\w.\-]*\w\b|\b\w\b"
+
+
+@dataclass(frozen=True, slots=True)
+class ModelParams:
+    """Every hyperparameter of the model, recorded in the model file and its card."""
+
+    token_pattern: str = TOKEN_PATTERN
+    ngram_max: int = 2  # word 1..ngram_max-grams
+    sublinear_tf: bool = True  # tf -> 1 + log(tf): ten mentions are not ten times the evidence
+    min_df: int = 3  # a term must occur in this many documents of the vocabulary sample
+    max_df: float = 0.5  # ...and in at most this share of them (drops corpus stop words)
+    max_features: int = 20000  # the most frequent terms kept (keeps the model file < 2 MB)
+    min_positive_df: int = 2  # terms shared by this many positives are kept whatever their rank
+    vocabulary_sample: int = 20000  # negatives sampled (fixed seed) to choose the vocabulary
+    c: float = 4.0  # inverse L2 regularisation strength of the logistic regression
+    max_iter: int = 2000
+    cv_folds: int = 5  # folds for the out-of-fold scores (fewer when positives are fewer)
+    hard_negative_weight: float = 5.0  # a rejected proposal counts this many negatives
+    recall_target: float = 0.9  # share of held-out positives the threshold keeps
+    random_state: int = 0
+    top_terms: int = 5  # terms reported per paper
+    nearest: int = 2  # list entries reported per paper
+    digits: int = 8  # significant digits kept for stored floats (stable, diffable files)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ModelParams:
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise ValueError(f"unknown model parameters: {', '.join(unknown)}")
+        return cls(**data)
+
+
+@dataclass(frozen=True, slots=True)
+class ListEntry:
+    """A list entry the model knows: what ``nearest`` names and section placement uses."""
+
+    id: str  # bare arXiv id
+    name: str  # the list's short name for it, or its title
+    section: str  # heading path on the list
+    list: str  # which list (file name or path) it is on
+
+
+class TrainingError(ValueError):
+    """The inputs cannot make a model (no positives, no negatives, no usable words)."""
+
+
+# --------------------------------------------------------------------------- text → vectors
+
+
+class TextVectorizer:
+    """Fixed-vocabulary TF-IDF with scikit-learn's arithmetic (sublinear tf, idf, L2 norm)."""
+
+    def __init__(self, terms: Sequence[str], idf: np.ndarray, params: ModelParams) -> None:
+        self.terms = tuple(terms)
+        self.index = {term: i for i, term in enumerate(self.terms)}
+        self.idf = np.asarray(idf, dtype=np.float64)
+        self.params = params
+        self._find = re.compile(params.token_pattern).findall
+
+    def analyze(self, text: str) -> list[str]:
+        """Tokens then word n-grams, exactly as ``TfidfVectorizer(lowercase=True)`` makes them."""
+        tokens = self._find(text.lower())
+        grams = list(tokens)
+        for n in range(2, self.params.ngram_max + 1):
+            grams.extend(map(" ".join, zip(*(tokens[i:] for i in range(n)), strict=False)))
+        return grams
+
+    def counts(self, texts: Iterable[str]) -> sp.csr_matrix:
+        """Raw term counts (documents × vocabulary); terms outside the vocabulary are dropped."""
+        blocks = [self._count_block(chunk) for chunk in _chunks(texts, 4096)]
+        if not blocks:
+            return sp.csr_matrix((0, len(self.terms)), dtype=np.float64)
+        return blocks[0] if len(blocks) == 1 else sp.vstack(blocks, format="csr")
+
+    def _count_block(self, texts: Sequence[str]) -> sp.csr_matrix:
+        # Every n-gram's column (-1 when unknown) goes into one compact C array; numpy drops
+        # the unknown ones and scipy sums the repeats. Much faster than a Counter per text.
+        lookup = self.index.get
+        columns = array("i")
+        lengths = array("q")
+        for text in texts:
+            grams = self.analyze(text)
+            columns.extend(map(lookup, grams, repeat(-1, len(grams))))
+            lengths.append(len(grams))
+        cols = np.frombuffer(columns, dtype=np.int32)
+        rows = np.repeat(np.arange(len(lengths), dtype=np.int32), np.frombuffer(lengths, np.int64))
+        known = cols >= 0
+        matrix = sp.csr_matrix(
+            (np.ones(int(known.sum())), (rows[known], cols[known])),
+            shape=(len(lengths), len(self.terms)),
+        )
+        matrix.sum_duplicates()
+        return matrix
+
+    def weigh(self, counts: sp.csr_matrix) -> sp.csr_matrix:
+        """Counts → L2-normalised TF-IDF (in place on a copy)."""
+        matrix = counts.astype(np.float64, copy=True)
+        if self.params.sublinear_tf:
+            np.log(matrix.data, out=matrix.data)
+            matrix.data += 1.0
+        matrix.data *= self.idf[matrix.indices]
+        norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+        norms[norms == 0.0] = 1.0
+        matrix.data /= np.repeat(norms, np.diff(matrix.indptr))
+        return matrix
+
+    def transform(self, texts: Iterable[str]) -> sp.csr_matrix:
+        return self.weigh(self.counts(texts))
+
+
+def choose_vocabulary(
+    positive_texts: Sequence[str], sample_texts: Sequence[str], params: ModelParams
+) -> list[str]:
+    """The terms the model will know, sorted (see the module docstring for the rule)."""
+    analyze = TextVectorizer((), np.zeros(0), params).analyze
+    df: Counter[str] = Counter()
+    positive_df: Counter[str] = Counter()
+    for text in positive_texts:
+        grams = set(analyze(text))
+        df.update(grams)
+        positive_df.update(grams)
+    for text in sample_texts:
+        df.update(set(analyze(text)))
+    n_docs = len(positive_texts) + len(sample_texts)
+    max_count = params.max_df * n_docs
+    min_count = min(params.min_df, n_docs)  # a tiny corpus keeps every term it has
+    eligible = [(count, term) for term, count in df.items() if min_count <= count <= max_count]
+    eligible.sort(key=lambda item: (-item[0], item[1]))
+    chosen = {term for _, term in eligible[: params.max_features]}
+    chosen.update(
+        term
+        for term, count in positive_df.items()
+        if count >= min(params.min_positive_df, len(positive_texts)) and df[term] <= max_count
+    )
+    if not chosen:
+        raise TrainingError(
+            "no usable words: every term is too rare or too common in the training texts"
+        )
+    return sorted(chosen)
+
+
+def smoothed_idf(counts: sp.csr_matrix) -> np.ndarray:
+    """``ln((1 + n) / (1 + df)) + 1``, scikit-learn's smooth idf."""
+    n_docs = counts.shape[0]
+    df = np.bincount(counts.indices, minlength=counts.shape[1])
+    return np.log((1.0 + n_docs) / (1.0 + df)) + 1.0
+
+
+# --------------------------------------------------------------------------- the model
+
+
+@dataclass(eq=False)
+class RelevanceModel:
+    """A trained model: vectoriser, linear weights, calibration, threshold, list entries."""
+
+    params: ModelParams
+    terms: tuple[str, ...]
+    idf: np.ndarray
+    coef: np.ndarray
+    intercept: float
+    calibration: tuple[float, float]  # Platt's (a, b): p = 1 / (1 + exp(-(a·d + b)))
+    threshold: float
+    entries: tuple[ListEntry, ...]
+    entry_texts: dict[str, str]  # arXiv id -> title + abstract of each entry's paper
+    card: dict[str, Any] = field(default_factory=dict)
+    version: str = "unsaved"  # short digest of the model file, set when saved or loaded
+    _vectorizer: TextVectorizer | None = field(default=None, repr=False)
+    _entry_vectors: sp.csr_matrix | None = field(default=None, repr=False)
+
+    @property
+    def vectorizer(self) -> TextVectorizer:
+        if self._vectorizer is None:
+            self._vectorizer = TextVectorizer(self.terms, self.idf, self.params)
+        return self._vectorizer
+
+    @property
+    def entry_vectors(self) -> sp.csr_matrix:
+        """One L2-normalised TF-IDF row per entry (same order as ``entries``)."""
+        if self._entry_vectors is None:
+            texts = [self.entry_texts.get(entry.id, entry.name) for entry in self.entries]
+            self._entry_vectors = self.vectorize(texts)
+        return self._entry_vectors
+
+    @property
+    def backtest_ap(self) -> float | None:
+        """Average precision of the model's backtest, when its card records one."""
+        value = (self.card.get("backtest") or {}).get("average_precision")
+        return float(value) if isinstance(value, int | float) else None
+
+    def vectorize(self, texts: Sequence[str]) -> sp.csr_matrix:
+        """The L2-normalised TF-IDF matrix of ``texts`` (rows = texts, columns = terms)."""
+        return self.vectorizer.transform(texts)
+
+    def decision(self, matrix: sp.csr_matrix) -> np.ndarray:
+        return np.asarray(matrix @ self.coef).ravel() + self.intercept
+
+    def probability(self, decision: np.ndarray) -> np.ndarray:
+        a, b = self.calibration
+        return _sigmoid(a * decision + b)
+
+    def score(
+        self,
+        papers: Sequence[Paper],
+        *,
+        max_per_day: int | None = None,
+        threshold: float | None = None,
+    ) -> list[ScoredPaper]:
+        """Score, select and explain ``papers``; the output keeps the input order.
+
+        A paper is selected when its score reaches the threshold (the model's own unless one
+        is given) and it is among the ``max_per_day`` best of its announcement date.
+        """
+        if not papers:
+            return []
+        matrix = self.vectorize([paper.text for paper in papers])
+        scores = self.probability(self.decision(matrix))
+        cut = self.threshold if threshold is None else threshold
+        selected = select(scores, [paper.date for paper in papers], cut, max_per_day)
+        terms = self.top_terms(matrix)
+        nearest = self.nearest(matrix)
+        return [
+            ScoredPaper(
+                paper=paper,
+                score=float(scores[i]),
+                selected=bool(selected[i]),
+                top_terms=terms[i],
+                nearest=nearest[i],
+            )
+            for i, paper in enumerate(papers)
+        ]
+
+    def top_terms(self, matrix: sp.csr_matrix) -> list[tuple[str, ...]]:
+        """Per row, the terms with the largest positive contributions x_i · w_i."""
+        k = self.params.top_terms
+        contributions = matrix.data * self.coef[matrix.indices]
+        result: list[tuple[str, ...]] = []
+        for row in range(matrix.shape[0]):
+            start, end = matrix.indptr[row], matrix.indptr[row + 1]
+            values = contributions[start:end]
+            if not len(values):
+                result.append(())
+                continue
+            order = np.argsort(-values, kind="stable")[:k]
+            result.append(
+                tuple(self.terms[matrix.indices[start + j]] for j in order if values[j] > 0)
+            )
+        return result
+
+    def nearest(self, matrix: sp.csr_matrix) -> list[tuple[tuple[str, str], ...]]:
+        """Per row, the ``params.nearest`` most similar list entries (cosine), distinct ids."""
+        if not self.entries:
+            return [() for _ in range(matrix.shape[0])]
+        similarity = (matrix @ self.entry_vectors.T).toarray()
+        want = self.params.nearest
+        result: list[tuple[tuple[str, str], ...]] = []
+        order = np.argsort(-similarity, axis=1, kind="stable")
+        for row in range(matrix.shape[0]):
+            picked: list[tuple[str, str]] = []
+            for column in order[row]:
+                if similarity[row, column] <= 0.0 or len(picked) == want:
+                    break
+                entry = self.entries[column]
+                if all(entry.id != seen for seen, _ in picked):
+                    picked.append((entry.id, entry.name))
+            result.append(tuple(picked))
+        return result
+
+
+def select(
+    scores: np.ndarray, dates: Sequence[str], threshold: float, max_per_day: int | None
+) -> np.ndarray:
+    """Which papers are proposed: score ≥ threshold and within the day's ``max_per_day`` best."""
+    chosen = np.asarray(scores) >= threshold
+    if max_per_day is None:
+        return chosen
+    by_day: dict[str, list[int]] = {}
+    for i in np.flatnonzero(chosen):
+        by_day.setdefault(dates[i], []).append(int(i))
+    for rows in by_day.values():
+        rows.sort(key=lambda i: -scores[i])  # stable: ties keep input order
+        for i in rows[max(max_per_day, 0) :]:
+            chosen[i] = False
+    return chosen
+
+
+def threshold_for_recall(positive_scores: Sequence[float], recall_target: float) -> float:
+    """The highest score that keeps at least ``recall_target`` of these positives."""
+    ordered = sorted(positive_scores, reverse=True)
+    if not ordered:
+        raise TrainingError("no held-out positives to choose a threshold on")
+    keep = min(len(ordered), max(1, math.ceil(recall_target * len(ordered) - 1e-9)))
+    return ordered[keep - 1]
+
+
+# --------------------------------------------------------------------------- training
+
+
+def train(
+    positives: Sequence[Paper],
+    negatives: Sequence[Paper],
+    *,
+    entries: Sequence[ListEntry] = (),
+    hard_negatives: Sequence[Paper] = (),
+    params: ModelParams | None = None,
+) -> RelevanceModel:
+    """Fit a model: ``positives`` belong on the list, ``negatives`` do not.
+
+    ``entries`` name the list entries (their ``id`` must be a positive's id) that
+    ``nearest`` reports; ``hard_negatives`` are proposals the maintainers turned down.
+    Same inputs, same model: every random choice has a fixed seed.
+    """
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold
+
+    params = params or ModelParams()
+    positives = _unique(positives)
+    positive_ids = {paper.id for paper in positives}
+    hard_negatives = [p for p in _unique(hard_negatives) if p.id not in positive_ids]
+    hard_ids = {paper.id for paper in hard_negatives}
+    negatives = [p for p in _unique(negatives) if p.id not in positive_ids | hard_ids]
+    if not positives:
+        raise TrainingError("no positives: the lists have no arXiv papers to learn from")
+    if not negatives and not hard_negatives:
+        raise TrainingError("no negatives: give listings with papers that are not on the lists")
+
+    rng = np.random.RandomState(params.random_state)
+    sample_rows = np.arange(len(negatives))
+    if len(negatives) > params.vocabulary_sample:
+        sample_rows = np.sort(rng.choice(len(negatives), params.vocabulary_sample, replace=False))
+    terms = choose_vocabulary(
+        [p.text for p in positives],
+        [negatives[i].text for i in sample_rows] + [p.text for p in hard_negatives],
+        params,
+    )
+    counting = TextVectorizer(terms, np.ones(len(terms)), params)
+    all_papers = [*positives, *hard_negatives, *negatives]
+    counts = counting.counts(p.text for p in all_papers)
+    idf = _round(smoothed_idf(counts), params.digits)
+    vectorizer = TextVectorizer(terms, idf, params)
+    matrix = vectorizer.weigh(counts)
+    del counts
+
+    n_pos, n_hard, n_neg = len(positives), len(hard_negatives), len(negatives)
+    labels = np.zeros(len(all_papers), dtype=np.int8)
+    labels[:n_pos] = 1
+    weights = _sample_weights(n_pos, n_hard, n_neg, params.hard_negative_weight)
+
+    def fit(held_out: np.ndarray | None = None) -> Any:
+        # Held-out rows get weight 0 rather than being sliced out: same fit, no matrix copy.
+        fold_weights = weights.copy()
+        if held_out is not None:
+            fold_weights[held_out] = 0.0
+        model = LogisticRegression(C=params.c, max_iter=params.max_iter, tol=1e-6)
+        return model.fit(matrix, labels, sample_weight=fold_weights)
+
+    # Out-of-fold decision values for calibration and the threshold.
+    folds = min(params.cv_folds, n_pos, n_hard + n_neg)
+    oof = np.zeros(len(all_papers))
+    if folds >= 2:
+        splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=params.random_state)
+        for _, test_rows in splitter.split(np.zeros(len(labels)), labels):
+            fold_model = fit(test_rows)
+            oof[test_rows] = fold_model.decision_function(matrix[test_rows])
+    final = fit()
+    coef = _round(final.coef_.ravel(), params.digits)
+    intercept = _round(final.intercept_, params.digits)[0]
+    if folds < 2:  # too few positives to hold any out: score on the training fit itself
+        oof = np.asarray(matrix @ coef).ravel() + intercept
+
+    a, b = _round(np.asarray(platt(oof, labels)), params.digits)
+    calibrated = _sigmoid(a * oof + b)
+    threshold = _round_down(
+        threshold_for_recall(calibrated[:n_pos], params.recall_target), params.digits
+    )
+
+    known_ids = {paper.id: paper.text for paper in positives}
+    kept_entries = tuple(e for e in entries if e.id in known_ids)
+    entry_texts = {e.id: known_ids[e.id] for e in kept_entries}
+
+    card = {
+        "counts": {"positives": n_pos, "negatives": n_neg, "hard_negatives": n_hard},
+        "vocabulary_size": len(terms),
+        "out_of_fold": {
+            "folds": folds,
+            "average_precision": _average_precision(calibrated, labels) if folds >= 2 else None,
+            "recall_at_threshold": float(np.mean(calibrated[:n_pos] >= threshold)),
+        },
+    }
+    return RelevanceModel(
+        params=params,
+        terms=tuple(terms),
+        idf=idf,
+        coef=coef,
+        intercept=float(intercept),
+        calibration=(float(a), float(b)),
+        threshold=float(threshold),
+        entries=kept_entries,
+        entry_texts=dict(sorted(entry_texts.items())),
+        card=card,
+        _vectorizer=vectorizer,
+    )
+
+
+def platt(decision: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
+    """Platt's sigmoid fit with his smoothed targets; returns (a, b) of p = σ(a·d + b)."""
+    from scipy.optimize import minimize
+
+    n_pos = int(labels.sum())
+    n_neg = len(labels) - n_pos
+    target = np.where(labels == 1, (n_pos + 1.0) / (n_pos + 2.0), 1.0 / (n_neg + 2.0))
+    scale = float(np.std(decision)) or 1.0  # optimise on a unit scale, report in d's units
+    d = decision / scale
+
+    def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        z = theta[0] * d + theta[1]
+        # log(1 + e^z) - t·z, the cross-entropy with soft targets, computed stably
+        value = float(np.sum(np.logaddexp(0.0, z) - target * z))
+        residual = _sigmoid(z) - target
+        return value, np.array([float(residual @ d), float(residual.sum())])
+
+    start = np.array([1.0, math.log((n_pos + 1.0) / (n_neg + 1.0))])
+    result = minimize(loss, start, jac=True, method="L-BFGS-B")
+    a, b = result.x
+    return float(a / scale), float(b)
+
+
+def _sample_weights(n_pos: int, n_hard: int, n_neg: int, hard_weight: float) -> np.ndarray:
+    """Balanced classes: positives and negatives each carry half the total weight."""
+    total = n_pos + n_hard + n_neg
+    negative_units = n_neg + hard_weight * n_hard
+    positive_weight = total / (2.0 * n_pos)
+    negative_weight = total / (2.0 * negative_units) if negative_units else 0.0
+    return np.concatenate(
+        [
+            np.full(n_pos, positive_weight),
+            np.full(n_hard, negative_weight * hard_weight),
+            np.full(n_neg, negative_weight),
+        ]
+    )
+
+
+def _average_precision(scores: np.ndarray, labels: np.ndarray) -> float:
+    from sklearn.metrics import average_precision_score
+
+    return float(average_precision_score(labels, scores))
+
+
+def _unique(papers: Iterable[Paper]) -> list[Paper]:
+    seen: set[str] = set()
+    result = []
+    for paper in papers:
+        if paper.id not in seen:
+            seen.add(paper.id)
+            result.append(paper)
+    return result
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return np.exp(-np.logaddexp(0.0, -z))
+
+
+def _round(values: np.ndarray, digits: int) -> np.ndarray:
+    """Floats cut to ``digits`` significant digits, so a saved and reloaded model is identical."""
+    return np.asarray([float(f"{v:.{digits}g}") for v in np.ravel(values)], dtype=np.float64)
+
+
+def _round_down(value: float, digits: int) -> float:
+    """``value`` cut to ``digits`` significant digits, never above it (a threshold must keep
+    the positive it was chosen on)."""
+    rounded = float(f"{value:.{digits}g}")
+    step = abs(value) * 10.0 ** (1 - digits) or 10.0 ** (-digits)
+    while rounded > value:
+        rounded = float(f"{rounded - step:.{digits}g}")
+    return rounded
+
+
+def _chunks(items: Iterable[str], size: int) -> Iterator[list[str]]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
