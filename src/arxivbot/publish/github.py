@@ -158,50 +158,29 @@ class GitHubPublisher:
                 f"the PR body has {len(draft.body)} characters; GitHub accepts {BODY_LIMIT}"
             )
         repo = self._repository()
-        same_branch = self._bot_pulls("all", head=branch)
-        existing = next((pr for pr in same_branch if pr.state == "open"), None)
-        old_sha = self._branch_sha(branch)
-        rejected = next((pr for pr in same_branch if pr.state == "closed" and pr.merged_at is None
-                         and pr.head.sha == old_sha), None)
-        if existing is None and rejected is not None:
-            # The maintainer closed today's proposal and kept its branch: do not reopen it.
-            raise PublishError(
-                f"pull request #{rejected.number} for {branch} was closed without merging; "
-                "arxivbot does not reopen a rejected proposal (delete the branch to allow it)"
-            )
-        if existing is None:
-            open_count = len(self._bot_pulls("open"))
-            if open_count >= self.max_open_prs:
-                raise PublishError(
-                    f"{open_count} arxivbot pull requests are already open in "
-                    f"{self.repository} (the cap is {self.max_open_prs}); review or close "
-                    "them first, or raise max_open_prs in the config"
-                )
-        details = list(self._ensure_labels())
+        try:  # reads only: a failure here changed nothing
+            same_branch = self._bot_pulls("all", head=branch)
+            existing = next((pr for pr in same_branch if pr.state == "open"), None)
+            old_sha = self._branch_sha(branch)
+            foreign = self._call("reading the pull request",
+                                 lambda: existing.commits - 1) if existing and old_sha else 0
+            open_count = len(self._bot_pulls("open")) if existing is None else 0
+        except PublishError as exc:
+            raise PublishError(f"{exc}; nothing was changed: rerun to complete") from None
+        self._refuse_if_needed(branch, same_branch, existing, old_sha, foreign, open_count)
 
-        base_commit = self._call("reading the base commit",
-                                 lambda: repo.get_git_commit(draft.base_revision),
-                                 missing=f"base revision {draft.base_revision} is not in "
-                                 f"{self.repository}")
-        if existing is not None and old_sha is not None:
-            foreign = self._call("reading the pull request", lambda: existing.commits) - 1
-            if foreign > 0:
-                # Like Dependabot: never overwrite what a maintainer pushed to the branch.
-                raise PublishError(
-                    f"pull request #{existing.number} has {foreign} commit(s) arxivbot did not "
-                    f"make; it will not overwrite them (merge or close #{existing.number}, "
-                    "or delete the branch, to let the bot propose again today)"
-                )
-        if old_sha is not None and existing is not None and self._holds(old_sha, draft):
-            if existing.title == draft.title and existing.body == draft.body:
-                details += self._add_labels(existing)
-                return self._result("unchanged", branch, existing, details)
-            self._call("editing the pull request",
-                       lambda: existing.edit(title=draft.title, body=draft.body))
-            details += self._add_labels(existing)
-            return self._result("updated", branch, existing, details)
+        details = self._ensure_labels()
+        try:
+            base_commit = self._call("reading the base commit",
+                                     lambda: repo.get_git_commit(draft.base_revision),
+                                     missing=f"base revision {draft.base_revision} is not in "
+                                     f"{self.repository}")
+            if existing is not None and old_sha is not None and self._holds(old_sha, draft):
+                return self._refresh(existing, draft, details)
+            commit_sha = self._make_commit(repo, base_commit, draft)
+        except PublishError as exc:
+            raise PublishError(f"{exc}; no branch or PR was changed: rerun to complete") from None
 
-        commit_sha = self._make_commit(repo, base_commit, draft)
         created_branch = False
         try:
             if old_sha is None:
@@ -218,10 +197,46 @@ class GitHubPublisher:
                 pr, action = self._open_pull(repo, draft), "created"
         except PublishError as exc:
             self._roll_back(branch, created_branch, old_sha)
-            raise PublishError(f"{exc}; the branch was restored, so nothing is left half-made: "
-                               "rerun to complete") from None
+            raise PublishError(f"{exc}; the branch was put back as it was, so nothing is left "
+                               "half-made: rerun to complete") from None
         details += self._add_labels(pr)
         return self._result(action, branch, pr, details)
+
+    def _refuse_if_needed(self, branch: str, same_branch: list[PullRequest],
+                          existing: PullRequest | None, old_sha: str | None, foreign: int,
+                          open_count: int) -> None:
+        """The cases where the bot must not touch the branch or open a PR, with the reason."""
+        if existing is not None:
+            if foreign > 0:  # like Dependabot: never overwrite what a maintainer pushed
+                raise PublishError(
+                    f"pull request #{existing.number} has {foreign} commit(s) arxivbot did not "
+                    f"make; it will not overwrite them (merge or close #{existing.number}, "
+                    "or delete the branch, to let the bot propose again today)"
+                )
+            return
+        rejected = next((pr for pr in same_branch if pr.merged_at is None
+                         and old_sha is not None and pr.head.sha == old_sha), None)
+        if rejected is not None:  # closed today, branch kept: do not reopen it
+            raise PublishError(
+                f"pull request #{rejected.number} for {branch} was closed without merging; "
+                "arxivbot does not reopen a rejected proposal (delete the branch to allow it)"
+            )
+        if open_count >= self.max_open_prs:
+            raise PublishError(
+                f"{open_count} arxivbot pull requests are already open in {self.repository} "
+                f"(the cap is {self.max_open_prs}); review or close them first, or raise "
+                "max_open_prs in the config"
+            )
+
+    def _refresh(self, pr: PullRequest, draft: PullRequestDraft,
+                 details: list[str]) -> PublishResult:
+        """The branch already holds the proposal: only the PR's text may need an update."""
+        action = "unchanged"
+        if (pr.title, pr.body) != (draft.title, draft.body):
+            self._call("editing the pull request",
+                       lambda: pr.edit(title=draft.title, body=draft.body))
+            action = "updated"
+        return self._result(action, draft.branch, pr, details + self._add_labels(pr))
 
     # ---- steps -------------------------------------------------------------------------------
 
