@@ -168,7 +168,7 @@ def test_a_rerun_after_the_merge_keeps_the_merged_record(repo: Path) -> None:
 
     again = publisher.publish(make_draft(publisher, "2025-05-30", ["2505.00002"]))
 
-    assert again.action == "updated"
+    assert again.action == "created"  # a new proposal; the merged one is kept on record
     states = sorted((pr.state, pr.head_sha == merged_head) for pr in publisher.bot_pull_requests())
     assert states == [("merged", True), ("open", False)]
 

@@ -189,7 +189,7 @@ class LocalPublisher:
                     f"could not move branch {branch}: {_stderr(moved)}; nothing was changed, "
                     "rerun to complete"
                 )
-        action = "created" if old is None else "updated"
+        action = "created" if previous_text is None else "updated"
         return PublishResult(
             action=action,
             branch=branch,
