@@ -313,3 +313,24 @@ def test_cli_bad_input_is_one_line_and_non_zero(capsys: pytest.CaptureFixture[st
     assert err.count("\n") == 1
     assert err.startswith("Error: ")
     assert "Traceback" not in err + out
+
+
+def test_other_shapes_bold_links_setext_headings_text_titles_and_bold_tables() -> None:
+    catalog = read_catalog(LISTS / "other-shapes.md")
+    assert dict(Counter(e.section for e in catalog.entries)) == {
+        "Setext Papers": 2,
+        "Badged": 2,
+        "Table": 2,
+    }
+    alpha, _, gamma, _, epsilon, _ = catalog.entries
+    assert (alpha.title, alpha.arxiv_id, alpha.links_dict["code"]) == (
+        "Alpha: One",
+        "2401.00001",
+        "https://github.com/a/a",
+    )
+    assert (gamma.title, gamma.arxiv_id) == ("Gamma: Three.", "2311.00003")
+    assert (epsilon.title, epsilon.date, epsilon.arxiv_id) == (
+        "Epsilon: Five",
+        "2024-01-02",
+        "2401.00005",
+    )

@@ -14,7 +14,7 @@ from arxivbot.errors import CatalogFormatError
 from arxivbot.insertion import Addition, apply_splices, insert_entries, plan_insertions
 
 LISTS = Path(__file__).parent / "fixtures" / "lists"
-FIXTURES = ("bullets.md", "double-brackets-crlf.md", "table.md", "numbered.md")
+FIXTURES = ("bullets.md", "double-brackets-crlf.md", "table.md", "numbered.md", "other-shapes.md")
 
 
 def lines_of(raw: bytes) -> list[bytes]:

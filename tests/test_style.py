@@ -203,3 +203,20 @@ def test_a_template_override_from_config(tmp_path: Path) -> None:
     )
     with pytest.raises(CatalogFormatError, match="entry template"):
         render_entry(style, fields(), "Papers", template_override=tmp_path / "missing.j2")
+
+
+def test_other_shapes_render_in_their_own_style() -> None:
+    catalog = read_catalog(LISTS / "other-shapes.md")
+    assert check_style(catalog).identical == len(catalog.entries)
+    assert render_entry(catalog.style, fields(), "Setext Papers") == (
+        "- **[Nu-R1: Reasoning Anew](https://arxiv.org/abs/2505.09999)**"
+        " [[code](https://github.com/n/nu)]"
+    )
+    assert render_entry(catalog.style, fields(code_url=None), "Badged") == (
+        "* Nu-R1: Reasoning Anew [[Paper]](https://arxiv.org/abs/2505.09999)"
+    )
+    # An unpadded table stays unpadded; an unknown venue is an empty cell, not the "-".
+    assert render_entry(catalog.style, fields(), "Table") == (
+        "| **[Nu-R1: Reasoning Anew](https://arxiv.org/abs/2505.09999)** |  | 2025-05-20 |"
+        " [Github](https://github.com/n/nu) |"
+    )

@@ -175,6 +175,16 @@ def tokenize(content: str) -> list[Token]:
             if close != -1:
                 end = close
                 token = Token("paren", "", content[i:end], content[i + 1 : close - 1])
+        if (
+            token is None
+            and text_start == -1
+            and tokens
+            and gap_start == i
+            and tokens[-1].kind in {"link", "dlink"}
+            and content.startswith(_WRAPS, i)
+        ):  # the "**" closing **[Title](url)** stands alone, not glued to the text after it
+            end = i + 2
+            token = Token("text", "", content[i:end], content[i:end])
         if token is None:
             if text_start == -1:
                 text_start = i
@@ -440,6 +450,7 @@ _BULLET = re.compile(
 )
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _HTTP = re.compile(r"^(https?:)?//", re.IGNORECASE)
 
 
@@ -501,9 +512,15 @@ def _looks_like_entry(content: str) -> bool:
         return True
     if first.kind == "bracket":
         return has_web_link or leading_brackets >= 2
-    if first.kind == "text" and re.match(r"^(\*\*|__)[^*_].*?(\*\*|__)", first.raw):
+    if first.kind != "text":
+        return False
+    if first.raw in _WRAPS and len(tokens) > 1 and tokens[1].kind in {"link", "dlink"}:
+        return _HTTP.match(tokens[1].url) is not None  # **[Title](url)** ...
+    if re.match(r"^(\*\*|__)[^*_].*?(\*\*|__)", first.raw):
         return has_web_link  # **Title** [[Paper](url)] [[Code](url)]
-    return False
+    # "Title. [[Paper]](arxiv) [[Code]](url)": a short title, then a link to the paper itself
+    paper_link = any(arxiv_id_from_url(t.url) for t in links)
+    return paper_link and len(first.raw.split()) <= 30 and tokens[1].kind in {"link", "dlink"}
 
 
 def parse_catalog(text: str, source: str = "<list>") -> Catalog:
@@ -538,6 +555,18 @@ def parse_catalog(text: str, source: str = "<list>") -> Catalog:
             i += 1
             continue
         heading = _HEADING.match(body)
+        setext = (
+            i + 1 < len(lines)
+            and not _is_blank(body)
+            and not _is_block_start(body)
+            and current is None
+            and _SETEXT.match(lines[i + 1].text)
+        )
+        if setext:  # Title\n===== (level 1) or Title\n----- (level 2)
+            level = 1 if "=" in lines[i + 1].text else 2
+            headings.append((line, level, clean_heading(body)))
+            i += 2
+            continue
         if heading:
             current = None
             headings.append(
@@ -688,63 +717,82 @@ class BulletFields:
     """What a bullet entry says, and how its lead is laid out (``lead`` slots in order)."""
 
     lead: tuple[str, ...]  # e.g. ("date", "name", "title")
-    lead_count: int  # tokens the lead used
+    lead_count: int  # solid tokens the lead used
+    slot_tokens: tuple[Token, ...]  # the first token of each lead slot (its gap is the slot's)
     date: str | None
     name: str | None
     title: str
     paper_url: str | None  # the title link's real target, None when the title is not a link
-    title_kind: str  # link | dlink | bracket | bold
+    title_kind: str  # link | dlink | bracket | bold | text
+    title_wrap: str  # emphasis around a linked title: "**" for **[Title](url)**
     arxiv_id: str | None
     links: tuple[tuple[str, str], ...]
+
+
+_WRAPS = ("**", "__")
 
 
 def bullet_fields(tokens: Sequence[Token]) -> BulletFields:
     """Read date, name, title and links from a bullet entry's tokens."""
     solid = [t for t in tokens if t.raw]
     date: str | None = None
-    name: str | None = None
     title = ""
     paper_url: str | None = None
     title_kind = "text"
+    wrap = ""
     lead: list[str] = []
+    slots: list[Token] = []
     k = 0
     if solid and solid[0].kind == "bracket" and date_form(solid[0].text):
         date, k = solid[0].text, 1
         lead.append("date")
+        slots.append(solid[0])
     brackets: list[Token] = []
     while k < len(solid) and solid[k].kind == "bracket":
         brackets.append(solid[k])
         k += 1
+    wrap_token: Token | None = None
+    if (
+        k + 1 < len(solid)
+        and solid[k].raw in _WRAPS
+        and solid[k + 1].kind in {"link", "dlink"}
+        and not solid[k + 1].gap
+    ):
+        wrap_token, wrap = solid[k], solid[k].raw  # **[Title](url)**
+        k += 1
+    title_token: Token | None = None
+    names: list[Token] = []
     if k < len(solid) and solid[k].kind in {"link", "dlink"}:
+        title_token, names = solid[k], brackets
+        k += 1
+        if wrap:
+            closing = solid[k] if k < len(solid) else None
+            if closing is not None and closing.raw == wrap and not closing.gap:
+                k += 1
+            else:  # not a real emphasis pair: read the marker as text before the title
+                wrap, wrap_token, title_token, names = "", None, None, []
+                k -= 2
+                brackets = []
+    if title_token is None and brackets:
+        title_token, names = brackets[-1], brackets[:-1]
+    elif title_token is None and k < len(solid) and solid[k].kind == "text":
         title_token = solid[k]
         k += 1
-        names = brackets
-    elif brackets:
-        title_token = brackets[-1]
-        names = brackets[:-1]
-    elif k < len(solid) and solid[k].kind == "text":
-        title_token = solid[k]
-        k += 1
-        names = []
-    else:
-        title_token = None
-        names = []
     for token in names:
         lead.append("name")
-        name = token.text if name is None else f"{name} {token.text}"
+        slots.append(token)
+    name = " ".join(t.text for t in names) or None
     if title_token is not None:
         if title_token.kind == "text":
-            bold = re.match(r"^(\*\*|__)(?P<t>.+?)(\*\*|__)", title_token.raw)
+            bold = re.fullmatch(r"(\*\*|__)(?P<t>.+?)(\*\*|__)", title_token.raw)
             title = bold.group("t") if bold else title_token.raw
             title_kind = "bold" if bold else "text"
-            if bold and bold.end() != len(title_token.raw):
-                title_kind = "text"
-                title = title_token.raw
         else:
             title = title_token.text
             title_kind = title_token.kind
             paper_url = title_token.url or None
         lead.append("title")
+        slots.append(wrap_token or title_token)
     links: list[tuple[str, str]] = []
     for token in solid:
         if token is title_token and paper_url and (date or arxiv_id_from_url(paper_url)):
@@ -761,11 +809,21 @@ def bullet_fields(tokens: Sequence[Token]) -> BulletFields:
         and title_kind in {"link", "dlink"}
         and not date
         and paper_url
-        and (not arxiv_id_from_url(paper_url))
+        and not (arxiv_id_from_url(paper_url))
     ):
         name = _strip_symbols(title).split(": ")[0]  # a project: [EasyR1 💻](github)
     return BulletFields(
-        tuple(lead), k, date, name, title.strip(), paper_url, title_kind, arxiv_id, tuple(links)
+        lead=tuple(lead),
+        lead_count=k,
+        slot_tokens=tuple(slots),
+        date=date,
+        name=name,
+        title=title.strip(),
+        paper_url=paper_url,
+        title_kind=title_kind,
+        title_wrap=wrap,
+        arxiv_id=arxiv_id,
+        links=tuple(links),
     )
 
 

@@ -72,6 +72,7 @@ class EntryStyle:
     marker: str = "* "  # bullet character (or "1.") and the space after it
     lead: tuple[str, ...] = ("title",)  # slots that open an entry, in order
     title_kind: str = "link"  # link | dlink | bracket | bold | text
+    title_wrap: str = ""  # "**" for **[Title](url)** (bullets and table cells)
     badge_open: str = ""  # "[" for badges written [[Code 💻](url)]
     badge_close: str = ""
     gap: str = " "  # between the parts of an entry
@@ -218,7 +219,7 @@ _ROLE_WORDS = (
 
 def badge_role(label: str, url: str = "") -> str | None:
     """code | project | paper for a badge label such as ``Code 💻``; None for the rest."""
-    text = clean_heading(label) if label.strip() else ""
+    text = clean_heading(label.strip("[]() ")) if label.strip("[]() ") else ""
     for role, pattern in _ROLE_WORDS:
         if pattern.match(text):
             return role
@@ -240,6 +241,7 @@ class _BulletParts:
     title: str
     paper_url: str | None
     title_kind: str
+    title_wrap: str
     tail: list[Token]
     trailing: str
 
@@ -259,7 +261,7 @@ def _bullet_parts(raw: str) -> _BulletParts | None:
         if fields.lead_count < len(solid_positions)
         else len(tokens)
     )
-    lead_tokens = [t for t in tokens[:cut] if t.raw]
+    lead_tokens = list(fields.slot_tokens)
     return _BulletParts(
         indent=match["indent"],
         marker=match["marker"] + match["space"],
@@ -270,6 +272,7 @@ def _bullet_parts(raw: str) -> _BulletParts | None:
         title=fields.title,
         paper_url=fields.paper_url,
         title_kind=fields.title_kind,
+        title_wrap=fields.title_wrap,
         tail=tokens[cut:],
         trailing=trailing,
     )
@@ -297,6 +300,7 @@ def _infer_bullets(parts: Sequence[_BulletParts], fallback: EntryStyle | None) -
     indents: Counter[str] = Counter()
     leads: Counter[tuple[str, ...]] = Counter()
     title_kinds: Counter[str] = Counter()
+    title_wraps: Counter[str] = Counter()
     dates: Counter[str] = Counter()
     decorations: Counter[str] = Counter()
     gaps: Counter[str] = Counter()
@@ -308,6 +312,7 @@ def _infer_bullets(parts: Sequence[_BulletParts], fallback: EntryStyle | None) -
         indents[p.indent] += 1
         leads[p.lead] += 1
         title_kinds[p.title_kind] += 1
+        title_wraps[p.title_wrap] += 1
         if p.date and (form := date_form(p.date)):
             dates[form] += 1
         if p.paper_url and (form := _url_form(p.paper_url)):
@@ -348,6 +353,7 @@ def _infer_bullets(parts: Sequence[_BulletParts], fallback: EntryStyle | None) -
         marker=_most(markers, "* ", fallback.marker if fallback else None),
         lead=lead,
         title_kind=_most(title_kinds, "link", fallback.title_kind if fallback else None),
+        title_wrap=_most(title_wraps, "", fallback.title_wrap if fallback else None),
         badge_open="[" if decoration == "dlink" else "",
         badge_close="]" if decoration == "dlink" else "",
         gap=_most(gaps, " ") if " " in gaps or not gaps else " ",
@@ -373,17 +379,22 @@ def _infer_table(entries: Sequence[CatalogEntry], header: tuple[str, ...]) -> En
     labels: dict[str, Counter[str]] = defaultdict(Counter)
     dates: Counter[str] = Counter()
     urls: Counter[str] = Counter()
+    wraps: Counter[str] = Counter()
     for row in rows:
         for col, cell in enumerate(row[: len(widths)]):
             content = cell.strip()
             role = roles[col] if col < len(roles) else "text"
+            if role == "title":
+                wrap = re.fullmatch(r"(\*\*|__)\[.*\]\(.*\)\1", content)
+                wraps[wrap.group(1) if wrap else ""] += 1
             if role in {"code", "project"} and content in {"-", "—", "N/A", "n/a", "/"}:
                 placeholders[content] += 1
                 placeholder_padded[len(cell) == widths[col]] += 1
                 continue
-            if len(content) + 2 <= widths[col]:
+            if len(cell) - len(content) > 2:  # spaces beyond one a side: padded to a width
+                padded += 1
+            elif len(content) + 2 < widths[col]:  # shorter than the column, yet not padded
                 fitting += 1
-                padded += len(cell) == widths[col]
             for token in tokenize(content):
                 if token.kind in {"link", "dlink"}:
                     if role in {"code", "project"}:
@@ -399,7 +410,7 @@ def _infer_table(entries: Sequence[CatalogEntry], header: tuple[str, ...]) -> En
         columns=header,
         roles=roles,
         widths=tuple(widths),
-        padded=bool(fitting) and padded / fitting >= 0.5,
+        padded=padded > fitting,
         outer_pipes=(
             sum(r.startswith("|") for r in raws) * 2 >= len(raws),
             sum(r.endswith("|") for r in raws) * 2 >= len(raws),
@@ -409,6 +420,7 @@ def _infer_table(entries: Sequence[CatalogEntry], header: tuple[str, ...]) -> En
         cell_labels=tuple((role, _most(c, "")) for role, c in labels.items()),
         date_form=_most(dates, None),
         paper_url=_most(urls, "https://arxiv.org/abs/{id}"),
+        title_wrap=_most(wraps, ""),
     )
 
 
@@ -552,7 +564,10 @@ def entry_template(style: ListStyle | EntryStyle, section: str | None = None) ->
         elif slot == "name":
             slots.append(gap + f"[{{{{ names[{es.lead[:i].count('name')}] }}}}]")
         else:
-            slots.append(gap + _TITLE_FORMS.get(es.title_kind, _TITLE_FORMS["link"]))
+            form = _TITLE_FORMS.get(es.title_kind, _TITLE_FORMS["link"])
+            if es.title_kind in {"link", "dlink"} and es.title_wrap:
+                form = f"{_literal(es.title_wrap)}{form}{_literal(es.title_wrap)}"
+            slots.append(gap + form)
     link = "[{{ item.label }}]({{ item.url }})"
     badge = f"{_literal(es.badge_open)}{link}{_literal(es.badge_close)}"
     tail = (
@@ -685,13 +700,13 @@ def _new_cells(
         if role == "date":
             content = date
         elif role == "title":
-            content = f"[{_cell_escape(title)}]({paper_url})"
+            content = f"{es.title_wrap}[{_cell_escape(title)}]({paper_url}){es.title_wrap}"
         elif role == "name":
             content = _cell_escape(_one_line(fields.name or _short_name(title)))
         elif url:
             content = f"[{labels.get(role) or ('Code' if role == 'code' else 'Project')}]({url})"
-        else:
-            content = es.placeholder or ""
+        else:  # nothing known: the list's placeholder in link columns, else an empty cell
+            content = (es.placeholder or "") if role in {"code", "project"} else ""
             if content and not es.placeholder_padded:
                 cells.append(f" {content} ")
                 continue
