@@ -27,6 +27,7 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any, TypeVar
 
 import requests
@@ -336,10 +337,9 @@ class GitHubPublisher:
         repo = self._repository()
         try:
             present = self._call("listing labels", lambda: {lb.name for lb in repo.get_labels()})
-            for name in self.labels:
-                if name not in present:
-                    self._call(f"creating label {name}", lambda n=name: repo.create_label(
-                        n, LABEL_COLOR, LABEL_DESCRIPTION))
+            for name in [n for n in self.labels if n not in present]:
+                self._call(f"creating label {name}", partial(
+                    repo.create_label, name, LABEL_COLOR, LABEL_DESCRIPTION))
         except PublishError as exc:
             return [f"labels not created: {exc}"]
         return []
