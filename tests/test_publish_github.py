@@ -218,6 +218,22 @@ def test_a_retried_pr_creation_that_had_succeeded_is_adopted(server: FakeGitHub)
     assert server.pulls[result.number or 0].labels == ["arxivbot"]
 
 
+def test_labels_failing_after_the_pr_opened_cost_only_the_labels(server: FakeGitHub) -> None:
+    publisher = make_publisher(server)
+    draft = make_draft(publisher, "2025-05-20", ["2505.00001"])
+    server.fail("POST", r"/issues/\d+/labels$", kind="500", times=10)
+
+    result = publisher.publish(draft)
+
+    assert result.action == "created"
+    assert any("labels not added" in line for line in result.details)
+    assert server.pulls[result.number or 0].labels == []
+    server.clear_faults()
+    again = publisher.publish(draft)
+    assert (again.action, again.details) == ("unchanged", ())
+    assert server.pulls[result.number or 0].labels == ["arxivbot"]
+
+
 def test_the_list_changed_on_the_base_between_runs(server: FakeGitHub) -> None:
     publisher = make_publisher(server)
     publisher.publish(make_draft(publisher, "2025-05-20", ["2505.00001"]))
