@@ -1,11 +1,133 @@
-"""``arxivbot run``."""
+"""``arxivbot run``: the daily job. The composition root: it builds the real collaborators."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 import click
+
+from arxivbot.config import load_settings, override
+from arxivbot.resources import package_path
+
+if TYPE_CHECKING:
+    from arxivbot.pipeline import RunReport
+
+DEMO_DIR = Path("arxivbot-demo")
 
 
 @click.command(name="run")
-def run() -> None:
-    """(not yet built)"""
-    raise click.ClickException("arxivbot run is not built yet")
+@click.option("--list", "list_path", help="The list file, relative to its repository.")
+@click.option(
+    "--listings",
+    "replay",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Replay a day from JSONL listings (a file or a folder) instead of the live feed.",
+)
+@click.option("--date", help="Announcement day (YYYY-MM-DD) to take from a --listings folder.")
+@click.option("--publisher", type=click.Choice(["local", "github"]), help="Where to propose.")
+@click.option("--dry-run", is_flag=True, help="Print the PR and the diff; change nothing.")
+@click.option("--repository", help="owner/name of the list's GitHub repository.")
+@click.option("--base-branch", help="Branch the proposal is made against.")
+@click.option("--repo-dir", type=click.Path(path_type=Path), help="Local clone (local publisher).")
+@click.option("--model", "model_path", type=click.Path(path_type=Path), help="Model file.")
+@click.option("--threshold", type=float, help="Propose papers scoring at least this.")
+@click.option("--max-candidates", type=int, help="At most this many papers a day.")
+@click.option("--config", "config_path", type=click.Path(path_type=Path), help="arxivbot.yaml.")
+@click.option(
+    "--demo",
+    is_flag=True,
+    help=f"Run on the bundled example list, in a fresh local repository ./{DEMO_DIR}.",
+)
+def run(
+    list_path: str | None,
+    replay: tuple[Path, ...],
+    date: str | None,
+    publisher: str | None,
+    dry_run: bool,
+    repository: str | None,
+    base_branch: str | None,
+    repo_dir: Path | None,
+    model_path: Path | None,
+    threshold: float | None,
+    max_candidates: int | None,
+    config_path: Path | None,
+    demo: bool,
+) -> None:
+    """Propose the day's relevant new arXiv papers to the list as one pull request.
+
+    \b
+    Examples:
+      arxivbot run --demo                       # the bundled example list, live arXiv
+      arxivbot run --list README.md --listings day.jsonl.gz --publisher local
+      arxivbot run --publisher github --dry-run # what today's PR would be
+    """
+    settings = override(
+        load_settings(config_path),
+        list__path=list_path,
+        list__repository=repository,
+        list__base_branch=base_branch,
+        model__path=str(model_path) if model_path else None,
+        model__threshold=threshold,
+        model__max_candidates=max_candidates,
+        publish__publisher=publisher,
+    )
+    # Imported here, not at the top: every command module loads with the CLI, and a run
+    # needs the whole pipeline while `arxivbot score` should start fast.
+    from arxivbot import pipeline
+    from arxivbot.commands.common import make_publisher
+    from arxivbot.decisions import read_decisions, rejected_ids
+    from arxivbot.model_store import load_model
+    from arxivbot.publish import Publisher
+    from arxivbot.publish.dry_run import DryRunPublisher
+    from arxivbot.sources import load_day
+
+    if demo:
+        repo_dir = _demo_repository(DEMO_DIR)
+        settings = override(settings, list__path="README.md", publish__publisher="local")
+
+    listing = load_day(settings.arxiv, date=date, replay=replay or None)
+    target: Publisher = make_publisher(settings, repo_dir)
+    if dry_run:
+        target = DryRunPublisher(target, click.get_text_stream("stdout"))
+    model = load_model(Path(settings.model.path) if settings.model.path else None)
+    decisions = Path(settings.feedback.decisions_path)
+    rejected = rejected_ids(read_decisions(decisions)) if decisions.is_file() else frozenset()
+
+    report = pipeline.run(listing, target, model, settings, rejected=rejected)
+    click.echo(report.summary())
+    _write_job_summary(report)
+
+
+def _demo_repository(folder: Path) -> Path:
+    """A git repository holding the bundled example list, made once and then reused."""
+    if (folder / ".git").is_dir():
+        return folder
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(package_path("examples/awesome-example.md"), folder / "README.md")
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "arxivbot demo", "GIT_AUTHOR_EMAIL": "demo@arxivbot.invalid",
+        "GIT_COMMITTER_NAME": "arxivbot demo", "GIT_COMMITTER_EMAIL": "demo@arxivbot.invalid",
+    }
+    for args in (
+        ["init", "--quiet", "--initial-branch=main"],
+        ["add", "README.md"],
+        ["commit", "--quiet", "-m", "Example awesome-list"],
+    ):
+        subprocess.run(["git", "-C", str(folder), *args], check=True, env=env)
+    click.echo(f"Made {folder}/ with the bundled example list (README.md) on branch main.")
+    return folder
+
+
+def _write_job_summary(report: RunReport) -> None:
+    """Inside GitHub Actions, the run's report also goes to the job summary."""
+    summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not summary_path:
+        return
+    with open(summary_path, "a", encoding="utf-8") as summary:
+        summary.write(f"### arxivbot {report.day}\n\n```\n{report.summary()}\n```\n")

@@ -1,0 +1,259 @@
+"""The daily run end to end: a real git clone of a list, the local publisher, a tiny model.
+
+Checks what a maintainer would: one branch whose diff only inserts entries in the list's own
+style and sections, a rerun that changes nothing, a dry run that touches nothing, an empty
+day that opens nothing, and the same through the `arxivbot run` command line.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from arxivbot import pipeline
+from arxivbot.catalog import parse_catalog_bytes
+from arxivbot.classifier import ListEntry, RelevanceModel, train
+from arxivbot.config import Settings
+from arxivbot.listings import write_papers
+from arxivbot.model_store import save_model
+from arxivbot.publish.dry_run import DryRunPublisher
+from arxivbot.publish.local import LocalPublisher
+from arxivbot.records import Paper
+from arxivbot.sources import DayListing
+from arxivbot.style import check_style
+
+FIXTURE_LIST = Path(__file__).parent / "fixtures" / "run" / "list.md"
+DAY = "2025-05-20"
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.invalid",
+    "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.invalid",
+}
+
+RL = "We train a multimodal large language model with reinforcement learning (GRPO) and "
+ON_LIST = {
+    "2504.00011": "Seg-RL: Reinforcement Learning for Reasoning Segmentation in Vision-Language "
+    "Models\n" + RL + "rule-based rewards for reasoning segmentation of images.",
+    "2503.00012": "Vision-GRPO: Group Relative Policy Optimization for Visual Reasoning in "
+    "MLLMs\n" + RL + "verifiable rewards for visual math and image reasoning.",
+    "2503.00013": "Chart-R1: Rule-Based Reinforcement Learning for Chart Reasoning with "
+    "Multimodal LLMs\n" + RL + "chart image question answering rewards.",
+    "2504.00021": "Video-RL: Reinforcing Temporal Reasoning in Video Multimodal Large Language "
+    "Models\n" + RL + "temporal rewards for long video reasoning and video question answering.",
+    "2503.00022": "Time-R1: Temporal Video Grounding with Reinforcement Learning Rewards\n"
+    + RL + "temporal grounding rewards on video benchmarks.",
+}
+OTHER_TOPICS = [
+    "machine translation for low-resource languages with pretrained transformers",
+    "named entity recognition in clinical notes using domain adaptation",
+    "3D point cloud registration with geometric features",
+    "image denoising with diffusion priors and wavelets",
+    "speech recognition for accented English using self-supervision",
+    "sentiment analysis of product reviews with lexicons",
+    "object detection in aerial images with rotated boxes",
+    "summarization of legal documents with long-context models",
+    "face anti-spoofing with frequency cues",
+    "question answering over tables with retrieval",
+    "depth estimation from monocular video with self-supervision",
+    "topic models for historical newspapers",
+    "semantic segmentation of urban scenes with transformers",
+    "hate speech detection across platforms",
+    "optical flow estimation with recurrent refinement",
+    "dialogue state tracking with schema descriptions",
+]
+
+
+def paper(paper_id: str, text: str, day: str = DAY) -> Paper:
+    title, _, abstract = text.partition("\n")
+    return Paper(id=paper_id, title=title, abstract=abstract, categories=("cs.CV",), date=day)
+
+
+def negatives(prefix: str, day: str) -> list[Paper]:
+    return [
+        paper(f"{prefix}.{i:05d}", f"A study of {topic}\nWe address {topic}. Experiments on "
+              "standard datasets show gains over strong baselines.", day)
+        for i, topic in enumerate(OTHER_TOPICS * 2)
+    ]
+
+
+def day_papers() -> list[Paper]:
+    relevant = [
+        paper("2505.10001", "Seg-Zero2: Reasoning Segmentation of Images via Reinforcement "
+              "Learning\n" + RL + "rewards for image segmentation reasoning. Code: "
+              "https://github.com/example/seg-zero2"),
+        paper("2505.10002", "LongVid-R1: Reinforcing Long Video Reasoning in Multimodal LLMs\n"
+              + RL + "temporal rewards for long video question answering and video grounding."),
+    ]
+    return relevant + negatives("2505", DAY)
+
+
+@pytest.fixture(scope="module")
+def model() -> RelevanceModel:
+    positives = [paper(i, text, "2025-04-01") for i, text in ON_LIST.items()]
+    entries = [ListEntry(id=i, name=i, section="", list="list.md") for i in ON_LIST]
+    return train(positives, negatives("2504", "2025-04-01"), entries=entries)
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", "-C", str(repo), *args], capture_output=True, text=True, check=True,
+        env={**GIT_ENV, "PATH": "/usr/bin:/bin"},
+    ).stdout
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    repo = tmp_path / "awesome"
+    repo.mkdir()
+    shutil.copyfile(FIXTURE_LIST, repo / "README.md")
+    git(repo, "init", "-q", "--initial-branch=main")
+    git(repo, "add", "README.md")
+    git(repo, "commit", "-q", "-m", "list")
+    return repo
+
+
+def listing(papers: list[Paper]) -> DayListing:
+    return DayListing(date=DAY, papers=tuple(papers), skipped=0, source="test")
+
+
+def test_run_proposes_a_branch_that_only_inserts_entries(
+    repo: Path, model: RelevanceModel
+) -> None:
+    original = (repo / "README.md").read_bytes()
+
+    report = pipeline.run(listing(day_papers()), LocalPublisher(repo, "README.md"), model,
+                          Settings())
+
+    assert report.status == pipeline.PROPOSED
+    assert sorted(c.paper.id for c in report.candidates) == ["2505.10001", "2505.10002"]
+    assert {c.paper.id: c.section for c in report.candidates} == {
+        "2505.10001": "Image / Papers",
+        "2505.10002": "Video / Papers",
+    }
+    diff = git(repo, "diff", "--unified=0", "main", f"arxivbot/{DAY}", "--", "README.md")
+    changed = [
+        line for line in diff.splitlines()
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
+    assert changed
+    assert all(line.startswith("+") for line in changed)
+    added = [line[1:] for line in changed if line.strip("+ ")]
+    assert added == [
+        "* [2505] [Seg-Zero2] [Seg-Zero2: Reasoning Segmentation of Images via Reinforcement "
+        "Learning](https://arxiv.org/abs/2505.10001) [Code 💻](https://github.com/example/seg-zero2)",
+        "* [2505] [LongVid-R1] [LongVid-R1: Reinforcing Long Video Reasoning in Multimodal "
+        "LLMs](https://arxiv.org/abs/2505.10002)",
+    ]
+    # The working tree and the base branch are untouched; the new list reads back whole.
+    assert (repo / "README.md").read_bytes() == original
+    new = parse_catalog_bytes(git(repo, "show", f"arxivbot/{DAY}:README.md").encode(), "new")
+    assert len(new.entries) == 7
+    assert check_style(new).identical == 7
+    assert report.result is not None
+    pr_file = Path(report.result.url or "")
+    assert pr_file.is_file()
+    assert "2 candidate papers" in pr_file.read_text(encoding="utf-8")
+
+
+def test_rerun_same_day_updates_in_place(repo: Path, model: RelevanceModel) -> None:
+    publisher = LocalPublisher(repo, "README.md")
+    pipeline.run(listing(day_papers()), publisher, model, Settings())
+    first = git(repo, "rev-parse", f"arxivbot/{DAY}")
+
+    again = pipeline.run(listing(day_papers()), publisher, model, Settings())
+
+    assert again.result is not None
+    assert again.result.action == "unchanged"
+    assert git(repo, "rev-parse", f"arxivbot/{DAY}") == first
+    assert git(repo, "branch", "--list", "arxivbot/*").split() == [f"arxivbot/{DAY}"]
+
+
+def test_next_day_skips_papers_of_the_open_proposal(repo: Path, model: RelevanceModel) -> None:
+    publisher = LocalPublisher(repo, "README.md")
+    pipeline.run(listing(day_papers()), publisher, model, Settings())
+    next_day = DayListing(date="2025-05-21", papers=tuple(day_papers()), skipped=0, source="t")
+
+    report = pipeline.run(next_day, publisher, model, Settings())
+
+    assert report.status == pipeline.NONE_ABOVE_THRESHOLD
+    assert report.known >= 2
+    assert "arxivbot/2025-05-21" not in git(repo, "branch", "--list", "arxivbot/*")
+
+
+def test_dry_run_prints_the_pr_and_changes_nothing(repo: Path, model: RelevanceModel) -> None:
+    refs_before = git(repo, "for-each-ref")
+    out = io.StringIO()
+
+    report = pipeline.run(
+        listing(day_papers()), DryRunPublisher(LocalPublisher(repo, "README.md"), out), model,
+        Settings(),
+    )
+
+    assert report.status == pipeline.PROPOSED
+    printed = out.getvalue()
+    assert "2 candidate papers" in printed
+    assert "+* [2505] [LongVid-R1]" in printed
+    assert git(repo, "for-each-ref") == refs_before
+
+
+def test_rejected_and_ignored_papers_are_not_proposed(repo: Path, model: RelevanceModel) -> None:
+    report = pipeline.run(
+        listing(day_papers()), LocalPublisher(repo, "README.md"), model, Settings(),
+        rejected=frozenset({"2505.10001"}),
+    )
+
+    assert [c.paper.id for c in report.candidates] == ["2505.10002"]
+
+
+def test_empty_day_opens_nothing(repo: Path, model: RelevanceModel) -> None:
+    report = pipeline.run(listing([]), LocalPublisher(repo, "README.md"), model, Settings())
+
+    assert report.status == pipeline.NO_ANNOUNCEMENTS
+    assert report.message == f"no announcements for {DAY} (weekend or holiday)"
+    assert git(repo, "branch", "--list", "arxivbot/*") == ""
+
+
+def test_cli_run_in_the_list_clone(repo: Path, model: RelevanceModel, tmp_path: Path) -> None:
+    """What a maintainer types: `arxivbot run --list README.md --listings DAY --publisher local`."""
+    model_path = tmp_path / "model.json"
+    save_model(model, model_path, card={})
+    day_file = tmp_path / f"{DAY}.jsonl"
+    with open(day_file, "w", encoding="utf-8") as out:
+        write_papers(day_papers(), out)
+    summary = tmp_path / "summary.md"
+
+    done = subprocess.run(
+        [sys.executable, "-m", "arxivbot", "run", "--list", "README.md", "--listings",
+         str(day_file), "--publisher", "local", "--model", str(model_path)],
+        cwd=repo, capture_output=True, text=True,
+        env={**GIT_ENV, "PATH": "/usr/bin:/bin", "GITHUB_STEP_SUMMARY": str(summary)},
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert "2 candidates for 2025-05-20" in done.stdout
+    assert "papers scanned: 34; already known: 0; candidates: 2" in done.stdout
+    assert f"arxivbot/{DAY}" in git(repo, "branch", "--list", "arxivbot/*")
+    assert "2 candidates for 2025-05-20" in summary.read_text(encoding="utf-8")
+
+
+def test_cli_errors_are_one_line(repo: Path, tmp_path: Path) -> None:
+    bad_model = tmp_path / "model.json"
+    bad_model.write_text(json.dumps({"hello": "world"}), encoding="utf-8")
+    day_file = tmp_path / f"{DAY}.jsonl"
+    with open(day_file, "w", encoding="utf-8") as out:
+        write_papers(day_papers(), out)
+
+    done = subprocess.run(
+        [sys.executable, "-m", "arxivbot", "run", "--listings", str(day_file),
+         "--model", str(bad_model)],
+        cwd=repo, capture_output=True, text=True, env={**GIT_ENV, "PATH": "/usr/bin:/bin"},
+    )
+
+    assert done.returncode == 5
+    assert done.stderr.startswith("Error: ")
+    assert "Traceback" not in done.stderr
