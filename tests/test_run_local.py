@@ -257,3 +257,18 @@ def test_cli_errors_are_one_line(repo: Path, tmp_path: Path) -> None:
     assert done.returncode == 5
     assert done.stderr.startswith("Error: ")
     assert "Traceback" not in done.stderr
+
+
+def test_entry_template_override(repo: Path, model: RelevanceModel, tmp_path: Path) -> None:
+    """A maintainer's jinja2 template decides how new entries look."""
+    template = tmp_path / "entry.j2"
+    template.write_text("* **{{ name }}** [{{ title }}]({{ paper_url }})\n", encoding="utf-8")
+
+    report = pipeline.run(listing(day_papers()), LocalPublisher(repo, "README.md"), model,
+                          Settings(), template_override=template)
+
+    entries = sorted(c.entry_text for c in report.candidates)
+    assert entries[0] == (
+        "* **LongVid-R1** [LongVid-R1: Reinforcing Long Video Reasoning in Multimodal LLMs]"
+        "(https://arxiv.org/abs/2505.10002)"
+    )

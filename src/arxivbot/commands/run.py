@@ -98,7 +98,10 @@ def run(
     decisions = Path(settings.feedback.decisions_path)
     rejected = rejected_ids(read_decisions(decisions)) if decisions.is_file() else frozenset()
 
-    report = pipeline.run(listing, target, model, settings, rejected=rejected)
+    template = Path(settings.list.template) if settings.list.template else None
+    report = pipeline.run(
+        listing, target, model, settings, rejected=rejected, template_override=template
+    )
     click.echo(report.summary())
     _write_job_summary(report)
 
