@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from tests.github_server import FakeGitHub
 
 from arxivbot import prmeta
+from arxivbot.cli import cli
 from arxivbot.decisions import Decision, append_decisions, read_decisions, rejected_ids
 from arxivbot.feedback import collect, comment_commands, decide, edits
 from arxivbot.publish import BotPullRequest, Publisher
@@ -169,8 +170,6 @@ def test_the_feedback_command_records_decisions_through_github(
     decisions = tmp_path / "decisions.jsonl"
     args = ["feedback", "--config", str(config), "--publisher", "github", "--repository",
             server.full_name, "--list", "README.md", "--decisions", str(decisions)]
-    from arxivbot.cli import cli  # the whole CLI imports every command's collaborators
-
     runner = CliRunner()
     env = {"GITHUB_TOKEN": server.token}
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from arxivbot.commands.run import _publisher
+from arxivbot.commands.common import make_publisher
 from arxivbot.config import load_settings, override
 from arxivbot.decisions import append_decisions
 from arxivbot.feedback import FeedbackReport, collect, edits
@@ -53,7 +53,7 @@ def feedback(
         publish__publisher=publisher,
         feedback__decisions_path=str(decisions_path) if decisions_path else None,
     )
-    report = collect(_publisher(settings, repo_dir))
+    report = collect(make_publisher(settings, repo_dir))
     path = Path(settings.feedback.decisions_path)
     if dry_run:
         click.echo(_summary(report))
