@@ -145,6 +145,10 @@ def test_day1_merge_feedback_retrain_day2(
     assert new.version == outcome.model.version
     assert server.file_at(RETRAIN_BRANCH, "models/decisions.jsonl") == decisions.read_bytes()
     assert server.parents(server.branch_sha(RETRAIN_BRANCH) or "") == [server.branch_sha("main")]
+    # A later retrain replaces the open one instead of stacking a second PR.
+    open_pull_request(publisher, files, "Retrain: again", outcome.body, "again")
+    assert [p.title for p in server.pulls.values() if p.head == RETRAIN_BRANCH] == [
+        "Retrain: again"]
 
     # Day 2: a rejected paper comes round again (a late cross-list); it is not proposed,
     # though the old model alone would have proposed it.
