@@ -28,7 +28,7 @@ from arxivbot.feedback import collect
 from arxivbot.model_store import card_path, load_model, model_from_dict, save_model
 from arxivbot.publish.github import GitHubPublisher
 from arxivbot.records import Paper
-from arxivbot.retrain import retrain, since_last_model
+from arxivbot.retrain import cutoff_with_positives, retrain, since_last_model
 from arxivbot.sources import DayListing
 from arxivbot.training_data import build_training_set
 
@@ -246,3 +246,13 @@ def test_the_command_writes_the_new_model_in_place(
     assert card["feedback"]["decision_records"] == 2
     assert card["retrain"]["previous_model"] == load_model(current).version
     assert load_model(out).version == card["model_version"]
+
+
+def test_the_default_cutoff_moves_back_to_leave_a_list_paper_to_test_on(
+    papers: list[Paper],
+) -> None:
+    on_list = {"2505.02001", "2505.03002"}  # announced on 05-20 and 05-21
+
+    assert cutoff_with_positives(papers, on_list, "2025-05-23") == "2025-05-20"
+    assert cutoff_with_positives(papers, on_list, "2025-05-19") == "2025-05-19"
+    assert cutoff_with_positives(papers, set(), "2025-05-23") == "2025-05-23"

@@ -12,8 +12,10 @@ test days and the same labels (the list as it is now): once with the decisions t
 model was trained with (its card remembers how many), once with all of them. Both train only
 on what was known at the cutoff, so a rejection counts in the backtest only if it was made
 on or before the cutoff; the default cutoff leaves the last ``holdout_days`` listing days to
-test on. When the test days hold no list paper (AP undefined), the two full models'
-out-of-fold AP is compared instead, and the report says so. The new model is kept when its
+test on, and moves back to just before the latest list paper's day when no list paper was
+announced after it. When the test days still hold no list paper (AP undefined), the two full
+models' out-of-fold AP is compared instead (on different training data, so only a rough
+guide), and the report says so. The new model is kept when its
 figure is not below the current one's, or when forced.
 
 Pure: papers, decisions and models in; an ``Outcome`` (the new model, its card, the PR title
@@ -170,9 +172,9 @@ def retrain(
         raise ModelError(f"cannot retrain: {exc}") from exc
     model.version = model_to_text(model)[1][:12]  # what saving it will name it
 
-    cutoff = cutoff or default_cutoff(listings)
-    comparison = _compare(current, model, old_data, new_data, listings, cutoff,
-                          categories=categories, max_per_day=max_per_day, params=params)
+    comparison = _compare(current, model, old_data, new_data, listings,
+                          cutoff or default_cutoff(listings), categories=categories,
+                          max_per_day=max_per_day, params=params, movable=cutoff is None)
     moves = _score_moves(current, model, new_data.hard_negatives)
     verdict = comparison.not_worse
     keep = force or verdict is True
@@ -319,10 +321,17 @@ def _compare(
     categories: Sequence[str],
     max_per_day: int | None,
     params: ModelParams,
+    movable: bool,
 ) -> Comparison:
     note = ""
+    list_ids = {p.id for p in new_data.positives}
+    if cutoff is not None and movable:
+        earlier = cutoff_with_positives(listings, list_ids, cutoff)
+        if earlier != cutoff:
+            note = (f"no list paper was announced after {cutoff}, so the cutoff moved back to "
+                    f"{earlier}; decisions made after it do not count in this comparison")
+            cutoff = earlier
     if cutoff is not None:
-        list_ids = {p.id for p in new_data.positives}
         last_day = max((p.date for p in listings if p.date), default=None)
         try:
             before = _backtest(old_data, listings, cutoff, list_ids, last_day, categories,
@@ -342,7 +351,7 @@ def _compare(
                 "test_positives": result.test_positives,
             }
             if result.test_positives:
-                return Comparison("backtest AP", before[0], after[0], test)
+                return Comparison("backtest AP", before[0], after[0], test, note)
             note = (f"the {result.test_days} test days after {cutoff} hold no list paper, "
                     "so the backtest has no AP")
     else:
@@ -354,8 +363,18 @@ def _compare(
                 hard_negatives=_hard_count(current.card)),
         Figures(_oof_ap(new.card), threshold=new.threshold,
                 hard_negatives=len(new_data.hard_negatives)),
-        note=note + "; compared on the models' out-of-fold AP instead",
+        note=(note + "; " if note else "") + "compared on the models' out-of-fold AP instead",
     )
+
+
+def cutoff_with_positives(listings: Sequence[Paper], list_ids: set[str], cutoff: str) -> str:
+    """``cutoff``, or the latest earlier listing day with a list paper announced after it."""
+    days = sorted({p.date for p in listings if p.date})
+    positive_days = [p.date for p in listings if p.id in list_ids and p.date]
+    if not positive_days or max(positive_days) > cutoff:
+        return cutoff
+    before = [d for d in days if d < max(positive_days)]
+    return before[-1] if before else cutoff
 
 
 def _backtest(
