@@ -357,16 +357,23 @@ class FakeGitHub:
             pr.state = "closed"
             pr.closed_at = pr.updated_at = self._stamp()
 
-    def add_comment(self, number: int, body: str, user: str = "maintainer") -> None:
+    def add_comment(
+        self, number: int, body: str, user: str = "maintainer", association: str = "OWNER"
+    ) -> None:
+        """A comment on PR ``number``; ``association`` is GitHub's author_association
+        (OWNER, MEMBER, COLLABORATOR, CONTRIBUTOR, NONE, ...)."""
         with self._lock:
-            self._add_comment(number, body, user)
+            self._add_comment(number, body, user, association)
 
-    def _add_comment(self, number: int, body: str, user: str) -> dict[str, Any]:
+    def _add_comment(
+        self, number: int, body: str, user: str, association: str = "OWNER"
+    ) -> dict[str, Any]:
         comment_id = self._new_id()
         comment = {
             "id": comment_id,
             "body": body,
             "user": self._user(user),
+            "author_association": association,
             "created_at": self._stamp(),
             "url": f"{self._repo_url}/issues/comments/{comment_id}",
             "html_url": f"https://github.invalid/{self.full_name}/pull/{number}",

@@ -137,6 +137,25 @@ def test_comment_commands_override_and_the_latest_wins(
     assert (got[B[0]].decision, got[B[0]].how) == ("accepted", "merged")
 
 
+def test_commands_from_people_without_write_access_are_ignored(
+    github: tuple[FakeGitHub, GitHubPublisher],
+) -> None:
+    """On a public repository anyone can comment; only collaborators steer the model."""
+    server, publisher = github
+    propose(publisher, "2025-05-20", [A, B])
+    (number,) = server.pulls
+    server.add_comment(number, "arxivbot reject 2505.00011", user="drive-by",
+                       association="NONE")
+    server.add_comment(number, "arxivbot reject 2505.00012", user="helper",
+                       association="COLLABORATOR")
+    server.merge_pull(number)
+
+    got = by_id(collect(publisher).decisions)
+
+    assert (got[A[0]].decision, got[A[0]].how) == ("accepted", "merged")
+    assert (got[B[0]].decision, got[B[0]].how) == ("rejected", "comment")
+
+
 def test_reading_the_same_prs_twice_adds_nothing(
     github: tuple[FakeGitHub, GitHubPublisher], tmp_path: Path,
 ) -> None:

@@ -53,6 +53,9 @@ _SHA = re.compile(r"[0-9a-f]{40}")
 _FAILURES = (GithubException, requests.RequestException, urllib3.exceptions.HTTPError)
 
 
+TRUSTED_COMMENTERS = frozenset({"OWNER", "MEMBER", "COLLABORATOR"})
+
+
 class GitHubPublisher:
     """Proposals as pull requests on one GitHub repository."""
 
@@ -378,8 +381,15 @@ class GitHubPublisher:
     def _to_bot(self, pr: PullRequest) -> BotPullRequest:
         merged = pr.merged_at is not None  # list items lack `merged`; this costs no request
         state = "open" if pr.state == "open" else "merged" if merged else "closed"
-        comments = self._call(f"reading comments of #{pr.number}",
-                              lambda: tuple(c.body for c in pr.get_issue_comments()))
+        # Only people with write access steer the model: on a public repository anyone may
+        # comment "arxivbot accept ..." on the bot's PR.
+        comments = self._call(
+            f"reading comments of #{pr.number}",
+            lambda: tuple(
+                c.body for c in pr.get_issue_comments()
+                if c.author_association in TRUSTED_COMMENTERS
+            ),
+        )
         return BotPullRequest(
             number=pr.number,
             branch=pr.head.ref,
