@@ -31,10 +31,7 @@ from arxivbot.resources import bundled_path
 FORMAT = "arxivbot-relevance-model"
 FORMAT_VERSION = 1
 DEFAULT_MODEL = "models/default.json"
-RETRAIN_HINT = (
-    "retrain with `arxivbot train --list LIST.md --listings LISTINGS --out MODEL.json` "
-    "(or use the shipped model by leaving model.path unset)"
-)
+RETRAIN_HINT = "retrain with `arxivbot train --list LIST.md --listings LISTINGS --out MODEL.json`"
 _ONE_ITEM_PER_LINE = ("entries", "entry_texts", "terms")
 
 
@@ -228,14 +225,26 @@ def save_model(model: RelevanceModel, path: Path, card: dict[str, Any]) -> None:
     model.card = full_card
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    """Write to a temp file in the same folder, then rename: readers never see half a file."""
+def update_card(model_path: Path, changes: dict[str, Any]) -> None:
+    """Merge ``changes`` into the card of ``model_path`` (e.g. the backtest figures)."""
+    card = {**load_card(Path(model_path)), **changes}
+    _write_atomic(card_path(Path(model_path)), json.dumps(card, indent=2, sort_keys=True) + "\n")
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """Write a report or a plot atomically (the eval command's output)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        Path(temp).chmod(0o644)  # mkstemp makes 0600; a model in a repository is for all
         Path(temp).replace(path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    """Write to a temp file in the same folder, then rename: readers never see half a file."""
+    write_file(path, text.encode("utf-8"))

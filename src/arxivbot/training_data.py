@@ -4,7 +4,11 @@
   one per id. Their text (title + abstract) comes from the first source that has it: the
   ``--abstracts`` file, the listings, the look-up cache, then the arXiv API. A paper found
   nowhere trains on the title the list gives it, and is counted as such.
-- **Negatives** are the listings' papers (up to ``until``) that are on none of the lists.
+- **Negatives** are the listings' papers that are on none of the lists, up to ``until``.
+  Without ``until`` they stop at the lists' latest paper: a paper announced after the
+  maintainers' last addition was never judged, and calling it a negative would teach the
+  model that this month's on-topic papers do not belong (``all_listings`` turns this off;
+  at least ``MIN_NEGATIVES`` are kept whatever the dates).
 - **Hard negatives** are papers the maintainers turned down (rejected proposals); they weigh
   more than ordinary negatives (``ModelParams.hard_negative_weight``).
 
@@ -33,6 +37,7 @@ LISTINGS = "listings"
 CACHE = "cache"
 API = "api"
 TITLE = "title only"
+MIN_NEGATIVES = 2000  # the automatic limit never leaves fewer negatives than this
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +51,7 @@ class TrainingSet:
     text_sources: Mapping[str, str] = field(default_factory=dict)  # positive id -> source
     first_day: str | None = None  # date range of the negatives' listings
     last_day: str | None = None
+    negatives_rule: str = ""  # how the negatives' last day was chosen, for the card
 
     @property
     def title_only(self) -> list[str]:
@@ -81,6 +87,7 @@ class TrainingSet:
                 "negatives": len(self.negatives),
                 "hard_negatives": len(self.hard_negatives),
                 "listing_days": {"first": self.first_day, "last": self.last_day},
+                "negatives_rule": self.negatives_rule,
                 "sha256": self.digest(),
             }
         }
@@ -101,6 +108,7 @@ class TrainingSet:
             text_sources={i: s for i, s in self.text_sources.items() if i in ids},
             first_day=self.first_day,
             last_day=min(self.last_day, day) if self.last_day else None,
+            negatives_rule=f"listings up to the cutoff {day}",
         )
 
 
@@ -142,6 +150,8 @@ def build_training_set(
     cached: Lookup | None = None,
     lookup: Lookup | None = None,
     until: str | None = None,
+    all_listings: bool = False,
+    min_negatives: int = MIN_NEGATIVES,
     rejected_ids: Iterable[str] = (),
     hard_negatives: Sequence[Paper] = (),
 ) -> TrainingSet:
@@ -168,7 +178,6 @@ def build_training_set(
     negatives: list[Paper] = []
     by_id: dict[str, Paper] = {}
     rejected = set(rejected_ids) - on_lists
-    days: list[str] = []
     for paper in listings:
         if paper.id in on_lists:
             if paper.id not in found and paper.abstract:
@@ -179,9 +188,7 @@ def build_training_set(
         if paper.id in rejected:
             by_id[paper.id] = paper
             continue
-        negatives.append(paper)
-        if paper.date:
-            days.append(paper.date)
+        negatives.append(_lean(paper))
 
     missing = sorted(on_lists - set(found))
     for source, fetch in ((CACHE, cached), (API, lookup)):
@@ -217,6 +224,10 @@ def build_training_set(
         log.warning("%d list papers have no abstract anywhere and train on their titles: %s",
                     len(missing), ", ".join(missing))
 
+    negatives, rule = _judged_negatives(negatives, positives, until, all_listings,
+                                        min_negatives)
+    days = [p.date for p in negatives if p.date]
+
     hard = list(hard_negatives)
     hard_ids = {p.id for p in hard}
     for paper_id in sorted(rejected - hard_ids):
@@ -233,4 +244,31 @@ def build_training_set(
         text_sources=text_sources,
         first_day=min(days) if days else None,
         last_day=max(days) if days else None,
+        negatives_rule=rule,
     )
+
+
+def _judged_negatives(
+    negatives: list[Paper],
+    positives: Sequence[Paper],
+    until: str | None,
+    all_listings: bool,
+    min_negatives: int,
+) -> tuple[list[Paper], str]:
+    """The negatives the maintainers had a chance to judge (see the module docstring)."""
+    if until:
+        return negatives, f"listings up to --until {until}"
+    dated = [p.date for p in positives if p.date]
+    if all_listings or not dated:
+        return negatives, "all listings" + ("" if all_listings else " (no dated list paper)")
+    last = max(dated)
+    kept = [p for p in negatives if not p.date or p.date <= last]
+    if len(kept) < min(min_negatives, len(negatives)):
+        kept = sorted(negatives, key=lambda p: p.date)[:min_negatives]
+        last = max(p.date for p in kept)
+    return kept, f"listings up to the lists' latest paper ({last})"
+
+
+def _lean(paper: Paper) -> Paper:
+    """Only what training reads: 78k negatives with their authors cost ~100 MB more."""
+    return Paper(id=paper.id, title=paper.title, abstract=paper.abstract, date=paper.date)

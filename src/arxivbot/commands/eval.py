@@ -1,11 +1,104 @@
-"""``arxivbot eval``."""
+"""``arxivbot eval``: the backtest over time, against the keyword and similarity baselines."""
 
 from __future__ import annotations
 
+import shlex
+import sys
+from pathlib import Path
+
 import click
+
+from arxivbot.config import load_settings
 
 
 @click.command(name="eval")
-def eval_() -> None:
-    """(not yet built)"""
-    raise click.ClickException("arxivbot eval is not built yet")
+@click.option("--list", "list_paths", multiple=True, required=True,
+              type=click.Path(path_type=Path), help="An awesome-list (repeatable).")
+@click.option("--listings", "listing_paths", multiple=True, required=True,
+              type=click.Path(path_type=Path), help="JSONL listings, a file or a folder "
+              "(repeatable).")
+@click.option("--abstracts", "abstracts_path", type=click.Path(path_type=Path),
+              help="JSONL of the list papers' abstracts, looked at first.")
+@click.option("--cutoff", "cutoffs", multiple=True, required=True,
+              help="Train on what was known on this day (YYYY-MM-DD), test on the full days "
+              "after it (repeatable).")
+@click.option("--end", help="Last test day (default: the day of the lists' latest paper).")
+@click.option("--report", "report_path", type=click.Path(path_type=Path),
+              default=Path("docs/backtest.md"), show_default=True,
+              help="Markdown report; the precision-recall plot goes beside it as "
+              "<name>-pr.png.")
+@click.option("--card", "card_model", type=click.Path(path_type=Path),
+              help="Also record the summary figures in this model's card.")
+@click.option("--no-api", is_flag=True, help="Never call the arXiv API.")
+@click.option("--config", "config_path", type=click.Path(path_type=Path), help="arxivbot.yaml.")
+def eval_(
+    list_paths: tuple[Path, ...],
+    listing_paths: tuple[Path, ...],
+    abstracts_path: Path | None,
+    cutoffs: tuple[str, ...],
+    end: str | None,
+    report_path: Path,
+    card_model: Path | None,
+    no_api: bool,
+    config_path: Path | None,
+) -> None:
+    """Backtest the model over time and compare it with two baselines.
+
+    \b
+    Example:
+      arxivbot eval --list README.md --listings listings/ --cutoff 2025-04-01
+    """
+    import dataclasses
+
+    from arxivbot import arxiv_api, classifier, evaluate, listings
+    from arxivbot.catalog import read_catalog
+    from arxivbot.commands.train import _abstracts, _check_day
+    from arxivbot.model_store import update_card, write_file
+    from arxivbot.training_data import build_training_set
+
+    settings = load_settings(config_path)
+    for cutoff in cutoffs:
+        _check_day(cutoff, "--cutoff")
+    _check_day(end, "--end")
+    lists = {path.name: read_catalog(path).entries for path in list_paths}
+    papers = listings.read_papers(listing_paths)
+    data = build_training_set(
+        lists,
+        papers,
+        abstracts=_abstracts(abstracts_path),
+        cached=lambda ids: arxiv_api.cached(ids, settings.arxiv),
+        lookup=None if no_api else (lambda ids: arxiv_api.lookup(ids, settings.arxiv)),
+    )
+    list_ids = {entry.arxiv_id for entries in lists.values() for entry in entries
+                if entry.arxiv_id}
+    params = dataclasses.replace(
+        classifier.ModelParams(),
+        recall_target=settings.model.recall_target,
+        hard_negative_weight=settings.feedback.hard_negative_weight,
+    )
+    try:
+        result = evaluate.run_backtest(
+            data, papers, cutoffs, list_ids=list_ids, end=end,
+            categories=settings.arxiv.categories, max_per_day=settings.model.max_candidates,
+            params=params,
+        )
+    except (ValueError, classifier.TrainingError) as exc:
+        from arxivbot.errors import ModelError
+
+        raise ModelError(f"cannot backtest: {exc}") from exc
+    plot_path = report_path.with_name(f"{report_path.stem}-pr.png")
+    command = "arxivbot eval " + " ".join(shlex.quote(arg) for arg in sys.argv[2:])
+    write_file(report_path, evaluate.render_markdown(result, command=command).encode())
+    write_file(plot_path, evaluate.plot_pr(result))
+    summary = result.summary()
+    if card_model is not None:
+        update_card(card_model, {"backtest": summary})
+    for name in evaluate.METHODS:
+        figures = summary if name == evaluate.MODEL else summary[name]
+        click.echo(
+            f"{name:>10}: AP {figures['average_precision']:.3f}  recall at threshold "
+            f"{figures['recall_at_threshold']:.3f}  candidates/day "
+            f"{figures['candidates_per_day']:.1f}  recall@10 {figures['recall_at_10']:.3f}  "
+            f"recall@25 {figures['recall_at_25']:.3f}"
+        )
+    click.echo(f"wrote {report_path} and {plot_path}")

@@ -1,11 +1,125 @@
-"""``arxivbot train``."""
+"""``arxivbot train``: fit the relevance model on the lists' papers and the listings."""
 
 from __future__ import annotations
 
+import logging
+from pathlib import Path
+from typing import Any
+
 import click
+
+from arxivbot.config import load_settings
+
+log = logging.getLogger(__name__)
 
 
 @click.command(name="train")
-def train() -> None:
-    """(not yet built)"""
-    raise click.ClickException("arxivbot train is not built yet")
+@click.option("--list", "list_paths", multiple=True, required=True,
+              type=click.Path(path_type=Path), help="An awesome-list whose arXiv papers are the "
+              "positives (repeat for several lists).")
+@click.option("--listings", "listing_paths", multiple=True, required=True,
+              type=click.Path(path_type=Path),
+              help="JSONL listings (a file or a folder of daily files, gzip or not); their papers "
+              "not on the lists are the negatives (repeatable).")
+@click.option("--abstracts", "abstracts_path", type=click.Path(path_type=Path),
+              help="JSONL of the list papers' abstracts (the listings' record format); looked at "
+              "first.")
+@click.option("--until", help="Use listing days up to this date (YYYY-MM-DD) only.")
+@click.option("--decisions", "decisions_path", type=click.Path(path_type=Path),
+              help="Decisions file whose rejected papers become hard negatives "
+              "(default: feedback.decisions_path, when it exists).")
+@click.option("--no-api", is_flag=True, help="Never call the arXiv API (the look-up cache is "
+              "still read); papers without an abstract train on their titles.")
+@click.option("--out", "out_path", required=True, type=click.Path(path_type=Path),
+              help="Where to write the model (JSON); the card goes beside it (.card.json).")
+@click.option("--config", "config_path", type=click.Path(path_type=Path), help="arxivbot.yaml.")
+def train(
+    list_paths: tuple[Path, ...],
+    listing_paths: tuple[Path, ...],
+    abstracts_path: Path | None,
+    until: str | None,
+    decisions_path: Path | None,
+    no_api: bool,
+    out_path: Path,
+    config_path: Path | None,
+) -> None:
+    """Train the relevance model and write it with its model card.
+
+    \b
+    Example:
+      arxivbot train --list README.md --listings listings/ --out models/default.json
+    """
+    import dataclasses
+
+    from arxivbot import arxiv_api, classifier, listings
+    from arxivbot.catalog import read_catalog
+    from arxivbot.decisions import read_decisions, rejected_ids
+    from arxivbot.model_store import card_path, save_model
+    from arxivbot.training_data import build_training_set
+
+    settings = load_settings(config_path)
+    _check_day(until, "--until")
+    lists = {path.name: read_catalog(path).entries for path in list_paths}
+    papers = listings.read_papers(listing_paths, until=until)
+    abstracts = _abstracts(abstracts_path)
+    decisions = decisions_path or Path(settings.feedback.decisions_path)
+    rejected = rejected_ids(read_decisions(decisions)) if decisions.is_file() else frozenset()
+
+    data = build_training_set(
+        lists,
+        papers,
+        abstracts=abstracts,
+        cached=lambda ids: arxiv_api.cached(ids, settings.arxiv),
+        lookup=None if no_api else (lambda ids: arxiv_api.lookup(ids, settings.arxiv)),
+        until=until,
+        rejected_ids=rejected,
+    )
+    del papers
+    params = dataclasses.replace(
+        classifier.ModelParams(),
+        recall_target=settings.model.recall_target,
+        hard_negative_weight=settings.feedback.hard_negative_weight,
+    )
+    try:
+        model = classifier.train(
+            data.positives, data.negatives, entries=data.entries,
+            hard_negatives=data.hard_negatives, params=params,
+        )
+    except classifier.TrainingError as exc:
+        from arxivbot.errors import ModelError
+
+        raise ModelError(f"cannot train: {exc}") from exc
+    card: dict[str, Any] = {
+        **data.card(),
+        "lists": [str(p) for p in list_paths],
+        "listings": [str(p) for p in listing_paths],
+        "abstracts": str(abstracts_path) if abstracts_path else None,
+        "until": until,
+    }
+    save_model(model, out_path, card)
+    counts = card["training_data"]
+    click.echo(
+        f"model {model.version}: {counts['positives']} list papers "
+        f"({counts['positives_title_only']} on their title only), {counts['negatives']} "
+        f"negatives, {counts['hard_negatives']} hard negatives; threshold {model.threshold:.4g}"
+    )
+    click.echo(f"wrote {out_path} and {card_path(out_path)}")
+
+
+def _abstracts(path: Path | None) -> dict[str, Any]:
+    if path is None:
+        return {}
+    from arxivbot.listings import read_papers
+
+    return {paper.id: paper for paper in read_papers([path])}
+
+
+def _check_day(value: str | None, flag: str) -> None:
+    import datetime as dt
+
+    if value is None:
+        return
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint=flag) from None
