@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import click
@@ -54,7 +55,7 @@ def score(
     scored = model.score(
         papers, max_per_day=settings.model.max_candidates, threshold=settings.model.threshold
     )
-    out = click.get_text_stream("stdout")
+    lines = []
     for item in scored:
         record = {
             "id": item.paper.id,
@@ -63,4 +64,5 @@ def score(
             "top_terms": list(item.top_terms),
             "nearest": [{"id": paper_id, "name": name} for paper_id, name in item.nearest],
         }
-        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        lines.append(json.dumps(record, ensure_ascii=False) + "\n")
+    sys.stdout.write("".join(lines))

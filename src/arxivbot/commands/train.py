@@ -25,6 +25,9 @@ log = logging.getLogger(__name__)
               help="JSONL of the list papers' abstracts (the listings' record format); looked at "
               "first.")
 @click.option("--until", help="Use listing days up to this date (YYYY-MM-DD) only.")
+@click.option("--all-listings", is_flag=True,
+              help="Use listing days after the lists' latest paper as negatives too (by "
+              "default they are left out: nobody judged them).")
 @click.option("--decisions", "decisions_path", type=click.Path(path_type=Path),
               help="Decisions file whose rejected papers become hard negatives "
               "(default: feedback.decisions_path, when it exists).")
@@ -38,6 +41,7 @@ def train(
     listing_paths: tuple[Path, ...],
     abstracts_path: Path | None,
     until: str | None,
+    all_listings: bool,
     decisions_path: Path | None,
     no_api: bool,
     out_path: Path,
@@ -60,7 +64,8 @@ def train(
     settings = load_settings(config_path)
     _check_day(until, "--until")
     lists = {path.name: read_catalog(path).entries for path in list_paths}
-    papers = listings.read_papers(listing_paths, until=until)
+    # All days, even with --until: a list paper announced later still lends its abstract.
+    papers = listings.read_papers(listing_paths)
     abstracts = _abstracts(abstracts_path)
     decisions = decisions_path or Path(settings.feedback.decisions_path)
     rejected = rejected_ids(read_decisions(decisions)) if decisions.is_file() else frozenset()
@@ -72,6 +77,7 @@ def train(
         cached=lambda ids: arxiv_api.cached(ids, settings.arxiv),
         lookup=None if no_api else (lambda ids: arxiv_api.lookup(ids, settings.arxiv)),
         until=until,
+        all_listings=all_listings,
         rejected_ids=rejected,
     )
     del papers
@@ -95,6 +101,7 @@ def train(
         "listings": [str(p) for p in listing_paths],
         "abstracts": str(abstracts_path) if abstracts_path else None,
         "until": until,
+        "all_listings": all_listings,
     }
     save_model(model, out_path, card)
     counts = card["training_data"]
