@@ -62,12 +62,14 @@ def eval_(
     _check_day(end, "--end")
     lists = {path.name: read_catalog(path).entries for path in list_paths}
     papers = listings.read_papers(listing_paths)
+    api = dataclasses.replace(settings.arxiv, retries=min(settings.arxiv.retries, 1),
+                              timeout_seconds=min(settings.arxiv.timeout_seconds, 15.0))
     data = build_training_set(
         lists,
         papers,
         abstracts=_abstracts(abstracts_path),
         cached=lambda ids: arxiv_api.cached(ids, settings.arxiv),
-        lookup=None if no_api else (lambda ids: arxiv_api.lookup(ids, settings.arxiv)),
+        lookup=None if no_api else (lambda ids: arxiv_api.lookup(ids, api)),
     )
     list_ids = {entry.arxiv_id for entries in lists.values() for entry in entries
                 if entry.arxiv_id}

@@ -70,12 +70,16 @@ def train(
     decisions = decisions_path or Path(settings.feedback.decisions_path)
     rejected = rejected_ids(read_decisions(decisions)) if decisions.is_file() else frozenset()
 
+    # The API is the last resort: one retry and a short timeout, so that an unreachable
+    # arXiv costs seconds, not minutes, before training goes on with titles.
+    api = dataclasses.replace(settings.arxiv, retries=min(settings.arxiv.retries, 1),
+                              timeout_seconds=min(settings.arxiv.timeout_seconds, 15.0))
     data = build_training_set(
         lists,
         papers,
         abstracts=abstracts,
         cached=lambda ids: arxiv_api.cached(ids, settings.arxiv),
-        lookup=None if no_api else (lambda ids: arxiv_api.lookup(ids, settings.arxiv)),
+        lookup=None if no_api else (lambda ids: arxiv_api.lookup(ids, api)),
         until=until,
         all_listings=all_listings,
         rejected_ids=rejected,
