@@ -307,19 +307,24 @@ class RelevanceModel:
         """Per row, the ``params.nearest`` most similar list entries (cosine), distinct ids."""
         if not self.entries:
             return [() for _ in range(matrix.shape[0])]
-        similarity = (matrix @ self.entry_vectors.T).toarray()
         want = self.params.nearest
         result: list[tuple[tuple[str, str], ...]] = []
-        order = np.argsort(-similarity, axis=1, kind="stable")
-        for row in range(matrix.shape[0]):
-            picked: list[tuple[str, str]] = []
-            for column in order[row]:
-                if similarity[row, column] <= 0.0 or len(picked) == want:
-                    break
-                entry = self.entries[column]
-                if all(entry.id != seen for seen, _ in picked):
-                    picked.append((entry.id, entry.name))
-            result.append(tuple(picked))
+        # In slices: papers × entries is dense, and a long list times 78k papers is not small.
+        for start in range(0, matrix.shape[0], 2048):
+            similarity = (matrix[start : start + 2048] @ self.entry_vectors.T).toarray()
+            # The best few columns are enough, even when an id sits on several lists.
+            keep = min(similarity.shape[1], 4 * want)
+            best = np.argpartition(-similarity, keep - 1, axis=1)[:, :keep]
+            for row in range(similarity.shape[0]):
+                columns = sorted(best[row], key=lambda c, r=row: (-similarity[r, c], c))
+                picked: list[tuple[str, str]] = []
+                for column in columns:
+                    if similarity[row, column] <= 0.0 or len(picked) == want:
+                        break
+                    entry = self.entries[column]
+                    if all(entry.id != seen for seen, _ in picked):
+                        picked.append((entry.id, entry.name))
+                result.append(tuple(picked))
         return result
 
 

@@ -37,7 +37,7 @@ LISTINGS = "listings"
 CACHE = "cache"
 API = "api"
 TITLE = "title only"
-MIN_NEGATIVES = 2000  # the automatic limit never leaves fewer negatives than this
+MIN_NEGATIVES = 10000  # the automatic limit never leaves fewer negatives than this
 
 
 @dataclass(frozen=True, slots=True)
