@@ -153,3 +153,25 @@ def test_eval_writes_the_report_the_plot_and_the_card(
     card = json.loads((offline / "m.card.json").read_text())
     assert card["backtest"]["average_precision"] == 1.0
     assert card["backtest"]["cutoffs"] == ["2025-04-02"]
+
+
+def test_eval_keeps_the_hand_written_notes(
+    offline: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Notes after the marker survive a new run; the figures above it are replaced."""
+    from arxivbot.commands.eval import NOTES_MARKER
+
+    report = offline / "backtest.md"
+    report.write_text(f"old figures\n{NOTES_MARKER}\nWhy the cutoffs are where they are.\n")
+
+    code, _, err = run([
+        "eval", "--list", str(MODEL_FIXTURES / "list.md"),
+        "--listings", str(MODEL_FIXTURES / "listings"), "--cutoff", "2025-04-02",
+        "--report", str(report), "--no-api",
+    ], capsys)
+
+    text = report.read_text()
+    assert code == 0, err
+    assert "old figures" not in text
+    assert text.startswith("# Backtest of the relevance model")
+    assert text.endswith(f"{NOTES_MARKER}\nWhy the cutoffs are where they are.\n")

@@ -310,8 +310,8 @@ def render_markdown(result: Backtest, *, command: str = "", data_note: str = "")
     lines = [
         "# Backtest of the relevance model",
         "",
-        "Produced by `arxivbot eval`; do not edit by hand." + (f" Command:\n\n```\n{command}\n```"
-                                                              if command else ""),
+        "The figures are produced by `arxivbot eval` and replaced on every run"
+        + (f":\n\n```\n{command}\n```" if command else "."),
         "",
         "For each cutoff the model is trained only on list papers and listings announced on "
         "or before it, then every paper of every full listing day after it (up to the lists' "
@@ -362,8 +362,8 @@ def render_markdown(result: Backtest, *, command: str = "", data_note: str = "")
             f"{_f(cut.out_of_fold.get('average_precision'))}",
             f"- tested on {cut.test_papers} papers of {cut.test_days} full days, "
             f"{cut.first_test_day} … {cut.last_test_day}: {cut.test_positives} positives"
-            + (f"; {len(cut.positives_not_in_listings)} later list papers are not in these "
-               f"listings and cannot be scored ({', '.join(cut.positives_not_in_listings)})"
+            + (f"; later list papers not in these listings, so never scored: "
+               f"{', '.join(cut.positives_not_in_listings)}"
                if cut.positives_not_in_listings else ""),
             "",
             "| method | AP | recall at threshold | candidates / day | recall@10 | recall@25 |",

@@ -90,11 +90,14 @@ def eval_(
         raise ModelError(f"cannot backtest: {exc}") from exc
     plot_path = report_path.with_name(f"{report_path.stem}-pr.png")
     command = "arxivbot eval " + " ".join(shlex.quote(arg) for arg in sys.argv[2:])
-    write_file(report_path, evaluate.render_markdown(result, command=command).encode())
+    report = evaluate.render_markdown(result, command=command)
+    write_file(report_path, (report + _kept_notes(report_path)).encode())
     write_file(plot_path, evaluate.plot_pr(result))
     summary = result.summary()
     if card_model is not None:
-        update_card(card_model, {"backtest": summary})
+        note = ("models trained at each cutoff with the same code and parameters as this "
+                "one, tested on the full listing days after it")
+        update_card(card_model, {"backtest": {**summary, "note": note}})
     for name in evaluate.METHODS:
         figures = summary if name == evaluate.MODEL else summary[name]
         click.echo(
@@ -104,3 +107,16 @@ def eval_(
             f"recall@25 {figures['recall_at_25']:.3f}"
         )
     click.echo(f"wrote {report_path} and {plot_path}")
+
+
+NOTES_MARKER = "<!-- notes below are written by hand; arxivbot eval keeps them -->"
+
+
+def _kept_notes(report_path: Path) -> str:
+    """The hand-written notes after ``NOTES_MARKER`` in the existing report, if any."""
+    try:
+        old = report_path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
+    at = old.find(NOTES_MARKER)
+    return "\n" + old[at:] if at >= 0 else ""
