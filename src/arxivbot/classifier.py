@@ -180,7 +180,7 @@ def choose_vocabulary(
         df.update(set(analyze(text)))
     n_docs = len(positive_texts) + len(sample_texts)
     max_count = params.max_df * n_docs
-    min_count = min(params.min_df, n_docs)  # a tiny corpus keeps every term it has
+    min_count = min(params.min_df, n_docs)
     eligible = [(count, term) for term, count in df.items() if min_count <= count <= max_count]
     eligible.sort(key=lambda item: (-item[0], item[1]))
     chosen = {term for _, term in eligible[: params.max_features]}
@@ -416,8 +416,8 @@ def train(
             C=params.c, max_iter=params.max_iter, tol=1e-6, warm_start=start is not None
         )
         if start is not None:
-            # The objective is strictly convex: starting from the full fit changes how fast
-            # the fold's optimum is reached (about half the iterations), not which one.
+            # The objective is strictly convex: starting from the full fit reaches the fold's
+            # optimum (to the solver's tolerance) in about half the iterations.
             model.coef_, model.intercept_ = start.coef_.copy(), start.intercept_.copy()
         return model.fit(matrix, labels, sample_weight=fold_weights)
 
