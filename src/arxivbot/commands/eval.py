@@ -42,7 +42,7 @@ def eval_(
     no_api: bool,
     config_path: Path | None,
 ) -> None:
-    """Backtest the model over time and compare it with two baselines.
+    """Backtest the model over time against the keyword and similarity baselines.
 
     \b
     Example:
