@@ -411,9 +411,16 @@ def plot_pr(result: Backtest) -> bytes:
     for axis, cut in zip(axes[0], result.cutoffs, strict=True):
         for name in METHODS:
             m = cut.methods[name]
+            label = f"{name} (AP {_f(m.average_precision, 2)})"
+            if name == KEYWORD:
+                # A filter ranks nothing: it is one operating point, not a curve.
+                chosen = sum(day["candidates"] for day in m.per_day)
+                hits = sum(day["selected_positives"] for day in m.per_day)
+                axis.plot([m.recall_at_threshold], [hits / chosen if chosen else 0.0], "o",
+                          color=colours[name], label=label)
+                continue
             recall, precision = m.curve
-            axis.step(recall, precision, where="post", color=colours[name],
-                      label=f"{name} (AP {_f(m.average_precision, 2)})")
+            axis.step(recall, precision, where="post", color=colours[name], label=label)
         axis.set_title(f"cutoff {cut.cutoff}: {cut.test_positives} positives, "
                        f"{cut.test_papers} papers", fontsize=9)
         axis.set_xlabel("recall")
