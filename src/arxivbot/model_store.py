@@ -128,12 +128,8 @@ def model_from_dict(body: Any, source: str) -> RelevanceModel:
             f"{source}: model format version {version!r}, this arxivbot reads version "
             f"{FORMAT_VERSION}; {RETRAIN_HINT}"
         )
-    trained_with = body.get("sklearn_version")
-    if trained_with != sklearn_version():
-        raise ModelError(
-            f"{source}: trained with scikit-learn {trained_with}, but {sklearn_version()} "
-            f"is installed; {RETRAIN_HINT}"
-        )
+    # The scikit-learn version is recorded but not checked: scoring is numpy arithmetic on
+    # the stored numbers, so format_version is the whole compatibility contract.
     digest = body.get("digest")
     if not isinstance(digest, str) or digest != content_digest(body):
         raise ModelError(
