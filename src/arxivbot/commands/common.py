@@ -9,12 +9,15 @@ from pathlib import Path
 from arxivbot.config import Settings
 from arxivbot.errors import ConfigError
 from arxivbot.publish import Publisher
-from arxivbot.publish.github import GitHubPublisher
-from arxivbot.publish.local import LocalPublisher
 
 
 def make_publisher(settings: Settings, repo_dir: Path | None = None) -> Publisher:
     """The github or local publisher of ``settings`` (token from the environment)."""
+    # Imported on use: every command module loads with the CLI, and PyGithub alone costs
+    # ~0.1 s of each cold start (`arxivbot score` must stay fast).
+    from arxivbot.publish.github import GitHubPublisher
+    from arxivbot.publish.local import LocalPublisher
+
     if settings.publish.publisher == "github":
         repository = settings.list.repository or os.environ.get("GITHUB_REPOSITORY")
         if not repository:
