@@ -11,9 +11,11 @@ import time
 from pathlib import Path
 
 import pytest
+import requests
 from tests.arxiv_server import ArxivServer, Reply, closed_port, serving
+from urllib3.exceptions import MaxRetryError, NameResolutionError, NewConnectionError
 
-from arxivbot.arxiv_feed import fetch_feed, parse_feed
+from arxivbot.arxiv_feed import TransientError, fetch_feed, network_error, parse_feed
 from arxivbot.config import ArxivSettings
 from arxivbot.errors import ConfigError, SourceError
 
@@ -303,3 +305,21 @@ def test_truncated_xml_over_http_fails_without_retrying(day: bytes) -> None:
 
     assert len(server.seen) == 1
 
+
+
+def test_an_unresolvable_host_fails_at_once_without_backoff() -> None:
+    """No network (or a mistyped URL) is not worth minutes of retries; a refusal is."""
+    url = "https://rss.arxiv.org/atom/cs.CV"
+    unresolved = requests.exceptions.ConnectionError(
+        MaxRetryError(None, url, NameResolutionError("rss.arxiv.org", None, OSError("no DNS")))
+    )
+    refused = requests.exceptions.ConnectionError(
+        MaxRetryError(None, url, NewConnectionError(None, "Connection refused"))
+    )
+
+    final = network_error(unresolved, url)
+    again = network_error(refused, url)
+
+    assert isinstance(final, SourceError)
+    assert "arxivbot run --listings PATH" in str(final)
+    assert isinstance(again, TransientError)

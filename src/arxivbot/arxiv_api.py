@@ -21,7 +21,7 @@ from pathlib import Path
 import arxiv
 import requests
 
-from arxivbot.arxiv_feed import PoliteSession, TransientError, describe_request_error, retrying
+from arxivbot.arxiv_feed import PoliteSession, TransientError, network_error, retrying
 from arxivbot.config import ArxivSettings
 from arxivbot.errors import SourceError
 from arxivbot.listings import paper_from_record, paper_to_record
@@ -157,7 +157,7 @@ class _Client(arxiv.Client):
         except arxiv.UnexpectedEmptyPageError as exc:
             raise TransientError("an unexpectedly empty page of results") from exc
         except requests.RequestException as exc:
-            raise TransientError(describe_request_error(exc)) from exc
+            raise network_error(exc, self.query_url_format.split("?")[0]) from exc
         papers = (_paper(result) for result in results)
         return {paper.id: paper for paper in papers if paper.id in batch}
 

@@ -198,23 +198,39 @@ def retrying(call: Callable[[], T], *, url: str, settings: ArxivSettings) -> T:
     )
 
 
+REPLAY_HINT = "replay a saved listing (arxivbot fetch --from PATH, arxivbot run --listings PATH)"
+
+
 def _advice(reason: str) -> str:
     if "429" in reason:
         return (
             "arXiv is rate limiting this machine: run one arxivbot at a time and try again "
-            "later, or replay a saved listing with --from"
+            f"later, or {REPLAY_HINT}"
         )
     if "timed out" in reason or "did not complete" in reason:
         return (
             "arXiv is too slow right now: try again later, raise arxiv.timeout_seconds, "
-            "or replay a saved listing with --from"
+            f"or {REPLAY_HINT}"
         )
     if "cannot connect" in reason:
         return (
             "check the network and the arxiv.feed_url / arxiv.api_url settings, "
-            "or replay a saved listing with --from"
+            f"or {REPLAY_HINT}"
         )
-    return "arXiv is unavailable: try again later, or replay a saved listing with --from"
+    return f"arXiv is unavailable: try again later, or {REPLAY_HINT}"
+
+
+def network_error(exc: requests.RequestException, url: str) -> TransientError | SourceError:
+    """The error to raise for a failed request: retried, or final at once.
+
+    A host name that does not resolve means no network or a wrong URL; waiting minutes of
+    backoff would not change that, and the scheduled job runs again tomorrow anyway.
+    """
+    reason = describe_request_error(exc)
+    root = exc.args[0] if exc.args else None
+    if isinstance(getattr(root, "reason", None), urllib3.exceptions.NameResolutionError):
+        return SourceError(f"{url}: {reason}; {_advice(reason)}")
+    return TransientError(reason)
 
 
 def describe_request_error(exc: requests.RequestException) -> str:
@@ -249,7 +265,7 @@ def _get(session: PoliteSession, url: str) -> bytes:
     try:
         response = session.get(url)
     except requests.RequestException as exc:
-        raise TransientError(describe_request_error(exc)) from exc
+        raise network_error(exc, url) from exc
     status = response.status_code
     if status == 429 or status >= 500:
         raise TransientError(f"HTTP {status}", session.last_retry_after)

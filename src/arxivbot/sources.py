@@ -69,7 +69,7 @@ def _live(settings: ArxivSettings, date: str | None) -> DayListing:
     if date is not None and feed.date is not None and feed.date != date:
         raise SourceError(
             f"{feed.source} holds the announcements of {feed.date}, not {date}: the live feed "
-            "only serves the latest day; replay an archived listing with --from"
+            "only serves the latest day; replay an archived listing (fetch --from, run --listings)"
         )
     day = feed.date or date or datetime.now(arxiv_feed.ARXIV_TZ).date().isoformat()
     return DayListing(date=day, papers=feed.papers, skipped=feed.skipped, source=feed.source)
@@ -95,7 +95,7 @@ def _replayed(settings: ArxivSettings, date: str | None, replay: Sequence[Path])
         held = ", ".join(sorted(other_days))
         raise SourceError(
             f"{', '.join(map(str, files))}: no papers dated {date} (it holds {held}); "
-            "check --date and --from"
+            "check --date and the replay path"
         )
     day = date or _most_common_date(papers.values(), files)
     if day is None:
