@@ -71,6 +71,10 @@ def test_run_proposes_a_branch_that_only_inserts_entries(
         "2505.10001": "Image / Papers",
         "2505.10002": "Video / Papers",
     }
+    # "Nearest on the list" means this list, whatever lists the model was trained on.
+    nearest = {c.paper.id: [i for i, _ in c.scored.nearest] for c in report.candidates}
+    assert nearest["2505.10002"][0] in {"2504.00021", "2503.00022"}
+    assert nearest["2505.10001"][0] in {"2504.00011", "2503.00012", "2503.00013"}
     diff = git(repo, "diff", "--unified=0", "main", f"arxivbot/{DAY}", "--", "README.md")
     changed = [
         line for line in diff.splitlines()

@@ -7,6 +7,7 @@ the network and the filesystem are reached only through the ``DayListing`` hande
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from arxivbot.config import Settings
 from arxivbot.errors import CatalogFormatError
 from arxivbot.insertion import Addition, insert_entries
 from arxivbot.paper_facts import code_url, project_url, short_name
-from arxivbot.placement import place
+from arxivbot.placement import nearest_entries, place
 from arxivbot.publish import Publisher, proposed_ids
 from arxivbot.records import Candidate, Paper, PublishResult, PullRequestDraft, ScoredPaper
 from arxivbot.safe_text import escape_markdown
@@ -181,20 +182,23 @@ def _candidates(
         entry_texts=model.entry_texts,
         allowed=settings.list.sections,
     )
+    nearest = nearest_entries(
+        [s.paper for s in selected], catalog.entries, model.vectorize, model.entry_texts
+    )
     if not placements:
         raise CatalogFormatError(
             f"{catalog.source}: no section of the list can take a paper; add a papers section"
         )
     return [
         Candidate(
-            scored=s,
+            scored=dataclasses.replace(s, nearest=near),
             section=p.section,
             section_reason=p.reason,
             entry_text=render_entry(
                 catalog.style, entry_fields(s.paper), p.section, template_override
             ),
         )
-        for s, p in zip(selected, placements, strict=True)
+        for s, p, near in zip(selected, placements, nearest, strict=True)
     ]
 
 

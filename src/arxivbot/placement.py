@@ -134,3 +134,31 @@ def _why(
     )[:1]
     versus = f" vs {runner_up[0][0]:.2f} for {runner_up[0][1]}" if runner_up else ""
     return f"closest to {names} (similarity {scores[section.path]:.2f}{versus})"
+
+
+def nearest_entries(
+    papers: Sequence[Paper],
+    entries: Sequence[CatalogEntry],
+    vectorize: Vectorize,
+    entry_texts: Mapping[str, str] | None = None,
+    k: int = 2,
+) -> list[tuple[tuple[str, str], ...]]:
+    """For each paper, the ``k`` most similar arXiv entries of this list: (id, name) pairs.
+
+    The model's own ``nearest`` looks at the lists it was trained on; a PR must point at
+    entries of the list it proposes to.
+    """
+    linked = [e for e in entries if e.arxiv_id]
+    if not linked or not papers:
+        return [() for _ in papers]
+    texts = entry_texts or {}
+    entry_matrix = vectorize([texts.get(e.arxiv_id or "", e.title) for e in linked])
+    similarity = (vectorize([p.text for p in papers]) @ entry_matrix.T).toarray()  # type: ignore[attr-defined]
+    return [
+        tuple(
+            (linked[i].arxiv_id or "", linked[i].name or linked[i].title)
+            for i in np.argsort(row)[::-1][:k]
+            if row[i] > 0
+        )
+        for row in similarity
+    ]
