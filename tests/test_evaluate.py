@@ -62,7 +62,7 @@ def test_figures_per_day_and_overall() -> None:
 def backtest() -> evaluate.Backtest:
     fixtures = Path(__file__).parent / "fixtures" / "model"
     lists = {"list.md": read_catalog(fixtures / "list.md").entries}
-    papers = read_papers([fixtures / "listings"])
+    papers = read_papers([fixtures / "days"])
     abstracts = {p.id: p for p in read_papers([fixtures / "abstracts.jsonl"])}
     data = build_training_set(lists, papers, abstracts=abstracts)
     return evaluate.run_backtest(data, papers, ["2025-04-02"], max_per_day=2)
@@ -109,7 +109,7 @@ def test_report_and_plot(backtest: evaluate.Backtest) -> None:
 def test_a_cutoff_with_no_later_full_day_is_refused() -> None:
     """Nothing to test on after the cutoff: a clear error, not an empty report."""
     fixtures = Path(__file__).parent / "fixtures" / "model"
-    papers = read_papers([fixtures / "listings"])
+    papers = read_papers([fixtures / "days"])
     data = build_training_set({"list.md": read_catalog(fixtures / "list.md").entries}, papers)
 
     with pytest.raises(ValueError, match="no full listing day after it"):

@@ -40,7 +40,7 @@ SETTINGS = override(Settings(), model__threshold=0.1)  # tiny data: propose the 
 
 @pytest.fixture(scope="module")
 def papers() -> list[Paper]:
-    return listings.read_papers([FIXTURES / "listings"])
+    return listings.read_papers([FIXTURES / "days"])
 
 
 @pytest.fixture(scope="module")
@@ -227,7 +227,7 @@ def test_the_command_writes_the_new_model_in_place(
                                           how="deleted-before-merge") for i in ROBOTS])
     out = tmp_path / "new" / "model.json"
     args = ["retrain", "--repo-dir", str(repo), "--list", "README.md", "--decisions",
-            str(decisions), "--listings", str(FIXTURES / "listings"), "--abstracts",
+            str(decisions), "--listings", str(FIXTURES / "days"), "--abstracts",
             str(FIXTURES / "abstracts.jsonl"), "--model", str(current), "--out", str(out),
             "--cutoff", DAY1, "--no-api"]
     runner = CliRunner()

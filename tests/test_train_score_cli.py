@@ -26,7 +26,7 @@ def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, 
 def train_args(out: Path, *extra: str) -> list[str]:
     return [
         "train", "--list", str(MODEL_FIXTURES / "list.md"),
-        "--listings", str(MODEL_FIXTURES / "listings"),
+        "--listings", str(MODEL_FIXTURES / "days"),
         "--abstracts", str(MODEL_FIXTURES / "abstracts.jsonl"),
         "--no-api", "--out", str(out), *extra,
     ]
@@ -47,7 +47,7 @@ def test_train_then_score_round_trip(offline: Path, capsys: pytest.CaptureFixtur
     assert "10 list papers (1 on their title only), 48 negatives" in out
     assert (offline / "m.card.json").is_file()
 
-    day = MODEL_FIXTURES / "listings" / "2025-04-03.jsonl"
+    day = MODEL_FIXTURES / "days" / "2025-04-03.jsonl"
     code, out, err = run(["score", "--papers", str(day), "--model", str(model)], capsys)
 
     assert code == 0, err
@@ -71,8 +71,8 @@ def test_score_reads_gzip_and_several_inputs(
     """--papers repeats and takes gzipped files; the per-day cap comes from the flag."""
     model = offline / "m.json"
     assert run(train_args(model), capsys)[0] == 0
-    gz = MODEL_FIXTURES / "listings" / "2025-04-02.jsonl.gz"
-    plain = MODEL_FIXTURES / "listings" / "2025-04-04.jsonl"
+    gz = MODEL_FIXTURES / "days" / "2025-04-02.jsonl.gz"
+    plain = MODEL_FIXTURES / "days" / "2025-04-04.jsonl"
 
     code, out, _ = run(["score", "--papers", str(gz), "--papers", str(plain), "--model",
                         str(model), "--max-candidates", "1", "--threshold", "0"], capsys)
@@ -99,7 +99,7 @@ def test_score_refuses_a_tampered_model(offline: Path, capsys: pytest.CaptureFix
     run(train_args(model), capsys)
     model.write_text(model.read_text().replace('"threshold": 0.', '"threshold": 1.', 1))
 
-    code, out, err = run(["score", "--papers", str(MODEL_FIXTURES / "listings"), "--model",
+    code, out, err = run(["score", "--papers", str(MODEL_FIXTURES / "days"), "--model",
                           str(model)], capsys)
 
     assert code == 5
@@ -114,7 +114,7 @@ def test_train_with_an_unreadable_list_says_so(
 ) -> None:
     """A missing list is a catalog error, and no model is written."""
     code, _, err = run(["train", "--list", "absent.md", "--listings",
-                        str(MODEL_FIXTURES / "listings"), "--out", "m.json"], capsys)
+                        str(MODEL_FIXTURES / "days"), "--out", "m.json"], capsys)
 
     assert code == 3
     assert "absent.md" in err
@@ -139,7 +139,7 @@ def test_eval_writes_the_report_the_plot_and_the_card(
 
     code, out, err = run([
         "eval", "--list", str(MODEL_FIXTURES / "list.md"),
-        "--listings", str(MODEL_FIXTURES / "listings"),
+        "--listings", str(MODEL_FIXTURES / "days"),
         "--abstracts", str(MODEL_FIXTURES / "abstracts.jsonl"),
         "--cutoff", "2025-04-02", "--report", str(report), "--card", str(model), "--no-api",
     ], capsys)
@@ -166,7 +166,7 @@ def test_eval_keeps_the_hand_written_notes(
 
     code, _, err = run([
         "eval", "--list", str(MODEL_FIXTURES / "list.md"),
-        "--listings", str(MODEL_FIXTURES / "listings"), "--cutoff", "2025-04-02",
+        "--listings", str(MODEL_FIXTURES / "days"), "--cutoff", "2025-04-02",
         "--report", str(report), "--no-api",
     ], capsys)
 

@@ -38,7 +38,7 @@ def lists(model_dir: Path) -> dict[str, tuple]:
 
 @pytest.fixture
 def listings(model_dir: Path) -> list[Paper]:
-    return read_papers([model_dir / "listings"])
+    return read_papers([model_dir / "days"])
 
 
 @pytest.fixture
