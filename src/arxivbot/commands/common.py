@@ -1,14 +1,40 @@
-"""What several commands share: building the publisher the settings ask for."""
+"""What several commands share: the options that say where the list is, and its publisher."""
 
 from __future__ import annotations
 
 import os
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
+
+import click
 
 from arxivbot.config import Settings
 from arxivbot.errors import ConfigError
 from arxivbot.publish import Publisher
+
+F = TypeVar("F", bound=Callable[..., object])
+
+# run, feedback and retrain all act on one list, in a local clone or on GitHub.
+_LIST_OPTIONS = (
+    click.option("--config", "config_path", type=click.Path(path_type=Path),
+                 help="arxivbot.yaml (default: ./arxivbot.yaml or .github/arxivbot.yaml)."),
+    click.option("--publisher", type=click.Choice(["local", "github"]),
+                 help="Where the list and its proposals live: a local clone or GitHub."),
+    click.option("--repository", help="owner/name of the list's GitHub repository."),
+    click.option("--list", "list_path", help="The list file, relative to its repository."),
+    click.option("--base-branch", help="The list's branch proposals are made against."),
+    click.option("--repo-dir", type=click.Path(path_type=Path),
+                 help="The list's local clone (local publisher; default: here)."),
+)
+
+
+def list_options(command: F) -> F:
+    """Add --config, --publisher, --repository, --list, --base-branch and --repo-dir."""
+    for option in reversed(_LIST_OPTIONS):
+        command = option(command)
+    return command
 
 
 def make_publisher(settings: Settings, repo_dir: Path | None = None) -> Publisher:

@@ -6,19 +6,14 @@ from pathlib import Path
 
 import click
 
-from arxivbot.commands.common import make_publisher
+from arxivbot.commands.common import list_options, make_publisher
 from arxivbot.config import load_settings, override
 from arxivbot.decisions import append_decisions
 from arxivbot.feedback import FeedbackReport, collect, edits
 
 
 @click.command(name="feedback")
-@click.option("--config", "config_path", type=click.Path(path_type=Path), help="arxivbot.yaml.")
-@click.option("--publisher", type=click.Choice(["local", "github"]), help="Where the PRs are.")
-@click.option("--repository", help="owner/name of the list's GitHub repository.")
-@click.option("--list", "list_path", help="The list file, relative to its repository.")
-@click.option("--base-branch", help="Branch the proposals were made against.")
-@click.option("--repo-dir", type=click.Path(path_type=Path), help="Local clone (local publisher).")
+@list_options
 @click.option("--decisions", "decisions_path", type=click.Path(path_type=Path),
               help="The decisions file (default: feedback.decisions_path, models/decisions.jsonl).")
 @click.option("--dry-run", is_flag=True, help="Print the decisions; write nothing.")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from arxivbot.commands.common import make_publisher
+from arxivbot.commands.common import list_options, make_publisher
 from arxivbot.config import load_settings, override
 from arxivbot.errors import ConfigError
 from arxivbot.publish import Publisher
@@ -19,13 +19,7 @@ RETRAIN_BRANCH = "arxivbot-retrain"  # outside the proposals' prefix: feedback n
 
 
 @click.command(name="retrain")
-@click.option("--config", "config_path", type=click.Path(path_type=Path), help="arxivbot.yaml.")
-@click.option("--publisher", type=click.Choice(["local", "github"]),
-              help="Where the list is read from; github also opens the retrain PR.")
-@click.option("--repository", help="owner/name of the list's GitHub repository.")
-@click.option("--list", "list_path", help="The list file, relative to its repository.")
-@click.option("--base-branch", help="Branch the list is read from and the PR is made against.")
-@click.option("--repo-dir", type=click.Path(path_type=Path), help="Local clone (local publisher).")
+@list_options
 @click.option("--decisions", "decisions_path", type=click.Path(path_type=Path),
               help="The decisions file (default: feedback.decisions_path).")
 @click.option("--listings", "listing_paths", multiple=True, required=True,

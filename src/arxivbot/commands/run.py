@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from arxivbot.commands.common import list_options
 from arxivbot.config import load_settings, override
 from arxivbot.resources import package_path
 
@@ -20,7 +21,7 @@ DEMO_DIR = Path("arxivbot-demo")
 
 
 @click.command(name="run")
-@click.option("--list", "list_path", help="The list file, relative to its repository.")
+@list_options
 @click.option(
     "--listings",
     "replay",
@@ -29,15 +30,10 @@ DEMO_DIR = Path("arxivbot-demo")
     help="Replay a day from JSONL listings (a file or a folder) instead of the live feed.",
 )
 @click.option("--date", help="Announcement day (YYYY-MM-DD) to take from a --listings folder.")
-@click.option("--publisher", type=click.Choice(["local", "github"]), help="Where to propose.")
 @click.option("--dry-run", is_flag=True, help="Print the PR and the diff; change nothing.")
-@click.option("--repository", help="owner/name of the list's GitHub repository.")
-@click.option("--base-branch", help="Branch the proposal is made against.")
-@click.option("--repo-dir", type=click.Path(path_type=Path), help="Local clone (local publisher).")
 @click.option("--model", "model_path", type=click.Path(path_type=Path), help="Model file.")
 @click.option("--threshold", type=float, help="Propose papers scoring at least this.")
 @click.option("--max-candidates", type=int, help="At most this many papers a day.")
-@click.option("--config", "config_path", type=click.Path(path_type=Path), help="arxivbot.yaml.")
 @click.option(
     "--demo",
     is_flag=True,
