@@ -6,6 +6,9 @@ import gzip
 import json
 from pathlib import Path
 
+import pytest
+
+from arxivbot.errors import SourceError
 from arxivbot.listings import read_papers
 
 RECORD = {
@@ -39,3 +42,12 @@ def test_reads_gzip_and_plain_and_folders(tmp_path: Path) -> None:
     assert papers[0].abstract == RECORD["abstract"]
     assert read_papers([tmp_path], until="2025-05-20")[0].id == "2505.01234"
     assert len(read_papers([tmp_path], until="2025-05-20")) == 1
+
+
+def test_a_file_with_no_record_at_all_is_an_error(tmp_path: Path) -> None:
+    """One bad line is skipped; a file of nothing but bad lines is not a listing."""
+    notes = tmp_path / "notes.md"
+    notes.write_text("# Notes\n\nJust prose.\n", encoding="utf-8")
+
+    with pytest.raises(SourceError, match="none of its 2 lines is a paper record"):
+        read_papers([notes])

@@ -79,19 +79,32 @@ def paper_from_record(record: dict[str, Any], default_date: str = "") -> Paper:
 
 
 def iter_papers(path: Path) -> Iterator[Paper]:
-    """Papers of one JSONL file; a malformed line is skipped with a warning naming it."""
+    """Papers of one JSONL file; a malformed line is skipped with a warning naming it.
+
+    A file none of whose lines is a record is not a listing at all: that is an error.
+    """
     default_date = day_of_file(path) or ""
+    good = bad = 0
     try:
         with _open_text(path) as handle:
             for number, line in enumerate(handle, start=1):
                 if not line.strip():
                     continue
                 try:
-                    yield paper_from_record(json.loads(line), default_date)
+                    paper = paper_from_record(json.loads(line), default_date)
                 except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+                    bad += 1
                     log.warning("%s:%d: skipped a malformed record (%s)", path, number, exc)
+                    continue
+                good += 1
+                yield paper
     except (OSError, EOFError, UnicodeDecodeError) as exc:
         raise SourceError(f"{path}: cannot be read as JSONL listings ({exc})") from exc
+    if bad and not good:
+        raise SourceError(
+            f"{path}: none of its {bad} lines is a paper record; expected JSONL listings, "
+            'one {"id", "title", "abstract", ...} object per line'
+        )
 
 
 def read_papers(
