@@ -181,22 +181,25 @@ def test_cli_run_in_the_list_clone(repo: Path, model: RelevanceModel, tmp_path: 
     assert "2 candidates for 2025-05-20" in summary.read_text(encoding="utf-8")
 
 
-def test_cli_errors_are_one_line(repo: Path, tmp_path: Path) -> None:
+def test_cli_errors_are_one_line_and_reach_the_job_summary(repo: Path, tmp_path: Path) -> None:
     bad_model = tmp_path / "model.json"
     bad_model.write_text(json.dumps({"hello": "world"}), encoding="utf-8")
     day_file = tmp_path / f"{DAY}.jsonl"
     with open(day_file, "w", encoding="utf-8") as out:
         write_papers(day_papers(), out)
 
+    summary = tmp_path / "summary.md"
     done = subprocess.run(
         [sys.executable, "-m", "arxivbot", "run", "--listings", str(day_file),
          "--model", str(bad_model)],
-        cwd=repo, capture_output=True, text=True, env={**GIT_ENV, "PATH": "/usr/bin:/bin"},
+        cwd=repo, capture_output=True, text=True,
+        env={**GIT_ENV, "PATH": "/usr/bin:/bin", "GITHUB_STEP_SUMMARY": str(summary)},
     )
 
     assert done.returncode == 5
     assert done.stderr.startswith("Error: ")
     assert "Traceback" not in done.stderr
+    assert "not an arxivbot relevance model" in summary.read_text(encoding="utf-8")
 
 
 def test_entry_template_override(repo: Path, model: RelevanceModel, tmp_path: Path) -> None:

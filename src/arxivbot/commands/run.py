@@ -6,16 +6,14 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
 from arxivbot.commands.common import list_options
 from arxivbot.config import load_settings, override
+from arxivbot.errors import ArxivBotError
 from arxivbot.resources import package_path
-
-if TYPE_CHECKING:
-    from arxivbot.pipeline import RunReport
+from arxivbot.safe_text import fence
 
 DEMO_DIR = Path("arxivbot-demo")
 
@@ -86,20 +84,23 @@ def run(
         repo_dir = _demo_repository(DEMO_DIR)
         settings = override(settings, list__path="README.md", publish__publisher="local")
 
-    listing = load_day(settings.arxiv, date=date, replay=replay or None)
-    target: Publisher = make_publisher(settings, repo_dir)
-    if dry_run:
-        target = DryRunPublisher(target, click.get_text_stream("stdout"))
-    model = load_model(Path(settings.model.path) if settings.model.path else None)
-    decisions = Path(settings.feedback.decisions_path)
-    rejected = rejected_ids(read_decisions(decisions)) if decisions.is_file() else frozenset()
-
-    template = Path(settings.list.template) if settings.list.template else None
-    report = pipeline.run(
-        listing, target, model, settings, rejected=rejected, template_override=template
-    )
+    try:
+        listing = load_day(settings.arxiv, date=date, replay=replay or None)
+        target: Publisher = make_publisher(settings, repo_dir)
+        if dry_run:
+            target = DryRunPublisher(target, click.get_text_stream("stdout"))
+        model = load_model(Path(settings.model.path) if settings.model.path else None)
+        decisions = Path(settings.feedback.decisions_path)
+        rejected = rejected_ids(read_decisions(decisions)) if decisions.is_file() else frozenset()
+        template = Path(settings.list.template) if settings.list.template else None
+        report = pipeline.run(
+            listing, target, model, settings, rejected=rejected, template_override=template
+        )
+    except ArxivBotError as exc:
+        _write_job_summary("failed", f"Error: {exc}")
+        raise
     click.echo(report.summary())
-    _write_job_summary(report)
+    _write_job_summary(report.day, report.summary())
 
 
 def _demo_repository(folder: Path) -> Path:
@@ -123,10 +124,10 @@ def _demo_repository(folder: Path) -> Path:
     return folder
 
 
-def _write_job_summary(report: RunReport) -> None:
-    """Inside GitHub Actions, the run's report also goes to the job summary."""
+def _write_job_summary(heading: str, text: str) -> None:
+    """Inside GitHub Actions, what the run did (or why it failed) goes to the job summary."""
     summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
     if not summary_path:
         return
     with open(summary_path, "a", encoding="utf-8") as summary:
-        summary.write(f"### arxivbot {report.day}\n\n```\n{report.summary()}\n```\n")
+        summary.write(f"### arxivbot {heading}\n\n{fence(text)}\n")
