@@ -6,13 +6,16 @@ import os
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from arxivbot.config import Settings
 from arxivbot.errors import ConfigError
 from arxivbot.publish import Publisher
+
+if TYPE_CHECKING:
+    from arxivbot.classifier import ModelParams
 
 F = TypeVar("F", bound=Callable[..., object])
 
@@ -84,3 +87,58 @@ def git_toplevel(path: Path) -> Path:
             "branch of the list's clone (run inside it, or pass --repo-dir; --demo makes one)"
         ) from exc
     return Path(top)
+
+
+def check_day(value: str | None, flag: str) -> None:
+    """A usage error unless ``value`` (when given) is a YYYY-MM-DD date."""
+    import datetime as dt
+
+    if value is None:
+        return
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint=flag) from None
+
+
+def write_job_summary(heading: str, markdown: str) -> None:
+    """Inside GitHub Actions, append a section to the job summary; elsewhere do nothing."""
+    summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not summary_path:
+        return
+    with open(summary_path, "a", encoding="utf-8") as summary:
+        summary.write(f"### {heading}\n\n{markdown}\n")
+
+
+def model_params(settings: Settings, base: ModelParams | None = None) -> ModelParams:
+    """The model's hyperparameters with the settings that config may change applied."""
+    import dataclasses
+
+    from arxivbot.classifier import ModelParams
+
+    return dataclasses.replace(
+        base or ModelParams(),
+        recall_target=settings.model.recall_target,
+        hard_negative_weight=settings.feedback.hard_negative_weight,
+    )
+
+
+def text_sources(settings: Settings, abstracts_path: Path | None, no_api: bool) -> dict[str, Any]:
+    """Where training finds list papers' abstracts, as the keyword arguments
+    ``abstracts``, ``cached`` and ``lookup`` of build_training_set and retrain: the
+    --abstracts file, then the look-up cache, then the arXiv API (unless --no-api)."""
+    import dataclasses
+
+    from arxivbot import arxiv_api
+    from arxivbot.listings import read_papers
+
+    abstracts = {p.id: p for p in read_papers([abstracts_path])} if abstracts_path else {}
+    # The API is the last resort: one retry and a short timeout, so that an unreachable
+    # arXiv costs seconds, not minutes, before training goes on with titles.
+    api = dataclasses.replace(settings.arxiv, retries=min(settings.arxiv.retries, 1),
+                              timeout_seconds=min(settings.arxiv.timeout_seconds, 15.0))
+    return {
+        "abstracts": abstracts,
+        "cached": lambda ids: arxiv_api.cached(ids, settings.arxiv),
+        "lookup": None if no_api else (lambda ids: arxiv_api.lookup(ids, api)),
+    }

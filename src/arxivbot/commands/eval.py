@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from arxivbot.commands.common import check_day, model_params, text_sources
 from arxivbot.config import load_settings
 
 
@@ -48,36 +49,25 @@ def eval_(
     Example:
       arxivbot eval --list README.md --listings listings/ --cutoff 2025-04-01
     """
-    import dataclasses
-
-    from arxivbot import arxiv_api, classifier, evaluate, listings
+    from arxivbot import classifier, evaluate, listings
     from arxivbot.catalog import read_catalog
-    from arxivbot.commands.train import _abstracts, _check_day
     from arxivbot.model_store import update_card, write_file
     from arxivbot.training_data import build_training_set
 
     settings = load_settings(config_path)
     for cutoff in cutoffs:
-        _check_day(cutoff, "--cutoff")
-    _check_day(end, "--end")
+        check_day(cutoff, "--cutoff")
+    check_day(end, "--end")
     lists = {path.name: read_catalog(path).entries for path in list_paths}
     papers = listings.read_papers(listing_paths)
-    api = dataclasses.replace(settings.arxiv, retries=min(settings.arxiv.retries, 1),
-                              timeout_seconds=min(settings.arxiv.timeout_seconds, 15.0))
     data = build_training_set(
         lists,
         papers,
-        abstracts=_abstracts(abstracts_path),
-        cached=lambda ids: arxiv_api.cached(ids, settings.arxiv),
-        lookup=None if no_api else (lambda ids: arxiv_api.lookup(ids, api)),
+        **text_sources(settings, abstracts_path, no_api),
     )
     list_ids = {entry.arxiv_id for entries in lists.values() for entry in entries
                 if entry.arxiv_id}
-    params = dataclasses.replace(
-        classifier.ModelParams(),
-        recall_target=settings.model.recall_target,
-        hard_negative_weight=settings.feedback.hard_negative_weight,
-    )
+    params = model_params(settings)
     try:
         result = evaluate.run_backtest(
             data, papers, cutoffs, list_ids=list_ids, end=end,

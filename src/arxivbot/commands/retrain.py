@@ -4,13 +4,18 @@ it is not worse than the current one on the same backtest."""
 from __future__ import annotations
 
 import base64
-import dataclasses
-import os
 from pathlib import Path
 
 import click
 
-from arxivbot.commands.common import list_options, make_publisher
+from arxivbot.commands.common import (
+    check_day,
+    list_options,
+    make_publisher,
+    model_params,
+    text_sources,
+    write_job_summary,
+)
 from arxivbot.config import load_settings, override
 from arxivbot.errors import ConfigError
 from arxivbot.publish import Publisher
@@ -68,7 +73,7 @@ def retrain(
     Example:
       arxivbot retrain --repo-dir ../awesome-list --listings listings/ --out models/list.json
     """
-    from arxivbot import arxiv_api, listings
+    from arxivbot import listings
     from arxivbot.catalog import decode_list_bytes, parse_catalog
     from arxivbot.decisions import read_decisions
     from arxivbot.model_store import card_path, load_model, save_model
@@ -84,30 +89,22 @@ def retrain(
         model__path=str(model_path) if model_path else None,
         feedback__decisions_path=str(decisions_path) if decisions_path else None,
     )
-    _check_day(cutoff)
+    check_day(cutoff, "--cutoff")
     source = make_publisher(settings, repo_dir)
     snapshot = source.read_list()
     catalog = parse_catalog(decode_list_bytes(snapshot.content), snapshot.path)
     papers = listings.read_papers(listing_paths)
-    abstracts = {p.id: p for p in listings.read_papers([abstracts_path])} if abstracts_path \
-        else {}
     decisions_file = Path(settings.feedback.decisions_path)
     decisions = read_decisions(decisions_file)
     current = load_model(Path(settings.model.path) if settings.model.path else None)
-    params = dataclasses.replace(
-        current.params,
-        recall_target=settings.model.recall_target,
-        hard_negative_weight=settings.feedback.hard_negative_weight,
-    )
+    params = model_params(settings, current.params)
 
     outcome = run_retrain(
         current,
         {snapshot.path: catalog.entries},
         papers,
         decisions,
-        abstracts=abstracts,
-        cached=lambda ids: arxiv_api.cached(ids, settings.arxiv),
-        lookup=None if no_api else (lambda ids: arxiv_api.lookup(ids, settings.arxiv)),
+        **text_sources(settings, abstracts_path, no_api),
         params=params,
         cutoff=cutoff,
         categories=settings.arxiv.categories,
@@ -115,7 +112,7 @@ def retrain(
         force=force,
     )
     click.echo(summary(outcome))
-    _write_job_summary(outcome.title, outcome.body)
+    write_job_summary(outcome.title, outcome.body)
     if dry_run:
         click.echo(f"\n# {outcome.title}\n\n{outcome.body}")
         click.echo("dry run: nothing written")
@@ -194,23 +191,3 @@ def _repo_path(path: Path) -> str:
             f"{path} is outside the working directory; with the github publisher run retrain "
             "from the repository's checkout, with --out and the decisions file inside it"
         ) from None
-
-
-def _check_day(value: str | None) -> None:
-    import datetime as dt
-
-    if value is None:
-        return
-    try:
-        dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)",
-                                 param_hint="--cutoff") from None
-
-
-def _write_job_summary(title: str, body: str) -> None:
-    """Inside GitHub Actions, the comparison also goes to the job summary."""
-    summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
-    if summary_path:
-        with open(summary_path, "a", encoding="utf-8") as out:
-            out.write(f"### {title}\n\n{body}\n")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from arxivbot.commands.common import list_options
+from arxivbot.commands.common import list_options, write_job_summary
 from arxivbot.config import load_settings, override
 from arxivbot.errors import ArxivBotError
 from arxivbot.resources import package_path
@@ -97,10 +97,10 @@ def run(
             listing, target, model, settings, rejected=rejected, template_override=template
         )
     except ArxivBotError as exc:
-        _write_job_summary("failed", f"Error: {exc}")
+        write_job_summary("arxivbot failed", fence(f"Error: {exc}"))
         raise
     click.echo(report.summary())
-    _write_job_summary(report.day, report.summary())
+    write_job_summary(f"arxivbot {report.day}", fence(report.summary()))
 
 
 def _demo_repository(folder: Path) -> Path:
@@ -122,12 +122,3 @@ def _demo_repository(folder: Path) -> Path:
         subprocess.run(["git", "-C", str(folder), *args], check=True, env=env)
     click.echo(f"Made {folder}/ with the bundled example list (README.md) on branch main.")
     return folder
-
-
-def _write_job_summary(heading: str, text: str) -> None:
-    """Inside GitHub Actions, what the run did (or why it failed) goes to the job summary."""
-    summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
-    if not summary_path:
-        return
-    with open(summary_path, "a", encoding="utf-8") as summary:
-        summary.write(f"### arxivbot {heading}\n\n{fence(text)}\n")

@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from arxivbot.commands.common import check_day, model_params, text_sources
 from arxivbot.config import load_settings
 
 log = logging.getLogger(__name__)
@@ -53,43 +54,29 @@ def train(
     Example:
       arxivbot train --list README.md --listings listings/ --out models/default.json
     """
-    import dataclasses
-
-    from arxivbot import arxiv_api, classifier, listings
+    from arxivbot import classifier, listings
     from arxivbot.catalog import read_catalog
     from arxivbot.decisions import read_decisions, rejected_ids
     from arxivbot.model_store import card_path, save_model
     from arxivbot.training_data import build_training_set
 
     settings = load_settings(config_path)
-    _check_day(until, "--until")
+    check_day(until, "--until")
     lists = {path.name: read_catalog(path).entries for path in list_paths}
     # All days, even with --until: a list paper announced later still lends its abstract.
     papers = listings.read_papers(listing_paths)
-    abstracts = _abstracts(abstracts_path)
     decisions = decisions_path or Path(settings.feedback.decisions_path)
     rejected = rejected_ids(read_decisions(decisions)) if decisions.is_file() else frozenset()
-
-    # The API is the last resort: one retry and a short timeout, so that an unreachable
-    # arXiv costs seconds, not minutes, before training goes on with titles.
-    api = dataclasses.replace(settings.arxiv, retries=min(settings.arxiv.retries, 1),
-                              timeout_seconds=min(settings.arxiv.timeout_seconds, 15.0))
     data = build_training_set(
         lists,
         papers,
-        abstracts=abstracts,
-        cached=lambda ids: arxiv_api.cached(ids, settings.arxiv),
-        lookup=None if no_api else (lambda ids: arxiv_api.lookup(ids, api)),
+        **text_sources(settings, abstracts_path, no_api),
         until=until,
         all_listings=all_listings,
         rejected_ids=rejected,
     )
     del papers
-    params = dataclasses.replace(
-        classifier.ModelParams(),
-        recall_target=settings.model.recall_target,
-        hard_negative_weight=settings.feedback.hard_negative_weight,
-    )
+    params = model_params(settings)
     try:
         model = classifier.train(
             data.positives, data.negatives, entries=data.entries,
@@ -115,22 +102,3 @@ def train(
         f"negatives, {counts['hard_negatives']} hard negatives; threshold {model.threshold:.4g}"
     )
     click.echo(f"wrote {out_path} and {card_path(out_path)}")
-
-
-def _abstracts(path: Path | None) -> dict[str, Any]:
-    if path is None:
-        return {}
-    from arxivbot.listings import read_papers
-
-    return {paper.id: paper for paper in read_papers([path])}
-
-
-def _check_day(value: str | None, flag: str) -> None:
-    import datetime as dt
-
-    if value is None:
-        return
-    try:
-        dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint=flag) from None
