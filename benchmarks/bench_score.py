@@ -17,8 +17,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from arxivbot.listings import paper_to_record, read_papers
-from arxivbot.model_store import load_model
+from arxivbot.model.store import load_model
+from arxivbot.sources.replay import paper_to_record, read_papers
 from common import LISTINGS, PYTHON, ROOT, best_of, require_shared
 
 

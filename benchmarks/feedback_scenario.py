@@ -39,18 +39,20 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from arxivbot import classifier, listings, pipeline
-from arxivbot.catalog import Catalog, parse_catalog, read_catalog
+from arxivbot.catalog.insertion import Addition, insert_entries
+from arxivbot.catalog.parse import Catalog, parse_catalog, read_catalog
 from arxivbot.config import Settings
-from arxivbot.decisions import append_decisions, read_decisions, rejected_ids
-from arxivbot.feedback import collect, edits
-from arxivbot.insertion import Addition, insert_entries
-from arxivbot.model_store import load_model, save_model
+from arxivbot.feedback.collect import collect, edits
+from arxivbot.feedback.decisions import append_decisions, read_decisions, rejected_ids
+from arxivbot.jobs import daily
+from arxivbot.jobs.retrain import Figures, retrain, summary
+from arxivbot.model import classifier
+from arxivbot.model.store import load_model, save_model
+from arxivbot.model.training_data import build_training_set
 from arxivbot.publish.local import LocalPublisher
 from arxivbot.records import Candidate, CatalogEntry, Paper
-from arxivbot.retrain import Figures, retrain, summary
-from arxivbot.sources import DayListing
-from arxivbot.training_data import build_training_set
+from arxivbot.sources import replay
+from arxivbot.sources.day import DayListing
 
 SHARED = Path(os.environ.get("ARXIVBOT_SHARED", Path(__file__).resolve().parents[2] / "shared"))
 SEED = "001_6f30e543fcd0e480.txt"
@@ -70,10 +72,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     started = time.perf_counter()
     truth = read_catalog(SHARED / "seeds" / SEED)
-    all_papers = listings.read_papers([SHARED / "data" / "arxiv" / "listings"],
+    all_papers = replay.read_papers([SHARED / "data" / "arxiv" / "listings"],
                                       until=DAY2)
     by_id = {p.id: p for p in all_papers}
-    abstracts = {p.id: p for p in listings.read_papers(
+    abstracts = {p.id: p for p in replay.read_papers(
         [SHARED / "data" / "arxiv" / "catalog_abstracts.jsonl"])}
     dated = {i: p.date for i, p in {**abstracts, **by_id}.items() if p.date}
     truth_ids = {e.arxiv_id for e in truth.entries if e.arxiv_id}
@@ -106,7 +108,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         run_days = sorted({p.date for p in all_papers if DAY1 <= p.date < RETRAIN_DAY})
         run_days = run_days[: max(1, args.days)]
         for day in run_days:
-            report = pipeline.run(_day(all_papers, day), publisher, current, settings)
+            report = daily.run(_day(all_papers, day), publisher, current, settings)
             print(f"day {day}: {report.summary().splitlines()[0]}")
             if not report.candidates:
                 continue
@@ -161,7 +163,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         listing2 = _day(all_papers, DAY2)
         old_pick = {s.paper.id for s in current.score(
             listing2.papers, max_per_day=settings.model.max_candidates) if s.selected}
-        second = pipeline.run(listing2, publisher, new, settings,
+        second = daily.run(listing2, publisher, new, settings,
                               rejected=rejected_ids(decisions))
         new_pick = {c.paper.id for c in second.candidates}
         on_day2 = {p.id for p in listing2.papers} & truth_ids

@@ -16,9 +16,9 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from arxivbot.catalog import read_catalog
-from arxivbot.model_store import load_model
-from arxivbot.placement import place
+from arxivbot.catalog.parse import read_catalog
+from arxivbot.model.store import load_model
+from arxivbot.proposal.placement import place
 from arxivbot.records import Paper
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from arxivbot.classifier import ListEntry, RelevanceModel, train
+from arxivbot.model.classifier import ListEntry, RelevanceModel, train
 from arxivbot.records import Paper
-from arxivbot.sources import DayListing
+from arxivbot.sources.day import DayListing
 
 FIXTURE_LIST = Path(__file__).parent / "fixtures" / "run" / "list.md"
 DAY = "2025-05-20"

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import click
 
-from arxivbot.catalog import Catalog, read_catalog
+from arxivbot.catalog.parse import Catalog, read_catalog
+from arxivbot.catalog.style import check_style as round_trip
 from arxivbot.records import CatalogEntry
 from arxivbot.resources import package_path
-from arxivbot.style import check_style as round_trip
 
 EXAMPLE_LIST = "examples/awesome-example.md"
 

@@ -15,7 +15,7 @@ from arxivbot.errors import ConfigError
 from arxivbot.publish import Publisher
 
 if TYPE_CHECKING:
-    from arxivbot.classifier import ModelParams
+    from arxivbot.model.classifier import ModelParams
 
 F = TypeVar("F", bound=Callable[..., object])
 
@@ -114,7 +114,7 @@ def model_params(settings: Settings, base: ModelParams | None = None) -> ModelPa
     """The model's hyperparameters with the settings that config may change applied."""
     import dataclasses
 
-    from arxivbot.classifier import ModelParams
+    from arxivbot.model.classifier import ModelParams
 
     return dataclasses.replace(
         base or ModelParams(),
@@ -129,8 +129,8 @@ def text_sources(settings: Settings, abstracts_path: Path | None, no_api: bool) 
     --abstracts file, then the look-up cache, then the arXiv API (unless --no-api)."""
     import dataclasses
 
-    from arxivbot import arxiv_api
-    from arxivbot.listings import read_papers
+    from arxivbot.sources.api import cached, lookup
+    from arxivbot.sources.replay import read_papers
 
     abstracts = {p.id: p for p in read_papers([abstracts_path])} if abstracts_path else {}
     # The API is the last resort: one retry and a short timeout, so that an unreachable
@@ -139,6 +139,6 @@ def text_sources(settings: Settings, abstracts_path: Path | None, no_api: bool) 
                               timeout_seconds=min(settings.arxiv.timeout_seconds, 15.0))
     return {
         "abstracts": abstracts,
-        "cached": lambda ids: arxiv_api.cached(ids, settings.arxiv),
-        "lookup": None if no_api else (lambda ids: arxiv_api.lookup(ids, api)),
+        "cached": lambda ids: cached(ids, settings.arxiv),
+        "lookup": None if no_api else (lambda ids: lookup(ids, api)),
     }

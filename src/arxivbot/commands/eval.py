@@ -49,17 +49,18 @@ def eval_(
     Example:
       arxivbot eval --list README.md --listings listings/ --cutoff 2025-04-01
     """
-    from arxivbot import classifier, evaluate, listings
-    from arxivbot.catalog import read_catalog
-    from arxivbot.model_store import update_card, write_file
-    from arxivbot.training_data import build_training_set
+    from arxivbot.catalog.parse import read_catalog
+    from arxivbot.model import classifier, evaluate
+    from arxivbot.model.store import update_card, write_file
+    from arxivbot.model.training_data import build_training_set
+    from arxivbot.sources import replay
 
     settings = load_settings(config_path)
     for cutoff in cutoffs:
         check_day(cutoff, "--cutoff")
     check_day(end, "--end")
     lists = {path.name: read_catalog(path).entries for path in list_paths}
-    papers = listings.read_papers(listing_paths)
+    papers = replay.read_papers(listing_paths)
     data = build_training_set(
         lists,
         papers,

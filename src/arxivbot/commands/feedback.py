@@ -8,8 +8,8 @@ import click
 
 from arxivbot.commands.common import list_options, make_publisher
 from arxivbot.config import load_settings, override
-from arxivbot.decisions import append_decisions
-from arxivbot.feedback import FeedbackReport, collect, edits
+from arxivbot.feedback.collect import FeedbackReport, collect, edits
+from arxivbot.feedback.decisions import append_decisions
 
 
 @click.command(name="feedback")

@@ -8,9 +8,9 @@ from pathlib import Path
 import click
 
 from arxivbot.config import load_settings
-from arxivbot.listings import write_papers
 from arxivbot.records import Paper
-from arxivbot.sources import DayListing, load_day
+from arxivbot.sources.day import DayListing, load_day
+from arxivbot.sources.replay import write_papers
 
 TITLE_WIDTH = 80
 

@@ -73,12 +73,12 @@ def retrain(
     Example:
       arxivbot retrain --repo-dir ../awesome-list --listings listings/ --out models/list.json
     """
-    from arxivbot import listings
-    from arxivbot.catalog import decode_list_bytes, parse_catalog
-    from arxivbot.decisions import read_decisions
-    from arxivbot.model_store import card_path, load_model, save_model
-    from arxivbot.retrain import retrain as run_retrain
-    from arxivbot.retrain import summary
+    from arxivbot.catalog.parse import decode_list_bytes, parse_catalog
+    from arxivbot.feedback.decisions import read_decisions
+    from arxivbot.jobs.retrain import retrain as run_retrain
+    from arxivbot.jobs.retrain import summary
+    from arxivbot.model.store import card_path, load_model, save_model
+    from arxivbot.sources import replay
 
     settings = override(
         load_settings(config_path),
@@ -93,7 +93,7 @@ def retrain(
     source = make_publisher(settings, repo_dir)
     snapshot = source.read_list()
     catalog = parse_catalog(decode_list_bytes(snapshot.content), snapshot.path)
-    papers = listings.read_papers(listing_paths)
+    papers = replay.read_papers(listing_paths)
     decisions_file = Path(settings.feedback.decisions_path)
     decisions = read_decisions(decisions_file)
     current = load_model(Path(settings.model.path) if settings.model.path else None)

@@ -72,13 +72,13 @@ def run(
     )
     # Imported here, not at the top: every command module loads with the CLI, and a run
     # needs the whole pipeline while `arxivbot score` should start fast.
-    from arxivbot import pipeline
     from arxivbot.commands.common import make_publisher
-    from arxivbot.decisions import read_decisions, rejected_ids
-    from arxivbot.model_store import load_model
+    from arxivbot.feedback.decisions import read_decisions, rejected_ids
+    from arxivbot.jobs import daily
+    from arxivbot.model.store import load_model
     from arxivbot.publish import Publisher
     from arxivbot.publish.dry_run import DryRunPublisher
-    from arxivbot.sources import load_day
+    from arxivbot.sources.day import load_day
 
     if demo:
         repo_dir = _demo_repository(DEMO_DIR)
@@ -93,7 +93,7 @@ def run(
         decisions = Path(settings.feedback.decisions_path)
         rejected = rejected_ids(read_decisions(decisions)) if decisions.is_file() else frozenset()
         template = Path(settings.list.template) if settings.list.template else None
-        report = pipeline.run(
+        report = daily.run(
             listing, target, model, settings, rejected=rejected, template_override=template
         )
     except ArxivBotError as exc:

@@ -40,8 +40,8 @@ def score(
     Example:
       arxivbot score --papers listings/2025-05-20.jsonl.gz
     """
-    from arxivbot.listings import iter_papers, listing_files
-    from arxivbot.model_store import load_model
+    from arxivbot.model.store import load_model
+    from arxivbot.sources.replay import iter_papers, listing_files
 
     settings = override(
         load_settings(config_path),

@@ -54,17 +54,18 @@ def train(
     Example:
       arxivbot train --list README.md --listings listings/ --out models/default.json
     """
-    from arxivbot import classifier, listings
-    from arxivbot.catalog import read_catalog
-    from arxivbot.decisions import read_decisions, rejected_ids
-    from arxivbot.model_store import card_path, save_model
-    from arxivbot.training_data import build_training_set
+    from arxivbot.catalog.parse import read_catalog
+    from arxivbot.feedback.decisions import read_decisions, rejected_ids
+    from arxivbot.model import classifier
+    from arxivbot.model.store import card_path, save_model
+    from arxivbot.model.training_data import build_training_set
+    from arxivbot.sources import replay
 
     settings = load_settings(config_path)
     check_day(until, "--until")
     lists = {path.name: read_catalog(path).entries for path in list_paths}
     # All days, even with --until: a list paper announced later still lends its abstract.
-    papers = listings.read_papers(listing_paths)
+    papers = replay.read_papers(listing_paths)
     decisions = decisions_path or Path(settings.feedback.decisions_path)
     rejected = rejected_ids(read_decisions(decisions)) if decisions.is_file() else frozenset()
     data = build_training_set(

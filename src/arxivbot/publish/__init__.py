@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from arxivbot import prmeta
+from arxivbot.proposal import prmeta
 from arxivbot.records import PublishResult, PullRequestDraft
 
 __all__ = [

@@ -1,0 +1,177 @@
+"""Insert new entries into a list's bytes, changing nothing else.
+
+Every insertion is a run of whole lines spliced in at a line boundary of the original file:
+the entry line plus the blank separator lines the section uses between entries, with the
+file's own line ending. Existing bytes (mis-encoded emoji, CRLF, a missing final newline)
+are never decoded and re-encoded, so removing the inserted lines gives the original back.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cmp_to_key
+
+from arxivbot.catalog.parse import Catalog, date_key
+from arxivbot.catalog.style import sort_key as entry_sort_key
+from arxivbot.errors import CatalogFormatError
+from arxivbot.records import CatalogEntry
+
+__all__ = [
+    "Addition",
+    "Splice",
+    "apply_splices",
+    "compare_keys",
+    "insert_entries",
+    "plan_insertions",
+]
+
+_ARXIV_ID = re.compile(r"^\d{4}\.\d{4,5}$")
+
+
+@dataclass(frozen=True, slots=True)
+class Addition:
+    """A rendered entry (one line, no newline) for the section at heading path ``section``."""
+
+    section: str
+    text: str
+    sort_key: str  # the arXiv id ("2505.01234") or an ISO date ("2025-05-20")
+
+
+@dataclass(frozen=True, slots=True)
+class Splice:
+    """Bytes inserted at ``offset`` of the original file (always at a line boundary)."""
+
+    offset: int
+    data: bytes
+
+
+def _key(sort_key: str) -> tuple[int, int, int, int]:
+    if _ARXIV_ID.match(sort_key):
+        return entry_sort_key(sort_key, None)
+    if date_key(sort_key):
+        return entry_sort_key(None, sort_key)
+    raise ValueError(f"sort_key {sort_key!r} is neither an arXiv id nor an ISO date")
+
+
+def compare_keys(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> int:
+    """-1, 0, 1 as ``a`` is older, as old as, newer than ``b``.
+
+    Months decide first; a day only where both keys have one (an id-derived key has none);
+    then the arXiv number, which grows through each month.
+    """
+    if a[:2] != b[:2]:
+        return -1 if a[:2] < b[:2] else 1
+    if a[2] and b[2] and a[2] != b[2]:
+        return -1 if a[2] < b[2] else 1
+    if a[3] != b[3] and a[3] and b[3]:
+        return -1 if a[3] < b[3] else 1
+    return 0
+
+
+def _line_offsets(raw: bytes) -> list[int]:
+    """Byte offset where each line starts, plus the end of the file (1-based line n -> [n-1])."""
+    offsets = [0]
+    offsets.extend(m.end() for m in re.finditer(rb"\n", raw))
+    if offsets[-1] != len(raw):
+        offsets.append(len(raw))
+    return offsets
+
+
+def _anchor(
+    entries: Sequence[CatalogEntry], order: str, key: tuple[int, int, int, int]
+) -> tuple[str, CatalogEntry]:
+    """Where a new entry goes: ("before", entry) or ("after", last entry)."""
+    keyed = [(e, entry_sort_key(e.arxiv_id, e.date)) for e in entries]
+    keyed = [(e, k) for e, k in keyed if k[0]]
+    if order == "newest-first":
+        for entry, existing in keyed:
+            if compare_keys(existing, key) < 0:
+                return "before", entry
+    elif order == "oldest-first":
+        for entry, existing in keyed:
+            if compare_keys(existing, key) > 0:
+                return "before", entry
+    return "after", entries[-1]
+
+
+def plan_insertions(catalog: Catalog, additions: Sequence[Addition]) -> tuple[Splice, ...]:
+    """The splices that add ``additions`` to the list, in file order."""
+    raw = catalog.raw
+    offsets = _line_offsets(raw)
+    eol = catalog.style.eol.encode()
+    known = {s.path for s in catalog.sections} | {e.section for e in catalog.entries}
+    groups: dict[tuple[int, str], list[tuple[tuple[int, int, int, int], Addition]]] = defaultdict(
+        list
+    )
+    orders: dict[tuple[int, str], str] = {}
+    separators: dict[tuple[int, str], bytes] = {}
+    for addition in additions:
+        if "\n" in addition.text or "\r" in addition.text:
+            raise ValueError(f"an entry must be one line: {addition.text[:60]!r}")
+        if addition.section not in known:
+            sections = ", ".join(repr(s.path) for s in catalog.sections if s.path) or "none"
+            raise CatalogFormatError(
+                f"{catalog.source}: no section {addition.section!r} to add to "
+                f"(expected one of the list's headings: {sections})"
+            )
+        style = catalog.style.for_section(addition.section)
+        key = _key(addition.sort_key)
+        entries = catalog.entries_in(addition.section)
+        separator = b"".join(
+            line.encode("utf-8", "surrogateescape") + eol for line in style.separator
+        )
+        if entries:
+            where, entry = _anchor(entries, style.order, key)
+            line = entry.line if where == "before" else entry.end_line + 1
+            group = (offsets[line - 1] if line - 1 < len(offsets) else len(raw), where)
+        else:  # an empty section: right under its heading
+            if addition.text.lstrip().startswith("|"):
+                raise CatalogFormatError(
+                    f"{catalog.source}: section {addition.section!r} has no table to add a "
+                    "row to (expected at least one existing row)"
+                )
+            heading = next(s for s in catalog.sections if s.path == addition.section)
+            group = (offsets[heading.line] if heading.line < len(offsets) else len(raw), "after")
+            separator = b"" if not style.separator else eol
+        groups[group].append((key, addition))
+        orders[group] = style.order
+        separators[group] = separator
+
+    splices = []
+    for (offset, where), members in sorted(groups.items()):
+        by_key = cmp_to_key(lambda x, y: compare_keys(x[0], y[0]))
+        if orders[(offset, where)] == "newest-first":
+            members.sort(key=by_key, reverse=True)
+        elif orders[(offset, where)] == "oldest-first":
+            members.sort(key=by_key)
+        separator = separators[(offset, where)]
+        lines = [m[1].text.encode("utf-8", "surrogateescape") for m in members]
+        if where == "before":
+            data = b"".join(line + eol + separator for line in lines)
+        else:
+            data = b"".join(separator + line + eol for line in lines)
+            if offset == len(raw) and raw and not raw.endswith(b"\n"):
+                data = eol + data[: -len(eol)]  # the file had no final newline: keep it so
+        if offset == 0 and raw.startswith(b"\xef\xbb\xbf"):
+            offset = 3  # never in front of a byte-order mark
+        splices.append(Splice(offset, data))
+    return tuple(splices)
+
+
+def apply_splices(raw: bytes, splices: Sequence[Splice]) -> bytes:
+    out = bytearray()
+    last = 0
+    for splice in sorted(splices, key=lambda s: s.offset):
+        out += raw[last : splice.offset]
+        out += splice.data
+        last = splice.offset
+    out += raw[last:]
+    return bytes(out)
+
+
+def insert_entries(catalog: Catalog, additions: Sequence[Addition]) -> bytes:
+    """The list's new bytes with ``additions`` in place; every existing byte is unchanged."""
+    return apply_splices(catalog.raw, plan_insertions(catalog, additions))

@@ -1,0 +1,1 @@
+"""What maintainers decided: collecting decisions from PRs, the decisions file."""

@@ -1,0 +1,1 @@
+"""The use cases the commands compose: the daily run and the retraining."""

@@ -1,0 +1,1 @@
+"""The relevance model: classifier, storage, training data and the backtest."""

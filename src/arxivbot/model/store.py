@@ -1,0 +1,246 @@
+"""Save and load the relevance model and its model card: the model's only filesystem code.
+
+The model file is plain JSON, never pickle: loading parses numbers and strings and builds
+arrays from them, so a hostile file can at worst be refused. It is written to be read in a
+diff (sorted keys, one vocabulary term per line, floats cut to a fixed number of significant
+digits) and carries a sha256 digest of its own content, so a file edited by hand or damaged
+in transit is refused rather than silently scoring differently. ``model.version`` is the
+first 12 hex digits of that digest.
+
+The model card sits beside it (``default.json`` → ``default.card.json``): what the model was
+trained on, with which libraries and settings, and how well it did.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import tempfile
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from arxivbot.errors import ModelError
+from arxivbot.model.classifier import ListEntry, ModelParams, RelevanceModel
+from arxivbot.resources import bundled_path
+
+FORMAT = "arxivbot-relevance-model"
+FORMAT_VERSION = 1
+DEFAULT_MODEL = "models/default.json"
+RETRAIN_HINT = "retrain with `arxivbot train --list LIST.md --listings LISTINGS --out MODEL.json`"
+_ONE_ITEM_PER_LINE = ("entries", "entry_texts", "terms")
+
+
+def card_path(model_path: Path) -> Path:
+    """Where the card of ``model_path`` lives: ``x.json`` → ``x.card.json``."""
+    return model_path.with_name(f"{model_path.stem}.card.json")
+
+
+def sklearn_version() -> str:
+    """The installed scikit-learn's major.minor, e.g. ``"1.9"`` (cheap: no import)."""
+    try:
+        return ".".join(metadata.version("scikit-learn").split(".")[:2])
+    except metadata.PackageNotFoundError:
+        return "none"
+
+
+def library_versions() -> dict[str, str]:
+    versions = {"python": platform.python_version()}
+    for name in ("arxivbot", "numpy", "scipy", "scikit-learn"):
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+# --------------------------------------------------------------------------- model ↔ JSON
+
+
+def model_to_dict(model: RelevanceModel) -> dict[str, Any]:
+    """Everything that defines the model, as JSON-ready values (without the digest)."""
+    entries = [
+        {"id": e.id, "name": e.name, "section": e.section, "list": e.list} for e in model.entries
+    ]
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "sklearn_version": sklearn_version(),
+        "params": model.params.to_dict(),
+        # [term, idf, weight]: the vocabulary in column order (sorted), one per line
+        "terms": [
+            [term, float(idf), float(weight)]
+            for term, idf, weight in zip(model.terms, model.idf, model.coef, strict=True)
+        ],
+        "intercept": float(model.intercept),
+        "calibration": {"a": model.calibration[0], "b": model.calibration[1]},
+        "threshold": float(model.threshold),
+        "entries": entries,
+        # [id, title + abstract]: what ``nearest`` and section placement compare papers to
+        "entry_texts": [[key, text] for key, text in sorted(model.entry_texts.items())],
+    }
+
+
+def render(body: dict[str, Any]) -> str:
+    """Stable JSON text: sorted keys, the long lists one item per line."""
+    lines = ["{"]
+    items = sorted(body.items())
+    for position, (key, value) in enumerate(items):
+        comma = "," if position < len(items) - 1 else ""
+        if key in _ONE_ITEM_PER_LINE and value:
+            lines.append(f"  {json.dumps(key)}: [")
+            for i, item in enumerate(value):
+                text = json.dumps(item, sort_keys=True, ensure_ascii=False, allow_nan=False)
+                lines.append(f"    {text}{',' if i < len(value) - 1 else ''}")
+            lines.append(f"  ]{comma}")
+        else:
+            text = json.dumps(value, sort_keys=True, ensure_ascii=False, allow_nan=False)
+            lines.append(f"  {json.dumps(key)}: {text}{comma}")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def content_digest(body: dict[str, Any]) -> str:
+    """sha256 of the rendered body without its ``digest`` key."""
+    unsigned = {key: value for key, value in body.items() if key != "digest"}
+    return hashlib.sha256(render(unsigned).encode("utf-8")).hexdigest()
+
+
+def model_to_text(model: RelevanceModel) -> tuple[str, str]:
+    """(file text, digest) of ``model``."""
+    body = model_to_dict(model)
+    digest = content_digest(body)
+    body["digest"] = digest
+    return render(body), digest
+
+
+def model_from_dict(body: Any, source: str) -> RelevanceModel:
+    """Rebuild a model from parsed JSON, checking that it is ours, intact and compatible."""
+    if not isinstance(body, dict) or body.get("format") != FORMAT:
+        raise ModelError(f"{source}: not an arxivbot relevance model; {RETRAIN_HINT}")
+    version = body.get("format_version")
+    if version != FORMAT_VERSION:
+        raise ModelError(
+            f"{source}: model format version {version!r}, this arxivbot reads version "
+            f"{FORMAT_VERSION}; {RETRAIN_HINT}"
+        )
+    # The scikit-learn version is recorded but not checked: scoring is numpy arithmetic on
+    # the stored numbers, so format_version is the whole compatibility contract.
+    digest = body.get("digest")
+    if not isinstance(digest, str) or digest != content_digest(body):
+        raise ModelError(
+            f"{source}: the model's content does not match its digest (edited or damaged); "
+            f"{RETRAIN_HINT}"
+        )
+    try:
+        params = ModelParams.from_dict(body["params"])
+        terms = [str(term) for term, _, _ in body["terms"]]
+        idf = np.asarray([float(idf) for _, idf, _ in body["terms"]], dtype=np.float64)
+        coef = np.asarray([float(w) for _, _, w in body["terms"]], dtype=np.float64)
+        if terms != sorted(set(terms)):
+            raise ValueError("terms are not sorted and unique")
+        entries = [
+            ListEntry(id=str(item["id"]), name=str(item["name"]), section=str(item["section"]),
+                      list=str(item["list"]))
+            for item in body["entries"]
+        ]
+        entry_texts = {str(key): str(text) for key, text in body["entry_texts"]}
+        calibration = body["calibration"]
+        model = RelevanceModel(
+            params=params,
+            terms=tuple(terms),
+            idf=idf,
+            coef=coef,
+            intercept=float(body["intercept"]),
+            calibration=(float(calibration["a"]), float(calibration["b"])),
+            threshold=float(body["threshold"]),
+            entries=tuple(entries),
+            entry_texts=entry_texts,
+            version=digest[:12],
+        )
+    except (KeyError, TypeError, ValueError, IndexError) as exc:
+        raise ModelError(f"{source}: malformed model ({exc}); {RETRAIN_HINT}") from exc
+    return model
+
+
+# --------------------------------------------------------------------------- files
+
+
+def load_model(path: Path | None = None) -> RelevanceModel:
+    """The model at ``path`` (None: the model shipped with arxivbot), with its card."""
+    path = Path(path) if path is not None else bundled_path(DEFAULT_MODEL)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ModelError(f"{path}: no model file there; {RETRAIN_HINT}") from None
+    except OSError as exc:
+        raise ModelError(f"{path}: cannot be read ({exc}); {RETRAIN_HINT}") from exc
+    try:
+        body = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ModelError(
+            f"{path}: not valid JSON, the file is corrupt or truncated ({exc}); {RETRAIN_HINT}"
+        ) from exc
+    model = model_from_dict(body, str(path))
+    model.card = load_card(path)
+    return model
+
+
+def load_card(model_path: Path) -> dict[str, Any]:
+    """The card beside ``model_path``; empty when there is none (it is documentation only)."""
+    try:
+        card = json.loads(card_path(model_path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return {}
+    return card if isinstance(card, dict) else {}
+
+
+def save_model(model: RelevanceModel, path: Path, card: dict[str, Any]) -> None:
+    """Write the model and its card atomically; sets ``model.version`` and ``model.card``."""
+    path = Path(path)
+    text, digest = model_to_text(model)
+    full_card = {
+        **model.card,
+        **card,
+        "model_file": path.name,
+        "model_version": digest[:12],
+        "model_sha256": digest,
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "library_versions": library_versions(),
+        "hyperparameters": model.params.to_dict(),
+        "threshold": model.threshold,
+    }
+    _write_atomic(path, text)
+    _write_atomic(card_path(path), json.dumps(full_card, indent=2, sort_keys=True) + "\n")
+    model.version = digest[:12]
+    model.card = full_card
+
+
+def update_card(model_path: Path, changes: dict[str, Any]) -> None:
+    """Merge ``changes`` into the card of ``model_path`` (e.g. the backtest figures)."""
+    card = {**load_card(Path(model_path)), **changes}
+    _write_atomic(card_path(Path(model_path)), json.dumps(card, indent=2, sort_keys=True) + "\n")
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """Write a report or a plot atomically (the eval command's output)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        Path(temp).chmod(0o644)  # mkstemp makes 0600; a model in a repository is for all
+        Path(temp).replace(path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    """Write to a temp file in the same folder, then rename: readers never see half a file."""
+    write_file(path, text.encode("utf-8"))

@@ -1,0 +1,1 @@
+"""What a proposal says: placement, entry facts, the PR body and its hidden metadata."""

@@ -1,0 +1,200 @@
+"""Saving and loading the model: exact round trip, atomic writes, and refusing bad files."""
+
+from __future__ import annotations
+
+import json
+import pickle
+from pathlib import Path
+
+import pytest
+
+from arxivbot.errors import ModelError
+from arxivbot.model import store
+from arxivbot.model.classifier import ListEntry, RelevanceModel, train
+from arxivbot.model.store import card_path, content_digest, load_model, save_model
+from arxivbot.records import Paper
+
+RL_MM = "GRPO rewards train a vision-language model to reason about images; zorbnet rewards."
+
+
+def _papers() -> tuple[list[Paper], list[Paper]]:
+    pos = [Paper(id=f"2504.{i:05d}", title=f"Reinforcing visual reasoning {i}", abstract=RL_MM,
+                 date="2025-04-01") for i in range(6)]
+    neg = [Paper(id=f"2504.{100 + i:05d}", title=f"Protein folding study {i}",
+                 abstract="Graph networks fold proteins; translation of legal text.",
+                 date="2025-04-0" + str(1 + i % 3)) for i in range(40)]
+    return pos, neg
+
+
+@pytest.fixture(scope="module")
+def trained() -> RelevanceModel:
+    pos, neg = _papers()
+    return train(pos, neg, entries=[ListEntry(p.id, f"N{p.id}", "Papers", "list.md")
+                                    for p in pos])
+
+
+@pytest.fixture
+def saved(tmp_path: Path, trained: RelevanceModel) -> Path:
+    path = tmp_path / "models" / "m.json"
+    save_model(trained, path, {"note": "test"})
+    return path
+
+
+def test_loaded_model_scores_exactly_like_the_trained_one(
+    saved: Path, trained: RelevanceModel
+) -> None:
+    """Scores, selections, terms and neighbours are identical after a round trip."""
+    pos, neg = _papers()
+    papers = [*pos[:2], *neg[:5]]
+
+    loaded = load_model(saved)
+
+    assert loaded.score(papers, max_per_day=3) == trained.score(papers, max_per_day=3)
+    assert loaded.entries == trained.entries
+    assert (loaded.vectorize([RL_MM]) != trained.vectorize([RL_MM])).nnz == 0
+
+
+def test_version_is_the_digest_of_the_file(saved: Path, trained: RelevanceModel) -> None:
+    """model.version is the first 12 hex digits of the sha256 the file carries."""
+    body = json.loads(saved.read_text(encoding="utf-8"))
+
+    loaded = load_model(saved)
+
+    assert loaded.version == trained.version == body["digest"][:12]
+    assert len(loaded.version) == 12
+
+
+def test_card_sits_beside_the_model_with_what_it_must_say(saved: Path) -> None:
+    """The card records counts, versions, hyperparameters, threshold and extra fields."""
+    card = json.loads(card_path(saved).read_text(encoding="utf-8"))
+
+    assert card_path(saved).name == "m.card.json"
+    assert card["note"] == "test"
+    assert card["counts"] == {"positives": 6, "negatives": 40, "hard_negatives": 0}
+    assert {"scikit-learn", "numpy", "python"} <= set(card["library_versions"])
+    assert card["hyperparameters"]["c"] > 0
+    assert card["threshold"] == load_model(saved).threshold
+    assert load_model(saved).card == card
+
+
+def test_file_is_diffable_json_one_term_per_line(saved: Path) -> None:
+    """Sorted keys, and each vocabulary term on its own line."""
+    text = saved.read_text(encoding="utf-8")
+    body = json.loads(text)
+
+    assert list(body) == sorted(body)
+    assert body["format"] == store.FORMAT
+    assert text.count("\n") > len(body["terms"])
+    assert f'    ["zorbnet", {body["terms"][[t[0] for t in body["terms"]].index("zorbnet")][1]}' \
+        in text
+
+
+def test_save_is_atomic_and_leaves_no_temp_files(saved: Path) -> None:
+    """Only the model and its card are in the folder after saving."""
+    assert sorted(p.name for p in saved.parent.iterdir()) == ["m.card.json", "m.json"]
+
+
+def test_update_card_merges_backtest_figures(saved: Path) -> None:
+    """update_card adds to the card and keeps what was there."""
+    store.update_card(saved, {"backtest": {"average_precision": 0.5}})
+
+    loaded = load_model(saved)
+
+    assert loaded.card["note"] == "test"
+    assert loaded.backtest_ap == 0.5
+
+
+def _edit(path: Path, change: callable) -> None:  # type: ignore[valid-type]
+    body = json.loads(path.read_text(encoding="utf-8"))
+    change(body)
+    path.write_text(json.dumps(body), encoding="utf-8")
+
+
+def test_a_model_saved_under_another_scikit_learn_still_loads(saved: Path) -> None:
+    """Scoring never calls scikit-learn, so a newer install must not orphan the shipped model."""
+    before = load_model(saved)
+
+    def other_version(body: dict) -> None:  # type: ignore[type-arg]
+        body["sklearn_version"] = "1.99"
+        body.pop("digest")
+        body["digest"] = content_digest(body)
+
+    _edit(saved, other_version)
+
+    assert load_model(saved).threshold == before.threshold
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (lambda p: p.write_text(p.read_text()[: len(p.read_text()) // 2]), "corrupt or truncated"),
+        (lambda p: p.write_bytes(b"\xff\xfe\x00garbage"), "corrupt or truncated"),
+        (lambda p: p.write_text('{"hello": "world"}'), "not an arxivbot relevance model"),
+        (lambda p: p.write_text("[1, 2, 3]"), "not an arxivbot relevance model"),
+        (lambda p: _edit(p, lambda b: b.update(format_version=99)), "format version 99"),
+        (lambda p: _edit(p, lambda b: b["terms"][0].__setitem__(2, 9.5)), "digest"),
+        (lambda p: _edit(p, lambda b: b.update(threshold=0.0)), "digest"),
+        (lambda p: _edit(p, lambda b: b.pop("digest")), "digest"),
+    ],
+    ids=["truncated", "binary", "foreign-object", "foreign-array", "format-version",
+         "tampered-weight", "tampered-threshold", "no-digest"],
+)
+def test_bad_files_are_refused_with_a_way_out(saved: Path, damage: callable, message: str) -> None:  # type: ignore[valid-type]
+    """Each kind of bad file gives ModelError naming the problem and how to retrain."""
+    damage(saved)
+
+    with pytest.raises(ModelError, match=message) as caught:
+        load_model(saved)
+
+    assert "arxivbot train" in str(caught.value)
+
+
+def test_malformed_but_signed_content_is_refused(saved: Path) -> None:
+    """A body with the right digest but a broken structure still gives ModelError."""
+    body = json.loads(saved.read_text(encoding="utf-8"))
+    body["terms"] = [["b", 1.0, 0.5], ["a", 1.0, 0.5]]  # not sorted
+    body["digest"] = store.content_digest(body)
+    saved.write_text(store.render(body), encoding="utf-8")
+
+    with pytest.raises(ModelError, match="malformed model"):
+        load_model(saved)
+
+
+class _Planted:
+    """Unpickling this would create a file: proof that the loader never unpickles."""
+
+    def __init__(self, target: Path) -> None:
+        self.target = target
+
+    def __reduce__(self) -> tuple[object, tuple[str, str]]:
+        return (open, (str(self.target), "w"))
+
+
+def test_a_pickle_is_refused_and_never_run(tmp_path: Path) -> None:
+    """A pickle (or joblib) file is not JSON: refused, and its payload never runs."""
+    sentinel = tmp_path / "pwned"
+    path = tmp_path / "model.json"
+    path.write_bytes(pickle.dumps(_Planted(sentinel)))
+
+    with pytest.raises(ModelError, match="corrupt or truncated"):
+        load_model(path)
+
+    assert not sentinel.exists()
+
+
+def test_a_missing_model_says_how_to_make_one(tmp_path: Path) -> None:
+    """No file: ModelError with the train command."""
+    with pytest.raises(ModelError, match=r"no model file there; retrain with `arxivbot train"):
+        load_model(tmp_path / "absent.json")
+
+
+def test_the_shipped_model_loads_and_scores() -> None:
+    """load_model() with no path gives the model in models/ and it scores papers."""
+    model = load_model()
+
+    (scored,) = model.score([Paper(id="2505.00001", title="GRPO for vision-language models",
+                                   abstract=RL_MM, date="2025-05-01")])
+
+    assert 0.0 <= scored.score <= 1.0
+    assert model.card["training_data"]["positives"] > 0
+    assert len(model.version) == 12

@@ -1,0 +1,84 @@
+"""Candidates go to the section whose entries they resemble; special sections only by kind."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from arxivbot.proposal.placement import Vectorize, place
+from arxivbot.records import CatalogEntry, Paper, Section
+
+SECTIONS = (
+    Section(path="Image / Papers", title="Papers", level=3, line=3, kind="paper"),
+    Section(path="Video / Papers", title="Papers", level=3, line=10, kind="paper"),
+    Section(path="Benchmarks", title="Benchmarks", level=2, line=20, kind="benchmark"),
+    Section(path="Projects", title="Projects", level=2, line=30, kind="project"),
+)
+
+
+def entry(section: str, title: str, line: int, name: str) -> CatalogEntry:
+    return CatalogEntry(line=line, end_line=line, section=section, kind="paper",
+                        arxiv_id=None, title=title, name=name, date="2504")
+
+
+ENTRIES = (
+    entry("Image / Papers", "Image segmentation reasoning with reinforcement learning", 4, "Seg"),
+    entry("Image / Papers", "Image generation with GRPO rewards", 5, "Gen"),
+    entry("Video / Papers", "Video temporal grounding with reinforcement learning", 11, "TG"),
+    entry("Video / Papers", "Video question answering reasoning for long video", 12, "VQA"),
+    entry("Benchmarks", "A benchmark of visual reasoning for multimodal models", 21, "VB"),
+    entry("Projects", "An RL training framework for video and image models", 31, "Fw"),
+)
+
+
+def vectorizer_for(texts: Sequence[str]) -> Vectorize:
+    vec = TfidfVectorizer().fit(list(texts))
+    return lambda batch: vec.transform(list(batch))
+
+
+def paper(title: str) -> Paper:
+    return Paper(id="2505.00001", title=title, abstract="")
+
+
+def test_each_candidate_goes_to_the_section_it_resembles() -> None:
+    papers = [
+        paper("Long video reasoning with temporal grounding rewards"),
+        paper("Image segmentation via reinforcement learning"),
+        paper("ReasonBench: a benchmark of visual reasoning for multimodal models"),
+    ]
+    vectorize = vectorizer_for([e.title for e in ENTRIES] + [p.title for p in papers])
+
+    placed = place(papers, SECTIONS, ENTRIES, vectorize)
+
+    assert [p.section for p in placed] == ["Video / Papers", "Image / Papers", "Benchmarks"]
+    assert "closest to" in placed[0].reason
+    assert "benchmark by its title" in placed[2].reason
+
+
+def test_a_benchmark_word_alone_does_not_win_against_a_clearly_closer_paper_section() -> None:
+    papers = [paper("Video temporal grounding with reinforcement learning: no bench needed")]
+    vectorize = vectorizer_for([e.title for e in ENTRIES] + [p.title for p in papers])
+
+    placed = place(papers, SECTIONS, ENTRIES, vectorize)
+
+    assert placed[0].section == "Video / Papers"
+
+
+def test_one_paper_section_takes_everything_and_projects_take_nothing() -> None:
+    sections = (SECTIONS[0], SECTIONS[3])
+    papers = [paper("An RL training framework for video and image models")]
+
+    placed = place(papers, sections, ENTRIES, vectorizer_for([e.title for e in ENTRIES]))
+
+    assert placed[0].section == "Image / Papers"
+    assert placed[0].reason == "the list's only paper section"
+
+
+def test_allowed_sections_restrict_the_choice() -> None:
+    papers = [paper("Long video reasoning with temporal grounding rewards")]
+    vectorize = vectorizer_for([e.title for e in ENTRIES] + [p.title for p in papers])
+
+    placed = place(papers, SECTIONS, ENTRIES, vectorize, allowed=["Image / Papers"])
+
+    assert placed[0].section == "Image / Papers"

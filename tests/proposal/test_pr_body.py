@@ -1,0 +1,82 @@
+"""The PR body: readable, hostile-text-proof, within GitHub's size limit, machine-readable."""
+
+from __future__ import annotations
+
+import re
+
+from arxivbot.proposal import prmeta
+from arxivbot.proposal.pr_body import MAX_BODY_CHARS, RunFacts, body, title
+from arxivbot.records import Candidate, Paper, ScoredPaper
+from arxivbot.safe_text import escape_markdown
+
+FACTS = RunFacts(
+    day="2025-05-20",
+    categories=("cs.CV", "cs.CL"),
+    scanned=1012,
+    known=3,
+    model_version="abc123",
+    model_ap=0.41,
+    threshold=0.2,
+    list_path="README.md",
+)
+HOSTILE_TITLE = "Pwn @octocat #12 </details> ``` <script>alert(1)</script> | cell"
+HOSTILE_ABSTRACT = "x </details><img src=x> @everyone see owner/repo#5 https://evil.example"
+
+
+def candidate(
+    paper_id: str, title_text: str = "R1-X: RL for VLMs", abstract: str = "An abstract."
+) -> Candidate:
+    paper = Paper(id=paper_id, title=title_text, abstract=abstract, date="2025-05-20")
+    scored = ScoredPaper(
+        paper=paper, score=0.87, selected=True, top_terms=("grpo", "vision-language"),
+        nearest=(("2503.12937", "R1-VL"),),
+    )
+    # The pipeline renders entries from escaped fields, as here.
+    entry = f"* [2505] [R1-X] [{escape_markdown(title_text)}](https://arxiv.org/abs/{paper_id})"
+    return Candidate(scored=scored, section="Papers", section_reason="only paper section",
+                     entry_text=entry)
+
+
+def test_body_lists_each_candidate_and_embeds_the_ids() -> None:
+    text = body(FACTS, [candidate("2505.00001"), candidate("2505.00002")])
+
+    meta = prmeta.extract(text)
+    assert meta is not None
+    assert meta.ids == ("2505.00001", "2505.00002")
+    assert meta.day == "2025-05-20"
+    assert "1012 papers scanned" in text
+    assert "backtest AP 0.41" in text
+    assert text.count("<details>") == 2
+    assert text.count("</details>") == 2
+    assert "delete the lines you reject" in text
+
+
+def test_hostile_text_cannot_mention_link_or_close_blocks() -> None:
+    text = body(FACTS, [candidate("2505.00003", HOSTILE_TITLE, HOSTILE_ABSTRACT)])
+    live = re.sub(r"\\.", "", text)  # what Markdown still interprets: escaped characters removed
+
+    assert "@octocat" not in text
+    assert "@everyone" not in text
+    assert "#12" not in text
+    assert "repo#5" not in text
+    assert "<script>" not in live
+    assert "<img" not in live
+    assert "https://evil" not in text
+    assert live.count("</details>") == 1  # only ours
+    assert "`" * 3 not in live
+
+
+def test_body_stays_under_the_size_limit() -> None:
+    huge = "word " * 20_000
+    text = body(FACTS, [candidate(f"2505.{i:05d}", abstract=huge) for i in range(10)])
+
+    assert len(text) <= MAX_BODY_CHARS
+    assert "left out" in text
+    meta = prmeta.extract(text)
+    assert meta is not None
+    assert len(meta.ids) == 10
+
+
+def test_title_counts_candidates() -> None:
+    assert title("2025-05-20", 1) == "arxivbot: 1 candidate paper from arXiv, 2025-05-20"
+    assert title("2025-05-20", 3) == "arxivbot: 3 candidate papers from arXiv, 2025-05-20"
