@@ -25,7 +25,8 @@ from arxivbot.config import ArxivSettings
 from arxivbot.errors import SourceError
 from arxivbot.records import Paper
 from arxivbot.sources.feed import PoliteSession, TransientError, network_error, retrying
-from arxivbot.sources.replay import paper_from_record, paper_to_record
+from arxivbot.sources.replay import paper_to_record
+from arxivbot.sources.schema import BadRecord, bare_id, checked, paper_from_record
 
 log = logging.getLogger(__name__)
 
@@ -158,8 +159,16 @@ class _Client(arxiv.Client):
             raise TransientError("an unexpectedly empty page of results") from exc
         except requests.RequestException as exc:
             raise network_error(exc, self.query_url_format.split("?")[0]) from exc
-        papers = (_paper(result) for result in results)
-        return {paper.id: paper for paper in papers if paper.id in batch}
+        papers: dict[str, Paper] = {}
+        for result in results:
+            try:
+                paper = checked(_paper(result))
+            except (BadRecord, AttributeError, TypeError) as exc:
+                log.warning("%s: skipped a malformed API entry (%s)", self.query_url_format, exc)
+                continue
+            if paper.id in batch:
+                papers[paper.id] = paper
+        return papers
 
 
 def _check_api_body(response: requests.Response) -> None:
@@ -216,8 +225,8 @@ def _read_cache(path: Path) -> dict[str, Paper | None]:
             continue
         try:
             record = json.loads(line)
-            if record.get("missing"):
-                known[str(record["id"])] = None
+            if isinstance(record, dict) and record.get("missing"):
+                known[bare_id(record["id"])] = None
             else:
                 paper = paper_from_record(record)
                 known[paper.id] = paper
