@@ -186,6 +186,12 @@ def _loopback(url: str) -> bool:
     return (urllib.parse.urlsplit(url).hostname or "") in _LOOPBACK
 
 
+def polite_delay(delay: float, url: str) -> float:
+    """The seconds to wait between two requests to ``url``: never under arXiv's 3 s, except to
+    a local server (tests)."""
+    return delay if _loopback(url) else max(delay, ARXIV_MIN_DELAY)
+
+
 def _number(where: str, value: float, low: float, high: float, *, low_open: bool = False) -> None:
     ok = math.isfinite(value) and (value > low if low_open else value >= low) and value <= high
     if not ok:
@@ -217,9 +223,10 @@ def check_settings(settings: Settings, source: str | None = None) -> Settings:
     _number(f"{where}: arxiv.delay_seconds", arxiv.delay_seconds, 0, 600)
     _url(f"{where}: arxiv.feed_url", arxiv.feed_url, token=False)
     _url(f"{where}: arxiv.api_url", arxiv.api_url, token=False)
-    # A local test server may be asked faster; arXiv itself never.
+    # A local test server may be asked faster; arXiv itself never (``polite_delay`` holds
+    # the floor per request when only one of the two URLs is local).
     if arxiv.delay_seconds < ARXIV_MIN_DELAY and not (
-        _loopback(arxiv.feed_url) and _loopback(arxiv.api_url)
+        _loopback(arxiv.feed_url) or _loopback(arxiv.api_url)
     ):
         raise ConfigError(
             f"{where}: arxiv.delay_seconds is {arxiv.delay_seconds:g}; arXiv's terms allow one "

@@ -30,7 +30,7 @@ import requests
 import urllib3
 
 from arxivbot import __version__
-from arxivbot.config import ArxivSettings
+from arxivbot.config import ArxivSettings, polite_delay
 from arxivbot.errors import ConfigError, SourceError
 from arxivbot.records import Paper
 from arxivbot.sources.schema import Tally, checked
@@ -105,7 +105,8 @@ class PoliteSession(requests.Session):
         self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any
     ) -> requests.Response:
         if self._last_end is not None:
-            remaining = self.delay - (time.monotonic() - self._last_end)
+            delay = polite_delay(self.delay, url if isinstance(url, str) else url.decode())
+            remaining = delay - (time.monotonic() - self._last_end)
             if remaining > 0:
                 time.sleep(remaining)
         if kwargs.get("timeout") is None:
