@@ -20,6 +20,8 @@ from arxivbot.resources import package_path
 from arxivbot.safe_text import fence
 
 if TYPE_CHECKING:
+    from arxivbot.publish import Publisher
+    from arxivbot.records import Paper
     from arxivbot.sources.day import DayListing
 
 log = logging.getLogger(__name__)
@@ -98,7 +100,6 @@ def run(
     from arxivbot.feedback.decisions import read_decisions, rejected_ids
     from arxivbot.jobs import daily
     from arxivbot.model.store import load_model
-    from arxivbot.publish import Publisher
     from arxivbot.publish.dry_run import DryRunPublisher
     from arxivbot.sources.day import load_day
 
@@ -123,8 +124,15 @@ def run(
         decisions = Path(settings.feedback.decisions_path)
         rejected = rejected_ids(read_decisions(decisions)) if decisions.is_file() else frozenset()
         template = Path(settings.list.template) if settings.list.template else None
+        backlog = _backlog(target, replay)
         report = daily.run(
-            listing, target, model, settings, rejected=rejected, template_override=template
+            listing,
+            target,
+            model,
+            settings,
+            rejected=rejected,
+            template_override=template,
+            backlog=backlog,
         )
     except ArxivBotError as exc:
         write_job_summary("arxivbot failed", fence(f"Error: {exc}"))
@@ -136,6 +144,24 @@ def run(
             f"Review the proposal: git -C {repo_dir} diff {base}...{report.result.branch}"
         )
     write_job_summary(f"arxivbot {report.day}", fence(report.summary()))
+
+
+def _backlog(target: Publisher, replay: tuple[Path, ...]) -> list[Paper]:
+    """Papers over an earlier day's cap, still waiting in an open bot PR, from the archive.
+
+    They are looked up in the replayed listings (the folder of a replayed file too); with
+    the live feed and no archive they stay listed as waiting in the open PR.
+    """
+    from arxivbot.sources.replay import read_papers
+
+    waiting: set[str] = set()
+    for pr in target.open_proposals():
+        if pr.meta is not None:
+            waiting.update(pr.meta.waiting)
+    if not waiting or not replay:
+        return []
+    folders = {path if path.is_dir() else path.parent for path in replay}
+    return [paper for paper in read_papers(sorted(folders)) if paper.id in waiting]
 
 
 def _demo_listing(settings: Settings, date: str | None, offline: bool) -> DayListing:

@@ -47,6 +47,7 @@ class RunReport:
     title: str = ""
     body: str = ""
     sections: dict[str, int] = field(default_factory=dict)
+    waiting: tuple[ScoredPaper, ...] = ()  # above the threshold, over the cap: shown later
 
     def summary(self) -> str:
         """A short report for stdout and the GitHub job summary."""
@@ -72,8 +73,13 @@ def run(
     *,
     rejected: frozenset[str] = frozenset(),
     template_override: Path | None = None,
+    backlog: Sequence[Paper] = (),
 ) -> RunReport:
-    """Propose the listing's relevant papers to the list as one pull request."""
+    """Propose the listing's relevant papers to the list as one pull request.
+
+    ``backlog``: papers of earlier days that scored above the threshold but were over the
+    cap; they compete again with today's papers for the shown places.
+    """
     day = listing.date
     if not listing.papers:
         return RunReport(
@@ -85,21 +91,28 @@ def run(
     branch = f"{settings.publish.branch_prefix}{day}"
     # Papers of today's own PR stay eligible, so a rerun rebuilds the same proposal.
     elsewhere = [pr for pr in publisher.open_proposals() if pr.branch != branch]
-    fresh, known = _unknown_papers(
-        listing.papers,
-        catalog,
-        frozenset(proposed_ids(elsewhere)) | rejected | frozenset(settings.list.ignore_ids),
-    )
+    known_ids = frozenset(proposed_ids(elsewhere)) | rejected | frozenset(settings.list.ignore_ids)
+    fresh, known = _unknown_papers(listing.papers, catalog, known_ids)
+    backlog, _ = _unknown_papers(backlog, catalog, known_ids)
     scanned = len(listing.papers)
     if not fresh:
         return RunReport(
             NOTHING_NEW, day, f"{scanned} papers scanned, all already known", scanned, known
         )
 
+    # The cap limits what is shown first, never what is kept: every paper above the
+    # threshold is scored, the best ``max_candidates`` go in the diff, the rest are listed
+    # in the body and stay eligible on later days (``backlog``) until a decision.
+    fresh_ids = {p.id for p in fresh}
+    waiting_before = [
+        p for p in backlog if p.id not in fresh_ids and p.id not in known_ids
+    ]
     scored = model.score(
-        fresh, max_per_day=settings.model.max_candidates, threshold=settings.model.threshold
+        [*fresh, *waiting_before], max_per_day=None, threshold=settings.model.threshold
     )
-    selected = sorted((s for s in scored if s.selected), key=lambda s: -s.score)
+    above = sorted((s for s in scored if s.selected), key=lambda s: -s.score)
+    cap = settings.model.max_candidates
+    selected, waiting = above[: max(cap, 0)], above[max(cap, 0) :]
     threshold = settings.model.threshold
     if threshold is None:
         threshold = model.threshold
@@ -112,7 +125,9 @@ def run(
             known,
         )
 
-    candidates = _candidates(selected, catalog, model, settings, template_override)
+    candidates = diff_order(
+        _candidates(selected, catalog, model, settings, template_override), catalog
+    )
     additions = [
         Addition(section=c.section, text=c.entry_text, sort_key=c.paper.id) for c in candidates
     ]
@@ -126,11 +141,19 @@ def run(
         model_ap=model.backtest_ap,
         threshold=threshold,
         list_path=snapshot.path,
+        above_threshold=len(above),
+        model_note=pr_body.model_note(
+            model.version,
+            model.card,
+            {entry.id for entry in model.entries},
+            set(catalog.arxiv_ids),
+            model.backtest_ap,
+        ),
     )
     draft = PullRequestDraft(
         branch=branch,
         title=pr_body.title(day, len(candidates)),
-        body=pr_body.body(facts, candidates),
+        body=pr_body.body(facts, candidates, waiting),
         list_path=snapshot.path,
         new_content=new_content,
         base_revision=snapshot.revision,
@@ -145,7 +168,8 @@ def run(
     return RunReport(
         PROPOSED,
         day,
-        f"{len(candidates)} candidate{'s' if len(candidates) != 1 else ''} for {day}",
+        f"{len(candidates)} candidate{'s' if len(candidates) != 1 else ''} for {day} "
+        f"({pr_body.shown_line(len(candidates), len(above))})",
         scanned,
         known,
         tuple(candidates),
@@ -153,7 +177,14 @@ def run(
         draft.title,
         draft.body,
         sections,
+        tuple(waiting),
     )
+
+
+def diff_order(candidates: Sequence[Candidate], catalog: Catalog) -> list[Candidate]:
+    """Candidates in the order the diff shows them: by section in the list, then by id."""
+    order = {section.path: index for index, section in enumerate(catalog.sections)}
+    return sorted(candidates, key=lambda c: (order.get(c.section, len(order)), c.paper.id))
 
 
 def _unknown_papers(

@@ -38,6 +38,7 @@ class ProposalMeta:
     model: str  # model version (digest) that scored them
     papers: tuple[ProposedPaper, ...]
     list_path: str = ""
+    waiting: tuple[str, ...] = ()  # ids above the threshold kept out of the diff by the cap
 
     @property
     def ids(self) -> tuple[str, ...]:
@@ -62,6 +63,8 @@ def embed(meta: ProposalMeta) -> str:
             for p in meta.papers
         ],
     }
+    if meta.waiting:
+        payload["waiting"] = list(meta.waiting)
     text = json.dumps(payload, ensure_ascii=True, sort_keys=True)
     # JSON never needs "--" outside strings; inside strings escape "-" so "-->" cannot appear.
     text = text.replace("--", "-\\u002d")
@@ -92,6 +95,7 @@ def extract(body: str | None) -> ProposalMeta | None:
             model=str(data.get("model", "")),
             papers=papers,
             list_path=str(data.get("list_path", "")),
+            waiting=tuple(str(i) for i in data.get("waiting", [])),
         )
     except (json.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError):
         return None
