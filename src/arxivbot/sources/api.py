@@ -25,7 +25,8 @@ from arxivbot.config import ArxivSettings
 from arxivbot.errors import SourceError
 from arxivbot.records import Paper
 from arxivbot.sources.feed import PoliteSession, TransientError, network_error, retrying
-from arxivbot.sources.replay import paper_from_record, paper_to_record
+from arxivbot.sources.replay import paper_to_record
+from arxivbot.sources.schema import BadRecord, bare_id, checked, paper_from_record
 
 log = logging.getLogger(__name__)
 
@@ -145,7 +146,7 @@ class ApiClient(arxiv.Client):
     def fetch(self, batch: list[str]) -> dict[str, Paper]:
         """One batch (one request, normally); failures worth retrying raise TransientError."""
         search = arxiv.Search(id_list=batch, max_results=len(batch))
-        papers = (_paper(result) for result in self._collect(search))
+        papers = self._checked(self._collect(search))
         return {paper.id: paper for paper in papers if paper.id in batch}
 
     def query_page(
@@ -163,7 +164,19 @@ class ApiClient(arxiv.Client):
             sort_by=sort_by,
             sort_order=arxiv.SortOrder.Ascending,
         )
-        return [_paper(result) for result in self._collect(search, offset=start)]
+        return self._checked(self._collect(search, offset=start))
+
+    def _checked(self, results: list[arxiv.Result]) -> list[Paper]:
+        """The results through the one record schema; a malformed entry is skipped, named."""
+        papers: list[Paper] = []
+        for result in results:
+            try:
+                papers.append(checked(_paper(result)))
+            except (BadRecord, AttributeError, TypeError) as exc:
+                name = getattr(result, "entry_id", "an entry")
+                log.warning("%s: skipped a malformed API entry %s (%s)",
+                            self.query_url_format.split("?")[0], name, exc)
+        return papers
 
     def _collect(self, search: arxiv.Search, offset: int = 0) -> list[arxiv.Result]:
         try:
@@ -235,8 +248,8 @@ def _read_cache(path: Path) -> dict[str, Paper | None]:
             continue
         try:
             record = json.loads(line)
-            if record.get("missing"):
-                known[str(record["id"])] = None
+            if isinstance(record, dict) and record.get("missing"):
+                known[bare_id(record["id"])] = None
             else:
                 paper = paper_from_record(record)
                 known[paper.id] = paper

@@ -30,9 +30,10 @@ import requests
 import urllib3
 
 from arxivbot import __version__
-from arxivbot.config import ArxivSettings
+from arxivbot.config import ArxivSettings, polite_delay
 from arxivbot.errors import ConfigError, SourceError
 from arxivbot.records import Paper
+from arxivbot.sources.schema import Tally, checked
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +105,8 @@ class PoliteSession(requests.Session):
         self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any
     ) -> requests.Response:
         if self._last_end is not None:
-            remaining = self.delay - (time.monotonic() - self._last_end)
+            delay = polite_delay(self.delay, url if isinstance(url, str) else url.decode())
+            remaining = delay - (time.monotonic() - self._last_end)
             if remaining > 0:
                 time.sleep(remaining)
         if kwargs.get("timeout") is None:
@@ -310,16 +312,16 @@ def parse_feed(
 
     kept: dict[str, Paper] = {}
     dropped: set[str] = set()
-    malformed = 0
+    tally = Tally(url)
     dates: Counter[str] = Counter()
     for number, entry in enumerate(parsed.entries, start=1):
         try:
             paper = _paper(entry)
-        except ValueError as exc:
-            malformed += 1
-            name = entry.get("id") or entry.get("title") or f"entry {number}"
-            log.warning("%s: skipped malformed entry %s (%s)", url, name, exc)
+        except ValueError as exc:  # schema.BadRecord included
+            name = str(entry.get("id") or entry.get("title") or f"entry {number}")
+            tally.skip(f"entry {number} ({name[:60]})", exc)
             continue
+        tally.good += 1
         if paper.date:
             dates[paper.date] += 1
         if paper.announce_type not in announce_types:
@@ -329,7 +331,8 @@ def parse_feed(
         else:
             kept[paper.id] = paper
     date = dates.most_common(1)[0][0] if dates else _eastern_date(parsed.feed, "updated")
-    skipped = len(dropped - kept.keys()) + malformed
+    tally.finish("feed")
+    skipped = len(dropped - kept.keys()) + len(tally.bad)
     papers = tuple(p if p.date else _with_date(p, date) for p in kept.values())
     return FeedDay(date=date, papers=papers, skipped=skipped, source=url)
 
@@ -347,7 +350,7 @@ def _paper(entry: Any) -> Paper:
     # The element, when present, is authoritative; its key follows the document's prefix.
     announce_type = str(entry.get("arxiv_announce_type") or match["type"]).strip().lower()
     categories = tuple(t["term"] for t in entry.get("tags", ()) if t.get("term"))
-    return Paper(
+    return checked(Paper(
         id=paper_id,
         title=title,
         abstract=_one_line(match["abstract"]),
@@ -358,7 +361,7 @@ def _paper(entry: Any) -> Paper:
         primary_category=categories[0] if categories else None,
         date=_eastern_date(entry, "published") or "",
         announce_type=announce_type,
-    )
+    ))
 
 
 def _merge(first: Paper, again: Paper) -> Paper:
