@@ -20,7 +20,7 @@ from arxivbot.config import Settings
 from arxivbot.errors import CatalogFormatError, ForeignCommitsError
 from arxivbot.model.classifier import RelevanceModel
 from arxivbot.proposal import pr_body, rolling
-from arxivbot.proposal.paper_facts import code_url, project_url, short_name
+from arxivbot.proposal.paper_facts import code_url, paper_name, project_url
 from arxivbot.proposal.placement import nearest_entries, place
 from arxivbot.publish import BotPullRequest, Publisher, proposed_ids
 from arxivbot.records import Candidate, Paper, PublishResult, PullRequestDraft, ScoredPaper
@@ -304,7 +304,7 @@ def entry_fields(paper: Paper) -> EntryFields:
     return EntryFields(
         arxiv_id=paper.id,
         title=escape_markdown(paper.title),
-        name=escape_markdown(short_name(paper.title)),
+        name=escape_markdown(paper_name(paper)),
         date=_announced(paper),
         code_url=code_url(paper),
         project_url=project_url(paper),

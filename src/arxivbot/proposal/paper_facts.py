@@ -28,8 +28,14 @@ _GITHUB_REPO = re.compile(
 _PROJECT_PAGE = re.compile(r"https?://([a-z0-9-]{1,39})\.github\.io(/[A-Za-z0-9._~/-]*)?")
 
 
-def short_name(title: str) -> str:
-    """The short name an entry shows: the title's prefix before a colon, else a compact form."""
+def short_name(title: str, abstract: str = "", code: str | None = None) -> str:
+    """The short name an entry shows, the way list maintainers pick it.
+
+    In order: the title's ``Name:`` prefix; else the method or model name the abstract
+    introduces ("we propose X", "called X", "named X"); else the name of the code repository
+    the paper links (``code``); else a compact form of the title (a name-like title word such
+    as "R1-Zero", or its first content words).
+    """
     title = " ".join(title.split())
     prefix, colon, _ = title.partition(":")
     prefix = prefix.strip()
@@ -40,6 +46,35 @@ def short_name(title: str) -> str:
         and len(prefix) <= _NAME_PREFIX_MAX_CHARS
     ):
         return prefix
+    introduced = introduced_name(abstract)
+    if introduced:
+        return introduced
+    repository = _repository_name(code)
+    if repository:
+        return repository
+    return _compact(title)
+
+
+def paper_name(paper: Paper) -> str:
+    """The short name of ``paper``'s entry, from its title, abstract and code link."""
+    return short_name(paper.title, paper.abstract, code_url(paper))
+
+
+def introduced_name(abstract: str) -> str | None:
+    """The method or model name an abstract introduces, if it introduces one by name."""
+    text = _plain(abstract)
+    for match in _INTRODUCES.finditer(text):
+        found = _name_after(text[match.end() : match.end() + _WINDOW])
+        if found:
+            return found
+    for match in _CALLED.finditer(text):
+        token = _clean_token(match.group(1))
+        if _is_name(token):
+            return token
+    return None
+
+
+def _compact(title: str) -> str:
     tokens = [w.strip(",.;()[]\"'") for w in title.replace(":", " ").split()]
     tokens = [t for t in tokens if len(t) >= 3 and t.lower() not in _GENERIC]
     for pattern in (_WITH_DIGITS, _INNER_CAPS):
@@ -49,6 +84,83 @@ def short_name(title: str) -> str:
     words = [w.strip(",.;:()[]\"'") for w in title.split()]
     content = [w for w in words if w and w.lower() not in _STOP]
     return " ".join(content[:3]) or title[:_NAME_PREFIX_MAX_CHARS]
+
+
+# "we propose", "this paper introduces", "We present": the name follows within a few words.
+_INTRODUCES = re.compile(
+    r"\b(?:we|this (?:paper|work|report|study)|our (?:paper|work))\s+"
+    r"(?:also\s+|further\s+|then\s+)?"
+    r"(?:propose|introduce|present|develop|design|build|release|train|offer)s?\b",
+    re.IGNORECASE,
+)
+# "a framework called X", "named X", "dubbed X", "termed X".
+_CALLED = re.compile(r"\b(?:called|named|dubbed|termed|coined)\s+[\"'“‘`]*([^\s,;:]+)")
+_WINDOW = 160  # characters after the verb where the name must appear
+# Words that may stand between the verb and the name ("we present a novel X").
+_LEAD_WORDS = {
+    "a", "an", "the", "our", "novel", "new", "simple", "first", "general", "unified",
+    "efficient", "effective", "lightweight", "scalable", "two", "two-stage", "open-source",
+    "fully", "open", "generalist", "family", "of", "here", "also",
+}
+_TOKEN_EDGE = "\"'“”‘’`()[]{},.;:!?*"
+_LATEX_WRAP = re.compile(
+    r"\\(?:textbf|textit|emph|texttt|textsc|mathbf|mathrm|text)\s*\{([^{}]*)\}"
+)
+_PARENS = re.compile(r"\(([^()\s]{2,32})\)")
+
+
+def _plain(text: str) -> str:
+    """The abstract without LaTeX wrappers around names (``\\textbf{FAST}`` -> ``FAST``)."""
+    return _LATEX_WRAP.sub(r"\1", text or "").replace("\\", "")
+
+
+def _clean_token(token: str) -> str:
+    token = token.strip(_TOKEN_EDGE)
+    return token.removesuffix("'s").removesuffix("’s")
+
+
+def _is_name(token: str) -> bool:
+    """A method/model name: starts with a letter and has a second capital or a digit."""
+    if not (2 <= len(token) <= _NAME_PREFIX_MAX_CHARS) or not token[0].isalpha():
+        return False
+    if token.lower() in _GENERIC or token.lower().rstrip("s") in _GENERIC:
+        return False
+    if not re.fullmatch(r"[\w.\-+]+", token):
+        return False
+    capitals = sum(1 for c in token if c.isupper())
+    return capitals >= 2 or (token[0].isupper() and any(c.isdigit() for c in token))
+
+
+def _name_after(window: str) -> str | None:
+    """The name right after an introducing verb, or the acronym of the phrase that follows."""
+    sentence = re.split(r"(?<=[.!?])\s", window, maxsplit=1)[0]
+    words = sentence.split()
+    for index, word in enumerate(words):
+        token = _clean_token(word)
+        if token.lower() in _LEAD_WORDS:
+            continue
+        if _is_name(token):
+            return token
+        if index > 0 and not token[:1].isupper():
+            break  # "we present the first successful replication": no name here
+        # "We propose Collective Monte Carlo Tree Search (CoMCTS)": the acronym names it.
+        phrase = sentence.split(",")[0]
+        for acronym in _PARENS.finditer(phrase):
+            candidate = _clean_token(acronym.group(1))
+            if _is_name(candidate):
+                return candidate
+        break
+    return None
+
+
+def _repository_name(code: str | None) -> str | None:
+    """``R1-AQA`` of ``https://github.com/xiaomi-research/R1-AQA``, when it looks like a name."""
+    if not code:
+        return None
+    name = code.rstrip("/").rsplit("/", 1)[-1]
+    if name.lower() in {"code", "paper", "project", "main", "src"} or name.endswith(".github.io"):
+        return None
+    return name if 2 <= len(name) <= _NAME_PREFIX_MAX_CHARS else None
 
 
 def _texts(paper: Paper) -> list[str]:
