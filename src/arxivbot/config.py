@@ -65,6 +65,7 @@ class PublishSettings:
     publisher: str = "local"  # local | github
     labels: tuple[str, ...] = ("arxivbot",)
     max_open_prs: int = 5
+    rolling: bool = True  # one open proposal, each day's papers added to it; False: one per day
     branch_prefix: str = "arxivbot/"
     api_url: str = "https://api.github.com"
     token_env: str = "GITHUB_TOKEN"  # the environment variable holding the token

@@ -17,12 +17,12 @@ from arxivbot.catalog.insertion import Addition, insert_entries
 from arxivbot.catalog.parse import Catalog, normalise_title, parse_catalog_bytes
 from arxivbot.catalog.style import EntryFields, render_entry
 from arxivbot.config import Settings
-from arxivbot.errors import CatalogFormatError
+from arxivbot.errors import CatalogFormatError, ForeignCommitsError
 from arxivbot.model.classifier import RelevanceModel
-from arxivbot.proposal import pr_body
+from arxivbot.proposal import pr_body, rolling
 from arxivbot.proposal.paper_facts import code_url, paper_name, project_url
 from arxivbot.proposal.placement import nearest_entries, place
-from arxivbot.publish import Publisher, proposed_ids
+from arxivbot.publish import BotPullRequest, Publisher, proposed_ids
 from arxivbot.records import Candidate, Paper, PublishResult, PullRequestDraft, ScoredPaper
 from arxivbot.safe_text import escape_markdown
 from arxivbot.sources.day import DayListing
@@ -88,12 +88,40 @@ def run(
 
     snapshot = publisher.read_list()
     catalog = parse_catalog_bytes(snapshot.content, snapshot.path)
-    branch = f"{settings.publish.branch_prefix}{day}"
+    open_prs = publisher.open_proposals()
+    rolling_pr = _rolling_pr(open_prs) if settings.publish.rolling else None
+    if rolling_pr is not None:
+        branch = rolling_pr.branch
+        head_catalog = parse_catalog_bytes(
+            publisher.read_list(ref=rolling_pr.head_sha).content, snapshot.path
+        )
+        assert rolling_pr.meta is not None
+        held = rolling.read_open_proposal(rolling_pr.meta, head_catalog, catalog)
+    else:
+        branch = f"{settings.publish.branch_prefix}{day}"
+        head_catalog = None
+        held = rolling.OpenProposal((), ())
     # Papers of today's own PR stay eligible, so a rerun rebuilds the same proposal.
-    elsewhere = [pr for pr in publisher.open_proposals() if pr.branch != branch]
-    known_ids = frozenset(proposed_ids(elsewhere)) | rejected | frozenset(settings.list.ignore_ids)
-    fresh, known = _unknown_papers(listing.papers, catalog, known_ids)
-    backlog, _ = _unknown_papers(backlog, catalog, known_ids)
+    elsewhere = [pr for pr in open_prs if pr.branch != branch]
+    carried_ids = {c.proposed.id for c in held.carried}
+    known_ids = (
+        frozenset(proposed_ids(elsewhere))
+        | rejected
+        | frozenset(settings.list.ignore_ids)
+        | frozenset(held.removed)
+    )
+    today_ids = {c.proposed.id for c in held.carried if c.proposed.day == day}
+    fresh, known = _unknown_papers(
+        [p for p in listing.papers if p.id not in carried_ids - today_ids],
+        catalog,
+        known_ids | frozenset(carried_ids - today_ids),
+    )
+    known += sum(1 for p in listing.papers if p.id in carried_ids - today_ids)
+    # Today's papers already in the rolling PR (a rerun) are placed afresh, like the rest.
+    held = rolling.OpenProposal(
+        tuple(c for c in held.carried if c.proposed.day != day), held.removed
+    )
+    backlog, _ = _unknown_papers(backlog, catalog, known_ids | frozenset(carried_ids))
     scanned = len(listing.papers)
     if not fresh:
         return RunReport(
@@ -125,9 +153,9 @@ def run(
             known,
         )
 
-    candidates = diff_order(
-        _candidates(selected, catalog, model, settings, template_override), catalog
-    )
+    todays = _candidates(selected, catalog, model, settings, template_override)
+    kept = [_carried_candidate(c) for c in held.carried]
+    candidates = diff_order([*kept, *todays], catalog)
     additions = [
         Addition(section=c.section, text=c.entry_text, sort_key=c.paper.id) for c in candidates
     ]
@@ -150,10 +178,11 @@ def run(
             model.backtest_ap,
         ),
     )
+    days = sorted({c.paper.date or day for c in candidates})
     draft = PullRequestDraft(
         branch=branch,
-        title=pr_body.title(day, len(candidates)),
-        body=pr_body.body(facts, candidates, waiting),
+        title=pr_body.title(day, len(candidates), first_day=days[0]),
+        body=pr_body.body(facts, candidates, waiting, removed=held.removed),
         list_path=snapshot.path,
         new_content=new_content,
         base_revision=snapshot.revision,
@@ -161,7 +190,25 @@ def run(
         labels=settings.publish.labels,
         paper_ids=tuple(c.paper.id for c in candidates),
     )
-    result = publisher.publish(draft)
+    try:
+        result = publisher.publish(draft)
+    except ForeignCommitsError:
+        if rolling_pr is None or head_catalog is None:
+            raise
+        # A maintainer committed to the rolling PR: never rewrite that. Today's papers go in
+        # one more commit on top of the branch as it is (its entries are kept as they stand).
+        stacked = diff_order(todays, head_catalog)
+        draft = dataclasses.replace(
+            draft,
+            new_content=insert_entries(
+                head_catalog,
+                [Addition(section=c.section, text=c.entry_text, sort_key=c.paper.id)
+                 for c in stacked],
+            ),
+            base_revision=rolling_pr.head_sha,
+            commit_message=pr_body.commit_message(day, stacked),
+        )
+        result = publisher.publish(draft)
     sections: dict[str, int] = {}
     for c in candidates:
         sections[c.section] = sections.get(c.section, 0) + 1
@@ -178,6 +225,25 @@ def run(
         draft.body,
         sections,
         tuple(waiting),
+    )
+
+
+def _rolling_pr(open_prs: Sequence[BotPullRequest]) -> BotPullRequest | None:
+    """The open proposal today's papers join: the oldest one the bot can read back."""
+    readable = [(i, pr.meta) for i, pr in enumerate(open_prs) if pr.meta is not None]
+    index = rolling.rolling_pick([(i, m) for i, m in readable if m is not None])
+    return None if index is None else open_prs[index]
+
+
+def _carried_candidate(carried: rolling.Carried) -> Candidate:
+    """A paper the open PR already proposes, with its entry as the PR holds it now."""
+    proposed, entry = carried.proposed, carried.entry
+    paper = Paper(id=proposed.id, title=entry.title, abstract="", date=proposed.day)
+    return Candidate(
+        scored=ScoredPaper(paper=paper, score=proposed.score, selected=True),
+        section=carried.section,
+        section_reason=f"proposed on {proposed.day}",
+        entry_text=entry.raw,
     )
 
 

@@ -82,8 +82,10 @@ def model_note(
     )
 
 
-def title(day: str, count: int) -> str:
-    return f"arxivbot: {count} candidate paper{'s' if count != 1 else ''} from arXiv, {day}"
+def title(day: str, count: int, first_day: str | None = None) -> str:
+    """The PR title; a rolling PR that spans days names the first and the last."""
+    days = day if not first_day or first_day == day else f"{first_day} to {day}"
+    return f"arxivbot: {count} candidate paper{'s' if count != 1 else ''} from arXiv, {days}"
 
 
 def commit_message(day: str, candidates: Sequence[Candidate]) -> str:
@@ -124,6 +126,7 @@ def _view(candidate: Candidate, with_abstract: bool) -> dict[str, str]:
     name = safe_inline(candidate.paper.title)
     return {
         "id": candidate.paper.id,
+        "day": candidate.paper.date,
         "name": name,
         "short_name": _cell(name),
         "score": f"{scored.score:.2f}",
@@ -138,6 +141,16 @@ def _view(candidate: Candidate, with_abstract: bool) -> dict[str, str]:
         "nearest": nearest or "—",
         "abstract": abstract or "(no abstract)",
     }
+
+
+def _by_day(
+    candidates: Sequence[Candidate], keep: int, today: str
+) -> list[tuple[str, list[dict[str, str]]]]:
+    """The details, regrouped by the day that brought each paper (newest day first)."""
+    groups: dict[str, list[dict[str, str]]] = {}
+    for i, c in enumerate(candidates):
+        groups.setdefault(c.paper.date or today, []).append(_view(c, i < keep))
+    return sorted(groups.items(), reverse=True)
 
 
 def _waiting_view(scored: ScoredPaper) -> dict[str, str]:
@@ -157,6 +170,7 @@ def body(
     facts: RunFacts,
     candidates: Sequence[Candidate],
     waiting: Sequence[ScoredPaper] = (),
+    removed: Sequence[str] = (),
 ) -> str:
     """The PR body; abstracts are dropped from the end first if it would exceed the limit.
 
@@ -173,10 +187,12 @@ def body(
                 score=c.scored.score,
                 section=c.section,
                 entry_sha1=prmeta.entry_digest(c.entry_text),
+                day=c.paper.date or facts.day,
             )
             for c in candidates
         ),
         waiting=tuple(w.paper.id for w in waiting),
+        removed=tuple(removed),
     )
     above = facts.above_threshold
     if above is None:
@@ -197,6 +213,8 @@ def body(
             threshold=f"{facts.threshold:.2f}",
             shown=shown_line(len(candidates), above),
             candidates=[_view(c, i < keep) for i, c in enumerate(candidates)],
+            by_day=_by_day(candidates, keep, facts.day),
+            removed=len(removed),
             waiting=[_waiting_view(w) for w in waiting],
             truncated=len(candidates) - keep,
             meta_block=prmeta.embed(meta),

@@ -38,7 +38,7 @@ from github.PullRequest import PullRequest
 from github.Repository import Repository
 from urllib3.util.retry import Retry
 
-from arxivbot.errors import ConfigError, PublishError
+from arxivbot.errors import ConfigError, ForeignCommitsError, PublishError
 from arxivbot.publish import (
     MAX_LIST_BYTES,
     BotPullRequest,
@@ -174,6 +174,8 @@ class GitHubPublisher:
             old_sha = self._branch_sha(branch)
             foreign = self._call("reading the pull request",
                                  lambda: existing.commits - 1) if existing and old_sha else 0
+            if old_sha is not None and draft.base_revision == old_sha:
+                foreign = 0  # a commit on top of the branch as it is: nothing is rewritten
             open_count = len(self._bot_pulls("open")) if existing is None else 0
         except PublishError as exc:
             raise PublishError(f"{exc}; nothing was changed: rerun to complete") from None
@@ -218,7 +220,7 @@ class GitHubPublisher:
         """The cases where the bot must not touch the branch or open a PR, with the reason."""
         if existing is not None:
             if foreign > 0:  # like Dependabot: never overwrite what a maintainer pushed
-                raise PublishError(
+                raise ForeignCommitsError(
                     f"pull request #{existing.number} has {foreign} commit(s) arxivbot did not "
                     f"make; it will not overwrite them (merge or close #{existing.number}, "
                     "or delete the branch, to let the bot propose again today)"

@@ -37,7 +37,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
-from arxivbot.errors import ConfigError, PublishError
+from arxivbot.errors import ConfigError, ForeignCommitsError, PublishError
 from arxivbot.publish import BotPullRequest, ListSnapshot, check_state, symlink_refusal
 from arxivbot.records import PublishResult, PullRequestDraft
 
@@ -150,7 +150,7 @@ class LocalPublisher:
             ahead = int(self._git("rev-list", "--count", f"{base}..{old}").decode())
             if ahead > 1:
                 # Never overwrite commits someone added to the proposal's branch.
-                raise PublishError(
+                raise ForeignCommitsError(
                     f"{branch} has {ahead - 1} commit(s) arxivbot did not make; it will not "
                     f"overwrite them (merge the branch, or delete it to propose again today)"
                 )
