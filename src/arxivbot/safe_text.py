@@ -22,7 +22,10 @@ _PAIRED = ("*", "_", "$", "~")
 _ENTITY = re.compile(r"&(?=#?\w+;)")
 _MENTION = re.compile(r"@(?=[A-Za-z0-9])")
 _ISSUE_REF = re.compile(r"(?<!&)(#|GH-)(?=\d)", re.IGNORECASE)
-_URL_SCHEME = re.compile(r"\b(https?|ftp|javascript|data|vbscript):", re.IGNORECASE)
+_URL_SCHEME = re.compile(
+    r"\b(https?|ftp|javascript|data|vbscript|mailto|xmpp|file):", re.IGNORECASE
+)
+_WWW = re.compile(r"\b(www)\.", re.IGNORECASE)  # GitHub autolinks "www.example.com" too
 
 
 def one_line(text: str) -> str:
@@ -58,9 +61,11 @@ def safe_inline(text: str) -> str:
 def safe_block(text: str) -> str:
     """For a paragraph inside ``<details>`` in a PR body (an abstract).
 
-    Also breaks bare URLs' schemes so a hostile abstract cannot plant clickable links.
+    Also breaks bare URLs' schemes (and ``www.``) so a hostile abstract cannot plant
+    clickable links: a link is shown, never followed.
     """
-    return _URL_SCHEME.sub(lambda m: m.group(1) + ZWSP + ":", safe_inline(text))
+    text = _URL_SCHEME.sub(lambda m: m.group(1) + ZWSP + ":", safe_inline(text))
+    return _WWW.sub(lambda m: m.group(1) + ZWSP + ".", text)
 
 
 def fence(text: str) -> str:
