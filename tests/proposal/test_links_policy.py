@@ -91,10 +91,11 @@ def test_abstract_links_in_the_pr_body_are_shown_not_clickable() -> None:
 
     text = body(facts, [cand])
     abstract = text[text.index("Click"):text.index("issues/4") + 10]
+    live = re.sub(r"`+[^`]*`+", "", abstract)  # GitHub links nothing inside a code span
 
-    assert not re.search(r"https?://", abstract)
-    assert not re.search(r"\bwww\.", abstract)
-    assert "](" not in abstract.replace("\\](", "")
-    assert "<a " not in abstract.replace("\\<", "")  # escaped: shown as text
-    assert not re.search(r"mailto:", abstract)
-    assert "evil" in abstract  # shown, though
+    assert not re.search(r"https?:", live)
+    assert not re.search(r"\bwww\.", live)
+    assert "](" not in live.replace("\\](", "")
+    assert "<a " not in live.replace("\\<", "")  # escaped: shown as text
+    assert not re.search(r"mailto:", live)
+    assert "evil.example" in abstract  # shown, though
