@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import subprocess
 import zipfile
 from pathlib import Path
@@ -60,6 +61,32 @@ def test_offline_demo_proposes_the_recorded_day(
     assert "papers scanned: 311" in out
     assert branches(tmp_path / "arxivbot-demo") == ["arxivbot/2025-05-30"]
     assert "git -C arxivbot-demo diff main...arxivbot/2025-05-30" in out
+
+
+def test_the_replayed_days_pr_body_reads_clean_on_github(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Rendered as GitHub does: no raw LaTeX, nothing invisible, no link an abstract planted."""
+    cmarkgfm = pytest.importorskip("cmarkgfm")
+    from cmarkgfm.cmark import Options
+
+    code, _, err = run(capsys, "--demo", "--offline")
+    assert code == 0, err
+    body = (tmp_path / "arxivbot-demo/.git/arxivbot/arxivbot-2025-05-30.md").read_text("utf-8")
+    html = cmarkgfm.github_flavored_markdown_to_html(body, options=Options.CMARK_OPT_UNSAFE)
+
+    # The recorded day's abstracts do hold \textit, \href and $...$; none survives raw.
+    for raw in ("\\textit", "\\textbf", "\\href", "\\emph"):
+        assert raw not in html
+    assert "<em>" in html
+    assert not re.search("[\u200b-\u200d\u2060\ufeff]", body)
+    # Clickable: arXiv's pages of each paper, and the code/project links of the entries.
+    for href in re.findall(r'<a href="([^"]*)"', html):
+        assert re.match(
+            r"https://(arxiv\.org/(abs|pdf)/\d{4}\.\d{4,5}$|github\.com/[\w.-]+/[\w.-]+$"
+            r"|[\w-]+\.github\.io/)",
+            href,
+        ), href
 
 
 def test_demo_falls_back_to_the_recorded_day_in_one_line(

@@ -18,7 +18,7 @@ import jinja2
 
 from arxivbot.proposal import prmeta
 from arxivbot.records import Candidate, ScoredPaper
-from arxivbot.safe_text import neutralize, safe_block, safe_inline
+from arxivbot.safe_text import neutralize, safe_block, safe_html, safe_inline
 
 # GitHub rejects PR bodies over 65,536 characters; stay well inside.
 MAX_BODY_CHARS = 60_000
@@ -129,7 +129,7 @@ def _view(candidate: Candidate, with_abstract: bool) -> dict[str, str]:
     return {
         "id": candidate.paper.id,
         "day": candidate.paper.date,
-        "name": name,
+        "name": safe_html(candidate.paper.title),  # inside <summary>: HTML, not Markdown
         "short_name": _cell(name),
         "score": f"{scored.score:.2f}",
         "entry": neutralize(candidate.entry_text),

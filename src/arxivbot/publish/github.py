@@ -39,7 +39,13 @@ from github.Repository import Repository
 from urllib3.util.retry import Retry
 
 from arxivbot.errors import ConfigError, ForeignCommitsError, PublishError
-from arxivbot.publish import BotPullRequest, ListSnapshot, check_state
+from arxivbot.publish import (
+    MAX_LIST_BYTES,
+    BotPullRequest,
+    ListSnapshot,
+    check_state,
+    symlink_refusal,
+)
 from arxivbot.records import PublishResult, PullRequestDraft
 
 log = logging.getLogger(__name__)
@@ -265,6 +271,15 @@ class GitHubPublisher:
             return None
         if isinstance(found, list):
             raise ConfigError(f"{self.list_path} is a directory in {self.repository}")
+        if found.type == "symlink" or found.path != self.list_path:
+            # GitHub answers a symlink to a file with the file: committing there would replace
+            # the link with a copy. Refused, as the local publisher does.
+            raise ConfigError(symlink_refusal(self.list_path, self.repository))
+        if found.size > MAX_LIST_BYTES:
+            raise PublishError(
+                f"{self.list_path} in {self.repository} is {found.size:,} bytes, over the "
+                f"{MAX_LIST_BYTES // 1_000_000} MB a list may be; nothing was changed"
+            )
         if found.encoding == "base64":
             return found.decoded_content
         # Over 1 MB the contents API omits the content; the blob API still has it.
