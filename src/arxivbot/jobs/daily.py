@@ -48,6 +48,7 @@ class RunReport:
     body: str = ""
     sections: dict[str, int] = field(default_factory=dict)
     waiting: tuple[ScoredPaper, ...] = ()  # above the threshold, over the cap: shown later
+    above_threshold: int = 0  # papers at or above the threshold this run (shown + waiting)
 
     def summary(self) -> str:
         """A short report for stdout and the GitHub job summary."""
@@ -225,7 +226,20 @@ def run(
         draft.body,
         sections,
         tuple(waiting),
+        len(above),
     )
+
+
+def waiting_ids(publisher: Publisher) -> set[str]:
+    """Ids over an earlier day's cap and not decided: in the open PRs' blocks, or in the
+    newest bot PR's block when it was merged or closed (its waiting papers were never shown).
+    """
+    waiting: set[str] = set()
+    pulls = publisher.bot_pull_requests("all")
+    for index, pr in enumerate(pulls):
+        if pr.meta is not None and (pr.state == "open" or index == 0):
+            waiting.update(pr.meta.waiting)
+    return waiting
 
 
 def _rolling_pr(open_prs: Sequence[BotPullRequest]) -> BotPullRequest | None:
