@@ -85,3 +85,16 @@ def test_body_stays_under_the_size_limit() -> None:
 def test_title_counts_candidates() -> None:
     assert title("2025-05-20", 1) == "arxivbot: 1 candidate paper from arXiv, 2025-05-20"
     assert title("2025-05-20", 3) == "arxivbot: 3 candidate papers from arXiv, 2025-05-20"
+
+
+def test_a_huge_rolling_pr_keeps_its_table_within_the_limit() -> None:
+    many = [candidate(f"2505.{n:05d}", "A long title " * 12, "x " * 3000) for n in range(120)]
+    waiting = [c.scored for c in many[:150]]
+    text = body(FACTS, many, waiting)
+
+    assert len(text) <= MAX_BODY_CHARS
+    head = text.split("<details>", 1)[0]
+    assert sum(1 for line in head.splitlines() if line.startswith("| 0.")) == 120
+    meta = prmeta.extract(text)
+    assert meta is not None
+    assert len(meta.ids) == 120

@@ -152,12 +152,10 @@ def _backlog(target: Publisher, replay: tuple[Path, ...]) -> list[Paper]:
     They are looked up in the replayed listings (the folder of a replayed file too); with
     the live feed and no archive they stay listed as waiting in the open PR.
     """
+    from arxivbot.jobs.daily import waiting_ids
     from arxivbot.sources.replay import read_papers
 
-    waiting: set[str] = set()
-    for pr in target.open_proposals():
-        if pr.meta is not None:
-            waiting.update(pr.meta.waiting)
+    waiting = waiting_ids(target)
     if not waiting or not replay:
         return []
     folders = {path if path.is_dir() else path.parent for path in replay}

@@ -48,6 +48,7 @@ class RunReport:
     body: str = ""
     sections: dict[str, int] = field(default_factory=dict)
     waiting: tuple[ScoredPaper, ...] = ()  # above the threshold, over the cap: shown later
+    above_threshold: int = 0  # papers at or above the threshold this run (shown + waiting)
 
     def summary(self) -> str:
         """A short report for stdout and the GitHub job summary."""
@@ -225,7 +226,20 @@ def run(
         draft.body,
         sections,
         tuple(waiting),
+        len(above),
     )
+
+
+def waiting_ids(publisher: Publisher) -> set[str]:
+    """Ids over an earlier day's cap and not decided: in the open PRs' blocks, or in the
+    newest bot PR's block when it was merged or closed (its waiting papers were never shown).
+    """
+    waiting: set[str] = set()
+    pulls = publisher.bot_pull_requests("all")
+    for index, pr in enumerate(pulls):
+        if pr.meta is not None and (pr.state == "open" or index == 0):
+            waiting.update(pr.meta.waiting)
+    return waiting
 
 
 def _rolling_pr(open_prs: Sequence[BotPullRequest]) -> BotPullRequest | None:
@@ -292,22 +306,27 @@ def _candidates(
             section=p.section,
             section_reason=p.reason,
             entry_text=render_entry(
-                catalog.style, entry_fields(s.paper), p.section, template_override
+                catalog.style, entry_fields(s.paper, settings.list.repository), p.section,
+                template_override,
             ),
         )
         for s, p, near in zip(selected, placements, nearest, strict=True)
     ]
 
 
-def entry_fields(paper: Paper) -> EntryFields:
-    """What a new entry shows, from the paper's metadata; untrusted text escaped here."""
+def entry_fields(paper: Paper, own_repository: str | None = None) -> EntryFields:
+    """What a new entry shows, from the paper's metadata; untrusted text escaped here.
+
+    Code and project links follow the links policy of ``paper_facts`` (code hosts and pages
+    the paper names; never back at the list's own repository ``own_repository``).
+    """
     return EntryFields(
         arxiv_id=paper.id,
         title=escape_markdown(paper.title),
         name=escape_markdown(paper_name(paper)),
         date=_announced(paper),
-        code_url=code_url(paper),
-        project_url=project_url(paper),
+        code_url=code_url(paper, own_repository),
+        project_url=project_url(paper, own_repository),
         kind="paper",
     )
 

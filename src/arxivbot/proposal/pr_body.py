@@ -22,6 +22,8 @@ from arxivbot.safe_text import neutralize, safe_block, safe_html, safe_inline
 
 # GitHub rejects PR bodies over 65,536 characters; stay well inside.
 MAX_BODY_CHARS = 60_000
+# Waiting papers listed one line each, best first; the block keeps every id regardless.
+MAX_WAITING_LINES = 100
 
 _ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("arxivbot", "templates"),
@@ -144,12 +146,12 @@ def _view(candidate: Candidate, with_abstract: bool) -> dict[str, str]:
 
 
 def _by_day(
-    candidates: Sequence[Candidate], keep: int, today: str
+    candidates: Sequence[Candidate], views: Sequence[dict[str, str]], today: str
 ) -> list[tuple[str, list[dict[str, str]]]]:
     """The details, regrouped by the day that brought each paper (newest day first)."""
     groups: dict[str, list[dict[str, str]]] = {}
-    for i, c in enumerate(candidates):
-        groups.setdefault(c.paper.date or today, []).append(_view(c, i < keep))
+    for c, view in zip(candidates, views, strict=False):
+        groups.setdefault(c.paper.date or today, []).append(view)
     return sorted(groups.items(), reverse=True)
 
 
@@ -202,8 +204,16 @@ def body(
         + (f" (backtest AP {facts.model_ap:.2f})" if facts.model_ap is not None else "")
         + "."
     )
-    keep = len(candidates)
+    # Shrink to fit GitHub's limit, least useful first: abstracts (from the end), then the
+    # waiting lines, then whole detail blocks (from the end); the table always stays.
+    full = [_view(c, True) for c in candidates]
+    short = [_view(c, False) for c in candidates]
+    lines = [_waiting_view(w) for w in waiting[:MAX_WAITING_LINES]]
+    keep = detailed = len(candidates)
+    step = max(1, len(candidates) // 10)
+    waiting_lines = MAX_WAITING_LINES
     while True:
+        views = full[:keep] + short[keep:]
         text = _ENV.get_template("pull_request.md.j2").render(
             day=facts.day,
             categories=" + ".join(safe_inline(c) for c in facts.categories),
@@ -212,13 +222,22 @@ def body(
             model_note=note,
             threshold=f"{facts.threshold:.2f}",
             shown=shown_line(len(candidates), above),
-            candidates=[_view(c, i < keep) for i, c in enumerate(candidates)],
-            by_day=_by_day(candidates, keep, facts.day),
+            candidates=views,
+            by_day=_by_day(candidates[:detailed], views[:detailed], facts.day),
             removed=len(removed),
-            waiting=[_waiting_view(w) for w in waiting],
+            waiting=lines[:waiting_lines],
+            waiting_total=len(waiting),
             truncated=len(candidates) - keep,
+            undetailed=len(candidates) - detailed,
             meta_block=prmeta.embed(meta),
         )
-        if len(text) <= MAX_BODY_CHARS or keep == 0:
+        if len(text) <= MAX_BODY_CHARS:
             return text
-        keep -= 1
+        if keep > 0:
+            keep = max(0, keep - step)
+        elif waiting_lines > 10:
+            waiting_lines = 10
+        elif detailed > 0:
+            detailed = max(0, detailed - step)
+        else:
+            return text
