@@ -306,22 +306,27 @@ def _candidates(
             section=p.section,
             section_reason=p.reason,
             entry_text=render_entry(
-                catalog.style, entry_fields(s.paper), p.section, template_override
+                catalog.style, entry_fields(s.paper, settings.list.repository), p.section,
+                template_override,
             ),
         )
         for s, p, near in zip(selected, placements, nearest, strict=True)
     ]
 
 
-def entry_fields(paper: Paper) -> EntryFields:
-    """What a new entry shows, from the paper's metadata; untrusted text escaped here."""
+def entry_fields(paper: Paper, own_repository: str | None = None) -> EntryFields:
+    """What a new entry shows, from the paper's metadata; untrusted text escaped here.
+
+    Code and project links follow the links policy of ``paper_facts`` (code hosts and pages
+    the paper names; never back at the list's own repository ``own_repository``).
+    """
     return EntryFields(
         arxiv_id=paper.id,
         title=escape_markdown(paper.title),
         name=escape_markdown(paper_name(paper)),
         date=_announced(paper),
-        code_url=code_url(paper),
-        project_url=project_url(paper),
+        code_url=code_url(paper, own_repository),
+        project_url=project_url(paper, own_repository),
         kind="paper",
     )
 
