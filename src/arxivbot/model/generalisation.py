@@ -186,11 +186,11 @@ def run_out_of_list(
                                               others.get(held, ()))
         ends = [dates[i] for i in held_ids
                 if i in dates and dates[i] > cutoff and (end is None or dates[i] <= end)]
-        end = max(ends) if ends else None
-        if len(ends) < min_positives or end is None:
+        last = max(ends) if ends else None
+        if len(ends) < min_positives or last is None:
             skipped[held] = len(ends)
             continue
-        test = [p for p in listings if p.date > cutoff and (end is None or p.date <= end)
+        test = [p for p in listings if cutoff < p.date <= last
                 and p.date in complete and p.id not in train_ids]
         if not test:
             raise ValueError(f"{held}: no full listing day after {cutoff}")
