@@ -97,7 +97,8 @@ def run(
         )
 
     scored = model.score(
-        fresh, max_per_day=settings.model.max_candidates, threshold=settings.model.threshold
+        fresh, max_per_day=settings.model.max_candidates, threshold=settings.model.threshold,
+        nearest=False,  # looked up on the target list below, not on the training lists
     )
     selected = sorted((s for s in scored if s.selected), key=lambda s: -s.score)
     threshold = settings.model.threshold

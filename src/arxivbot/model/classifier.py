@@ -41,6 +41,7 @@ from arxivbot.records import Paper, ScoredPaper
 
 # Words, and runs of word characters joined by "." or "-" (see tech-reference E.1).
 TOKEN_PATTERN = r"(?u)\b\w[\w.\-]*\w\b|\b\w\b"
+TOKEN_PATTERNS = (TOKEN_PATTERN,)  # the only patterns a model file may name (no user regexes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,8 +87,50 @@ class ModelParams:
             raise ValueError(f"unknown model parameters: {', '.join(unknown)}")
         data = dict(data)
         if "facets" in data:
-            data["facets"] = tuple(tuple(str(t) for t in facet) for facet in data["facets"])
-        return cls(**data)
+            if not isinstance(data["facets"], list | tuple) or not all(
+                isinstance(facet, list | tuple) and all(isinstance(t, str) for t in facet)
+                for facet in data["facets"]
+            ):
+                raise ValueError("facets must be lists of terms")
+            data["facets"] = tuple(tuple(facet) for facet in data["facets"])
+        params = cls(**data)
+        params.validate()
+        return params
+
+    def validate(self) -> None:
+        """Refuse values a model file must never carry (a loaded file is untrusted input)."""
+        defaults = ModelParams()
+        for f in dataclasses.fields(self):
+            value, default = getattr(self, f.name), getattr(defaults, f.name)
+            kind = float if isinstance(default, float) else type(default)
+            ok = isinstance(value, kind) and not isinstance(value, bool) if kind is int else (
+                isinstance(value, int | float) and not isinstance(value, bool)
+                if kind is float else isinstance(value, kind))
+            if not ok:
+                raise ValueError(f"parameter {f.name} must be {kind.__name__}, not {value!r}")
+            if kind is float and not math.isfinite(value):
+                raise ValueError(f"parameter {f.name} is not a finite number")
+        if self.token_pattern not in TOKEN_PATTERNS:
+            raise ValueError("token_pattern is not one arxivbot knows")
+        bounds = {"ngram_max": (1, 3), "min_df": (1, 10**6), "max_features": (1, 10**6),
+                  "min_positive_df": (1, 10**6), "vocabulary_sample": (0, 10**7),
+                  "max_iter": (1, 10**6), "cv_folds": (1, 100), "random_state": (0, 2**32),
+                  "top_terms": (0, 100), "nearest": (0, 100), "digits": (3, 17),
+                  "title_weight": (1, 10), "lsa_dims": (0, 1024), "lsa_terms": (1, 10**5)}
+        for name, (low, high) in bounds.items():
+            if not low <= getattr(self, name) <= high:
+                raise ValueError(f"parameter {name} is outside {low}..{high}")
+        for name in ("max_df", "recall_target", "facet_min_share", "lsa_blend",
+                     "lsa_negative_share"):
+            if not 0.0 <= getattr(self, name) <= 1.0:
+                raise ValueError(f"parameter {name} is outside 0..1")
+        for name in ("c", "hard_negative_weight", "facet_value"):
+            if getattr(self, name) < 0.0:
+                raise ValueError(f"parameter {name} is negative")
+        if len(self.facets) > 8 or any(len(f) > 200 or not f for f in self.facets) or any(
+            len(t) > 100 for f in self.facets for t in f
+        ):
+            raise ValueError("facets: at most 8, each 1..200 terms of at most 100 characters")
 
     def text(self, paper: Paper) -> str:
         """What the model reads of ``paper``: the title ``title_weight`` times, the abstract."""
@@ -335,11 +378,14 @@ class RelevanceModel:
         *,
         max_per_day: int | None = None,
         threshold: float | None = None,
+        nearest: bool = True,
     ) -> list[ScoredPaper]:
         """Score, select and explain ``papers``; the output keeps the input order.
 
         A paper is selected when its score reaches the threshold (the model's own unless one
         is given) and it is among the ``max_per_day`` best of its announcement date.
+        ``nearest=False`` leaves ``ScoredPaper.nearest`` empty, for a caller that looks the
+        nearest entries up on the target list itself (or does not need them).
         """
         if not papers:
             return []
@@ -348,14 +394,14 @@ class RelevanceModel:
         cut = self.threshold if threshold is None else threshold
         selected = select(scores, [paper.date for paper in papers], cut, max_per_day)
         terms = self.top_terms(matrix)
-        nearest = self.nearest(matrix)
+        neighbours = self.nearest(matrix) if nearest else [() for _ in papers]
         return [
             ScoredPaper(
                 paper=paper,
                 score=float(scores[i]),
                 selected=bool(selected[i]),
                 top_terms=terms[i],
-                nearest=nearest[i],
+                nearest=neighbours[i],
             )
             for i, paper in enumerate(papers)
         ]

@@ -197,7 +197,7 @@ def run_out_of_list(
         trained_ids = {p.id for p in training.positives} | {p.id for p in training.negatives}
         model = trainer(training, params)
         days = [p.date for p in test]
-        scored = model.score(test, max_per_day=max_per_day)
+        scored = model.score(test, max_per_day=max_per_day, nearest=False)
         scores = {MODEL: np.array([s.score for s in scored])}
         selected = {MODEL: np.array([s.selected for s in scored])}
         if baselines:
