@@ -15,13 +15,13 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from arxivbot.arxiv_ids import strip_version
 from arxivbot.errors import SourceError
 from arxivbot.records import Paper
 
 log = logging.getLogger(__name__)
 
 _DAY_FILE = re.compile(r"^(\d{4}-\d{2}-\d{2})\.jsonl(\.gz)?$")
-_ID_VERSION = re.compile(r"v\d+$")
 
 
 def day_of_file(path: Path) -> str | None:
@@ -57,7 +57,7 @@ def _open_text(path: Path) -> IO[str]:
 
 def paper_from_record(record: dict[str, Any], default_date: str = "") -> Paper:
     """Build a ``Paper`` from one JSON record; raises KeyError/TypeError/ValueError if bad."""
-    paper_id = _ID_VERSION.sub("", str(record["id"]).strip())
+    paper_id = strip_version(str(record["id"]).strip())
     title = str(record["title"]).strip()
     if not paper_id or not title:
         raise ValueError("empty id or title")
