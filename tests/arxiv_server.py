@@ -37,6 +37,7 @@ class Reply:
     delay: float = 0.0  # seconds to wait before answering at all
     trickle: float = 0.0  # seconds between body chunks of 16 bytes (a slow body)
     content_type: str = "application/atom+xml; charset=utf-8"
+    send_length: bool = True  # False: no Content-Length, the body ends when the server closes
 
 
 Responder = Reply | Callable[[Seen], Reply]
@@ -101,7 +102,11 @@ class ArxivServer:
                     time.sleep(reply.delay)
                 self.send_response(reply.status)
                 self.send_header("Content-Type", reply.content_type)
-                self.send_header("Content-Length", str(len(reply.body)))
+                if reply.send_length:
+                    self.send_header("Content-Length", str(len(reply.body)))
+                else:
+                    self.send_header("Connection", "close")
+                    self.close_connection = True
                 for name, value in reply.headers.items():
                     self.send_header(name, value)
                 self.end_headers()

@@ -25,6 +25,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import posixpath
 import re
 import subprocess
 import tempfile
@@ -317,6 +318,16 @@ class FakeGitHub:
                     pr.head_sha = sha
             return sha
 
+    def commit_symlink(self, branch: str, path: str, target: str) -> str:
+        """Commit ``path`` as a symbolic link to ``target`` (git mode 120000)."""
+        with self._lock:
+            parent = self.branch_sha(branch)
+            entries = [("120000", path, self._hash(target.encode()))]
+            tree = self._tree_with(f"{parent}^{{tree}}" if parent else None, entries)
+            sha = self._commit(tree, [parent] if parent else [], f"Link {path}")
+            self.git("update-ref", f"refs/heads/{branch}", sha)
+            return sha
+
     def merge_pull(self, number: int, *, squash: bool = False,
                    edit: Callable[[bytes], bytes] | None = None, path: str | None = None) -> str:
         """Merge a PR as a maintainer would (after editing ``path`` on its branch, if asked)."""
@@ -444,6 +455,24 @@ class FakeGitHub:
         blob_sha = blob.decode().strip()
         if not blob_sha:
             raise HttpError(404, "Not Found")
+        listed = self.git("ls-tree", ref, "--", path).decode().split()
+        if listed and listed[0] == "120000":
+            # GitHub: a symlink to a file of the repository answers with that file (its own
+            # path, name and sha); any other symlink with an object describing the link.
+            target = self.git("cat-file", "blob", blob_sha).decode()
+            resolved = posixpath.normpath(posixpath.join(posixpath.dirname(path), target))
+            inside = not resolved.startswith("../") and not target.startswith("/")
+            if inside and self.git("rev-parse", "--verify", "--quiet", f"{ref}:{resolved}",
+                                   check=False).strip():
+                return self._content_json(resolved, ref)
+            return {
+                "type": "symlink", "target": target, "size": len(target),
+                "name": path.rsplit("/", 1)[-1], "path": path, "sha": blob_sha,
+                "url": f"{self._repo_url}/contents/{path}?ref={ref}",
+                "git_url": f"{self._repo_url}/git/blobs/{blob_sha}",
+                "html_url": f"https://github.invalid/{self.full_name}/blob/{ref}/{path}",
+                "download_url": None,
+            }
         data = self.git("cat-file", "blob", blob_sha)
         big = len(data) > self.content_size_limit
         return {

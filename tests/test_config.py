@@ -59,3 +59,68 @@ def test_missing_token_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.delenv("GITHUB_TOKEN", raising=False)
     with pytest.raises(ConfigError, match="GITHUB_TOKEN"):
         Settings().github_token()
+
+
+# --- ranges: a value the bot cannot honour is refused, from the file and from the flags ------
+
+OUT_OF_RANGE = [
+    ("model:\n  max_candidates: -5\n", "model.max_candidates"),
+    ("model:\n  max_candidates: 0\n", "model.max_candidates"),
+    ("model:\n  threshold: .nan\n", "model.threshold"),
+    ("model:\n  threshold: nan\n", "model.threshold"),
+    ("model:\n  threshold: 5\n", "model.threshold"),
+    ("model:\n  recall_target: 0\n", "model.recall_target"),
+    ("arxiv:\n  delay_seconds: 0\n", "arXiv's terms allow one request every 3 s"),
+    ("arxiv:\n  delay_seconds: -1\n", "arxiv.delay_seconds"),
+    ("arxiv:\n  delay_seconds: inf\n", "arxiv.delay_seconds"),
+    ("arxiv:\n  retries: 1000000\n", "arxiv.retries"),
+    ("arxiv:\n  timeout_seconds: 0\n", "arxiv.timeout_seconds"),
+    ("arxiv:\n  feed_url: file:///etc/passwd\n", "not an http"),
+    ("publish:\n  api_url: http://api.github.com\n", "token in clear text"),
+    ("publish:\n  max_open_prs: 0\n", "publish.max_open_prs"),
+    ("publish:\n  branch_prefix: '../x'\n", "branch_prefix"),
+    ("publish:\n  token_env: 'A B'\n", "token_env"),
+    ("list:\n  repository: 'not a repo'\n", "list.repository"),
+    ("feedback:\n  hard_negative_weight: -1\n", "hard_negative_weight"),
+]
+
+
+@pytest.mark.parametrize(("text", "message"), OUT_OF_RANGE)
+def test_values_out_of_range_are_refused(text: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        parse_settings(text)
+
+
+def test_flags_out_of_range_are_refused() -> None:
+    with pytest.raises(ConfigError, match="max-candidates"):
+        override(Settings(), model__max_candidates=-5)
+    with pytest.raises(ConfigError, match="--threshold"):
+        override(Settings(), model__threshold=float("nan"))
+
+
+def test_a_local_server_may_be_asked_faster_and_over_http() -> None:
+    settings = parse_settings(
+        "arxiv:\n  delay_seconds: 0.05\n  feed_url: http://127.0.0.1:8/atom/{categories}\n"
+        "  api_url: http://127.0.0.1:8/api/query\npublish:\n  api_url: http://127.0.0.1:9\n"
+    )
+    assert settings.arxiv.delay_seconds == 0.05
+
+
+def test_the_cli_refuses_a_bad_flag_in_one_line(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "arxivbot", "run", "--max-candidates", "-5", "--listings",
+         str(tmp_path / "none.jsonl")],
+        cwd=tmp_path, capture_output=True, text=True, timeout=60,
+    )
+    assert done.returncode == 2
+    assert done.stderr.startswith("Error: ")
+    assert "max-candidates" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_a_deeply_nested_config_is_one_clear_error() -> None:
+    with pytest.raises(ConfigError):
+        parse_settings("model: " + "[" * 10_000 + "\n")

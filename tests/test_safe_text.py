@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
+import re
+
+import cmarkgfm
 import pytest
+from cmarkgfm.cmark import Options
 from hypothesis import given
 from hypothesis import strategies as st
 
-from arxivbot.safe_text import ZWSP, escape_markdown, fence, neutralize, safe_block, safe_inline
+from arxivbot.safe_text import escape_markdown, fence, neutralize, safe_block, safe_inline
+
+ZERO_WIDTH = re.compile("[\u200b-\u200d\u2060\ufeff]")
+
+
+def gfm(markdown: str) -> str:
+    """HTML as GitHub renders it (cmark-gfm with its extensions: autolinks, tables, ...)."""
+    return cmarkgfm.github_flavored_markdown_to_html(markdown, options=Options.CMARK_OPT_UNSAFE)
+
+
+def outside_code(html: str) -> str:
+    return re.sub(r"<code>.*?</code>", "", html, flags=re.DOTALL)
 
 
 @pytest.mark.parametrize(
@@ -27,35 +42,68 @@ def test_escape_markdown(raw: str, expected: str) -> None:
     assert escape_markdown(raw) == expected
 
 
-def test_mentions_and_issue_references_are_broken() -> None:
-    text = neutralize("thanks @octocat, see #12, GH-7 and org/repo#3, but not a@b.c or C#")
+def test_mentions_and_issue_references_are_code_not_live() -> None:
+    text = neutralize("thanks @octocat, see #12, GH-7 and org/repo#3, or C#")
+    html = outside_code(gfm(text))
 
-    assert "@octocat" not in text
-    assert "@" + ZWSP + "octocat" in text
-    assert "#12" not in text
-    assert "GH-7" not in text
-    assert "repo#3" not in text
-    assert "C#" in text
+    for live in ("@octocat", "#12", "GH-7", "repo#3"):
+        assert live in text  # copyable as written
+        assert live not in html  # but only inside code, where GitHub links nothing
+    assert "C#" in html
+    assert not ZERO_WIDTH.search(text)
 
 
-def test_abstract_links_are_defused() -> None:
-    text = safe_block("see https://evil.example/x and javascript:alert(1) </details>")
+def test_abstract_links_are_defused_without_invisible_characters() -> None:
+    text = safe_block(
+        "see https://evil.example/x, www.evil.example and javascript:alert(1) </details> "
+        "or mail a@evil.example"
+    )
+    html = gfm(text)
 
-    assert "https://" not in text
-    assert "javascript:" not in text
-    assert "</details>" not in text
+    assert "<a " not in html
+    assert "</details>" not in html
+    assert "<code>https://evil.example/x</code>" in html  # copyable, not clickable
+    assert not ZERO_WIDTH.search(text)
+
+
+@pytest.mark.parametrize(
+    ("latex", "html"),
+    [
+        ("\\textit{Firstly,} we", "<em>Firstly,</em> we"),
+        ("\\emph{not} this", "<em>not</em> this"),
+        ("a \\textbf{FAST} model", "a <strong>FAST</strong> model"),
+        ("cost $O(n^2)$ only", "cost <code>O(n^2)</code> only"),
+        ("see \\href{https://x.example/p}{our page}.", "see our page (<code>https://x.example/p</code>)."),
+        ("up 5\\% and \\texttt{run()}", "up 5% and <code>run()</code>"),
+        ("``quoted''", "“quoted”"),
+        ("V*bench beats V*bench-2", "V*bench beats V*bench-2"),
+    ],
+)
+def test_common_latex_reads_as_text(latex: str, html: str) -> None:
+    rendered = gfm(safe_block(latex))
+    assert html in rendered
+    assert "\\text" not in rendered
 
 
 @given(st.text())
 def test_escaped_text_has_no_raw_html_or_table_breaks(raw: str) -> None:
-    """Whatever the input, no unescaped '<', '|', backtick or newline survives."""
-    out = safe_inline(raw)
+    """Whatever the input, no unescaped '<', '|', '[' or newline survives outside code."""
+    out = re.sub(r"(`+).*?\1", "", safe_inline(raw))  # the code spans it made
 
     assert "\n" not in out
     for i, char in enumerate(out):
         if char in "<>|`[]":
             backslashes = len(out[:i]) - len(out[:i].rstrip("\\"))
             assert backslashes % 2 == 1, (raw, out)
+
+
+@given(st.text())
+def test_nothing_untrusted_renders_as_a_link_or_html(raw: str) -> None:
+    for made in (safe_inline(raw), safe_block(raw)):
+        html = gfm("- **Abstract:** " + made)  # where the PR body puts it
+        assert "<a " not in html, (raw, made)
+        assert not re.search(r"<(?!/?(?:p|code|em|strong|ul|li)>)", html), (raw, made, html)
+        assert not ZERO_WIDTH.search(made)
 
 
 @given(st.text())

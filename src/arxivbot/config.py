@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import math
 import os
+import re
 import types
 import typing
+import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -62,6 +65,7 @@ class PublishSettings:
     publisher: str = "local"  # local | github
     labels: tuple[str, ...] = ("arxivbot",)
     max_open_prs: int = 5
+    rolling: bool = True  # one open proposal, each day's papers added to it; False: one per day
     branch_prefix: str = "arxivbot/"
     api_url: str = "https://api.github.com"
     token_env: str = "GITHUB_TOKEN"  # the environment variable holding the token
@@ -172,14 +176,97 @@ def _build(cls: type, data: Any, where: str) -> Any:
     return cls(**values)
 
 
+ARXIV_MIN_DELAY = 3.0  # arXiv's terms of use: no more than one request every 3 seconds
+_LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+_REPOSITORY = re.compile(r"^[A-Za-z0-9-]{1,39}/[A-Za-z0-9._-]{1,100}$")
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,99}$")
+_BRANCH_PREFIX = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,49}$")
+
+
+def _loopback(url: str) -> bool:
+    return (urllib.parse.urlsplit(url).hostname or "") in _LOOPBACK
+
+
+def polite_delay(delay: float, url: str) -> float:
+    """The seconds to wait between two requests to ``url``: never under arXiv's 3 s, except to
+    a local server (tests)."""
+    return delay if _loopback(url) else max(delay, ARXIV_MIN_DELAY)
+
+
+def _number(where: str, value: float, low: float, high: float, *, low_open: bool = False) -> None:
+    ok = math.isfinite(value) and (value > low if low_open else value >= low) and value <= high
+    if not ok:
+        bound = f"{'more than' if low_open else 'at least'} {low:g} and at most {high:g}"
+        raise ConfigError(f"{where}: {value!r} is out of range; it must be {bound}")
+
+
+def _url(where: str, url: str, *, token: bool) -> None:
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        raise ConfigError(f"{where}: {url!r} is not an http(s) URL")
+    if token and parts.scheme != "https" and not _loopback(url):
+        raise ConfigError(
+            f"{where}: {url!r} would send the token in clear text; use an https:// URL"
+        )
+
+
+def check_settings(settings: Settings, source: str | None = None) -> Settings:
+    """``settings`` if every value is in range; else a ConfigError naming the key.
+
+    The one home of the ranges: applied to the file (``parse_settings``) and to the flags
+    (``override``). Non-finite numbers are out of every range.
+    """
+    where = source or settings.source
+    arxiv, model, publish = settings.arxiv, settings.model, settings.publish
+    _number(f"{where}: arxiv.timeout_seconds", arxiv.timeout_seconds, 0, 600, low_open=True)
+    _number(f"{where}: arxiv.retries", arxiv.retries, 0, 10)
+    _number(f"{where}: arxiv.backoff_seconds", arxiv.backoff_seconds, 0, 600)
+    _number(f"{where}: arxiv.delay_seconds", arxiv.delay_seconds, 0, 600)
+    _url(f"{where}: arxiv.feed_url", arxiv.feed_url, token=False)
+    _url(f"{where}: arxiv.api_url", arxiv.api_url, token=False)
+    # A local test server may be asked faster; arXiv itself never (``polite_delay`` holds
+    # the floor per request when only one of the two URLs is local).
+    if arxiv.delay_seconds < ARXIV_MIN_DELAY and not (
+        _loopback(arxiv.feed_url) or _loopback(arxiv.api_url)
+    ):
+        raise ConfigError(
+            f"{where}: arxiv.delay_seconds is {arxiv.delay_seconds:g}; arXiv's terms allow one "
+            f"request every {ARXIV_MIN_DELAY:g} s at most: set it to {ARXIV_MIN_DELAY:g} or more"
+        )
+    if model.threshold is not None:
+        _number(f"{where}: model.threshold (--threshold)", model.threshold, 0, 1)
+    _number(f"{where}: model.recall_target", model.recall_target, 0, 1, low_open=True)
+    _number(f"{where}: model.max_candidates (--max-candidates)", model.max_candidates, 1, 100)
+    _number(f"{where}: publish.max_open_prs", publish.max_open_prs, 1, 100)
+    _url(f"{where}: publish.api_url", publish.api_url, token=True)
+    if not _ENV_NAME.match(publish.token_env):
+        raise ConfigError(
+            f"{where}: publish.token_env {publish.token_env!r} is not a variable name"
+        )
+    if not _BRANCH_PREFIX.match(publish.branch_prefix) or ".." in publish.branch_prefix:
+        raise ConfigError(
+            f"{where}: publish.branch_prefix {publish.branch_prefix!r} is not a safe branch "
+            "prefix (letters, digits, . _ / -), e.g. arxivbot/"
+        )
+    if settings.list.repository is not None and not _REPOSITORY.match(settings.list.repository):
+        raise ConfigError(
+            f"{where}: list.repository {settings.list.repository!r} is not owner/name"
+        )
+    _number(
+        f"{where}: feedback.hard_negative_weight", settings.feedback.hard_negative_weight,
+        0, 1000, low_open=True,
+    )
+    return settings
+
+
 def parse_settings(text: str, source: str = "<config>") -> Settings:
     """Settings from YAML text (pure)."""
     try:
         data = yaml.load(text, Loader=_StrictLoader)  # a SafeLoader subclass: no arbitrary objects
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, RecursionError) as exc:
         raise ConfigError(f"{source}: not valid YAML ({exc})") from exc
     settings = _build(Settings, data, source)
-    return dataclasses.replace(settings, source=source)
+    return check_settings(dataclasses.replace(settings, source=source))
 
 
 def find_config(cwd: Path | None = None) -> Path | None:
@@ -220,5 +307,5 @@ def override(settings: Settings, **changes: Any) -> Settings:
         current = getattr(settings, section)
         updated = dataclasses.replace(current, **values)
         settings = dataclasses.replace(settings, **{section: updated})
-    return settings
+    return check_settings(settings) if grouped else settings
 

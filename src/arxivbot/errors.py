@@ -50,3 +50,7 @@ class PublishError(ArxivBotError):
 
     exit_code = 6
 
+
+class ForeignCommitsError(PublishError):
+    """The proposal's branch holds commits the bot did not make; it will not rewrite them."""
+

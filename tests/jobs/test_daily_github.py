@@ -7,6 +7,7 @@ and the command line with the token from the environment.
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -16,7 +17,7 @@ import pytest
 from tests.github_server import FakeGitHub
 from tests.run_data import DAY, FIXTURE_LIST, RL, day_papers, listing, paper, tiny_model
 
-from arxivbot.config import Settings
+from arxivbot.config import PublishSettings, Settings
 from arxivbot.errors import PublishError
 from arxivbot.jobs import daily
 from arxivbot.model.classifier import RelevanceModel
@@ -85,15 +86,36 @@ def test_rerun_same_day_updates_the_same_pr(server: FakeGitHub, model: Relevance
     assert len(writes(server)) == writes_before  # nothing written the second time
 
 
+PER_DAY = dataclasses.replace(Settings(), publish=PublishSettings(rolling=False))
+NEWCOMER = paper("2505.20003", "Chart-GRPO: Reinforcement Learning for Chart Image Reasoning "
+                 "in MLLMs\n" + RL + "chart image question answering rewards.", "2025-05-21")
+
+
+def test_next_day_joins_the_open_rolling_pr(server: FakeGitHub, model: RelevanceModel) -> None:
+    first = daily.run(listing(day_papers()), publisher(server), model, Settings())
+
+    report = daily.run(
+        listing([*day_papers(), NEWCOMER], "2025-05-21"), publisher(server), model, Settings()
+    )
+
+    assert len(server.pulls) == 1  # one rolling PR, not a second one
+    assert report.result is not None
+    assert report.result.action == "updated"
+    meta = prmeta.extract(bodies(server)[0])
+    assert meta is not None
+    assert set(meta.ids) == {c.paper.id for c in first.candidates} | {"2505.20003"}
+    assert {p.id: p.day for p in meta.papers}["2505.20003"] == "2025-05-21"
+    assert "#### From 2025-05-21" in bodies(server)[0]
+    assert "2025-05-20 to 2025-05-21" in report.title
+
+
 def test_next_day_repeats_none_of_the_open_prs_papers(
     server: FakeGitHub, model: RelevanceModel
 ) -> None:
-    daily.run(listing(day_papers()), publisher(server), model, Settings())
-    newcomer = paper("2505.20003", "Chart-GRPO: Reinforcement Learning for Chart Image Reasoning "
-                     "in MLLMs\n" + RL + "chart image question answering rewards.", "2025-05-21")
+    daily.run(listing(day_papers()), publisher(server), model, PER_DAY)
 
     report = daily.run(
-        listing([*day_papers(), newcomer], "2025-05-21"), publisher(server), model, Settings()
+        listing([*day_papers(), NEWCOMER], "2025-05-21"), publisher(server), model, PER_DAY
     )
 
     assert [c.paper.id for c in report.candidates] == ["2505.20003"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from arxivbot.proposal.paper_facts import code_url, project_url, short_name
+from arxivbot.proposal.paper_facts import code_url, paper_name, project_url, short_name
 from arxivbot.records import Paper
 
 
@@ -22,6 +22,40 @@ from arxivbot.records import Paper
 )
 def test_short_name(title: str, expected: str) -> None:
     assert short_name(title) == expected
+
+
+@pytest.mark.parametrize(
+    ("abstract", "expected"),
+    [
+        ("To this end, we introduce R1-SGG, a multimodal LLM trained with RL.", "R1-SGG"),
+        ("We present Kimi-VL, an efficient open-source MoE vision-language model.", "Kimi-VL"),
+        ("we present \\textbf{FAST}, a novel \\textbf{Fa}st-\\textbf{S}low framework", "FAST"),
+        ("we propose Collective Monte Carlo Tree Search (CoMCTS), a new method", "CoMCTS"),
+        ("a deep learning framework called MAGIC. It maps CT to CTP.", "MAGIC"),
+        ("This paper proposes UnifiedReward-Think, the first unified CoT reward model.",
+         "UnifiedReward-Think"),
+    ],
+)
+def test_the_name_the_abstract_introduces(abstract: str, expected: str) -> None:
+    assert short_name("Fine-Tuning Next-Scale Visual Models with Rewards", abstract) == expected
+
+
+def test_no_name_is_made_up_from_an_abstract_that_introduces_none() -> None:
+    abstract = "In this report, we present the first successful replication on a 2B model."
+    title = "Grounded Reinforcement Learning"
+    assert short_name(title, abstract) == title
+    # The LLM family is no method name.
+    assert short_name("Thinking Slowly", "We present LLMs that think.") == "Thinking Slowly"
+
+
+def test_title_prefix_first_then_abstract_then_repository() -> None:
+    abstract, repo = "We introduce SpecialNet, a model.", "https://github.com/a/R1-AQA"
+    assert short_name("ViGoRL: Grounded RL", abstract, repo) == "ViGoRL"
+    assert short_name("Grounded RL for vision", abstract, repo) == "SpecialNet"
+    assert short_name("Grounded RL for vision", "No name.", repo) == "R1-AQA"
+    linked = Paper(id="2505.00001", title="Reinforcement Learning Outperforms SFT",
+                   abstract="Code: https://github.com/xiaomi-research/r1-aqa.")
+    assert paper_name(linked) == "r1-aqa"
 
 
 def paper(abstract: str, comment: str | None = None) -> Paper:

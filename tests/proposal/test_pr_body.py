@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 
+import cmarkgfm
+from cmarkgfm.cmark import Options
+
 from arxivbot.proposal import prmeta
 from arxivbot.proposal.pr_body import MAX_BODY_CHARS, RunFacts, body, title
 from arxivbot.records import Candidate, Paper, ScoredPaper
@@ -54,15 +57,17 @@ def test_body_lists_each_candidate_and_embeds_the_ids() -> None:
 def test_hostile_text_cannot_mention_link_or_close_blocks() -> None:
     text = body(FACTS, [candidate("2505.00003", HOSTILE_TITLE, HOSTILE_ABSTRACT)])
     live = re.sub(r"\\.", "", text)  # what Markdown still interprets: escaped characters removed
+    html = cmarkgfm.github_flavored_markdown_to_html(text, options=Options.CMARK_OPT_UNSAFE)
+    # GitHub links and notifies nothing inside code; what is left is what it would act on.
+    outside_code = re.sub(r"<code>.*?</code>", "", html, flags=re.DOTALL)
 
-    assert "@octocat" not in text
-    assert "@everyone" not in text
-    assert "#12" not in text
-    assert "repo#5" not in text
-    assert "<script>" not in live
-    assert "<img" not in live
-    assert "https://evil" not in text
-    assert live.count("</details>") == 1  # only ours
+    for live_text in ("@octocat", "@everyone", "#12", "repo#5", "https://evil"):
+        assert live_text not in outside_code
+    assert not re.search("[\u200b-\u200d\u2060\ufeff]", text)  # nothing invisible
+    assert "<script>" not in html
+    assert "<img" not in html
+    assert 'href="https://evil' not in html
+    assert html.count("</details>") == 1  # only ours
     assert "`" * 3 not in live
 
 
@@ -80,3 +85,16 @@ def test_body_stays_under_the_size_limit() -> None:
 def test_title_counts_candidates() -> None:
     assert title("2025-05-20", 1) == "arxivbot: 1 candidate paper from arXiv, 2025-05-20"
     assert title("2025-05-20", 3) == "arxivbot: 3 candidate papers from arXiv, 2025-05-20"
+
+
+def test_a_huge_rolling_pr_keeps_its_table_within_the_limit() -> None:
+    many = [candidate(f"2505.{n:05d}", "A long title " * 12, "x " * 3000) for n in range(120)]
+    waiting = [c.scored for c in many[:150]]
+    text = body(FACTS, many, waiting)
+
+    assert len(text) <= MAX_BODY_CHARS
+    head = text.split("<details>", 1)[0]
+    assert sum(1 for line in head.splitlines() if line.startswith("| 0.")) == 120
+    meta = prmeta.extract(text)
+    assert meta is not None
+    assert len(meta.ids) == 120

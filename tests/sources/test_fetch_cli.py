@@ -42,6 +42,7 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 def live_config(tmp_path: Path, server: ArxivServer, **arxiv: object) -> Path:
     settings = {
         "feed_url": server.url("/atom/{categories}"),
+        "api_url": server.url("/api/query"),  # both local: a delay under arXiv's 3 s is allowed
         "timeout_seconds": 0.5,
         "retries": 2,
         "delay_seconds": 0.05,

@@ -39,6 +39,7 @@ from arxivbot.catalog.parse import (
     split_row,
     tokenize,
 )
+from arxivbot.catalog.templating import compile_template, literal, render
 from arxivbot.errors import CatalogFormatError
 from arxivbot.records import CatalogEntry
 
@@ -535,11 +536,7 @@ _TITLE_FORMS = {
 }
 
 
-def _literal(text: str) -> str:
-    """Text placed verbatim in a template (jinja syntax characters kept inert)."""
-    if any(s in text for s in ("{{", "{%", "{#")):
-        return "{{ " + repr(text) + " }}"
-    return text
+_literal = literal  # list text placed in a template is a string literal, never code
 
 
 def entry_template(style: ListStyle | EntryStyle, section: str | None = None) -> str:
@@ -579,11 +576,11 @@ def entry_template(style: ListStyle | EntryStyle, section: str | None = None) ->
     return "{{ indent }}{{ marker }}" + "".join(slots) + tail + "{{ trailing }}"
 
 
-_ENV = jinja2.Environment(autoescape=False, keep_trailing_newline=False)
-
-
-def _template(source: str) -> jinja2.Template:
-    return _ENV.from_string(source)
+def _template(source: str, override: Path | None = None) -> jinja2.Template:
+    """Compiled in the sandbox (``templating``); a user's override with strict variables."""
+    if override is None:
+        return compile_template(source)
+    return compile_template(source, str(override), user=True)
 
 
 def _load_override(path: Path) -> str:
@@ -681,7 +678,7 @@ def render_entry(
             if urls.get(role)
         ]
     source = _load_override(template_override) if template_override else entry_template(es)
-    return _one_line_safe(_template(source).render(**context))
+    return _one_line_safe(render(_template(source, template_override), context))
 
 
 def _one_line_safe(text: str) -> str:
@@ -796,11 +793,12 @@ def check_style(catalog: Catalog, template_override: Path | None = None) -> Roun
     override = _load_override(template_override) if template_override else None
     for entry in catalog.entries:
         es = catalog.style.for_section(entry.section)
-        template = _template(override or entry_template(es))
+        template = _template(override, template_override) if override else _template(
+            entry_template(es))
         context = _existing_context(es, entry)
-        rendered = template.render(**context) if context is not None else ""
+        rendered = render(template, context) if context is not None else ""
         strict_context = _existing_context(es, entry, strict=True)
-        if strict_context is not None and template.render(**strict_context) == entry.raw:
+        if strict_context is not None and render(template, strict_context) == entry.raw:
             strict += 1
         if rendered == entry.raw:
             identical += 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from arxivbot.commands.backfill import backfill
 from arxivbot.commands.catalog import catalog
 from arxivbot.commands.eval import eval_
 from arxivbot.commands.feedback import feedback
@@ -13,4 +14,6 @@ from arxivbot.commands.run import run
 from arxivbot.commands.score import score
 from arxivbot.commands.train import train
 
-COMMANDS: list[click.Command] = [catalog, fetch, train, score, eval_, run, feedback, retrain]
+COMMANDS: list[click.Command] = [
+    catalog, fetch, train, score, eval_, run, feedback, retrain, backfill
+]

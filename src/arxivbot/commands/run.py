@@ -2,20 +2,36 @@
 
 from __future__ import annotations
 
+import dataclasses
+import logging
 import os
 import shutil
 import subprocess
+import urllib.parse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from arxivbot.commands.common import list_options, write_job_summary
-from arxivbot.config import load_settings, override
-from arxivbot.errors import ArxivBotError
+from arxivbot.config import Settings, load_settings, override
+from arxivbot.errors import ArxivBotError, ConfigError, SourceError
 from arxivbot.resources import package_path
 from arxivbot.safe_text import fence
 
+if TYPE_CHECKING:
+    from arxivbot.publish import Publisher
+    from arxivbot.records import Paper
+    from arxivbot.sources.day import DayListing
+
+log = logging.getLogger(__name__)
+
 DEMO_DIR = Path("arxivbot-demo")
+# One real announcement day shipped in the package (provenance beside it), so the demo works
+# on a machine without network.
+RECORDED_DAY = "examples/recorded-day-2025-05-30.jsonl.gz"
+# The demo only probes the live feed: a dead or firewalled network must cost seconds.
+DEMO_PROBE_TIMEOUT = 4.0
 
 
 @click.command(name="run")
@@ -35,7 +51,13 @@ DEMO_DIR = Path("arxivbot-demo")
 @click.option(
     "--demo",
     is_flag=True,
-    help=f"Run on the bundled example list, in a fresh local repository ./{DEMO_DIR}.",
+    help=f"Run on the bundled example list, in a fresh local repository ./{DEMO_DIR}; "
+    "uses the live feed when it answers, else a recorded day shipped with arxivbot.",
+)
+@click.option(
+    "--offline",
+    is_flag=True,
+    help="Never reach arXiv: with --demo use the recorded day; otherwise --listings is needed.",
 )
 def run(
     list_path: str | None,
@@ -51,12 +73,14 @@ def run(
     max_candidates: int | None,
     config_path: Path | None,
     demo: bool,
+    offline: bool,
 ) -> None:
     """Propose the day's relevant new arXiv papers to the list as one pull request.
 
     \b
     Examples:
       arxivbot run --demo                       # the bundled example list, live arXiv
+      arxivbot run --demo --offline             # ... on the recorded day shipped with it
       arxivbot run --list README.md --listings day.jsonl.gz --publisher local
       arxivbot run --publisher github --dry-run # what today's PR would be
     """
@@ -76,7 +100,6 @@ def run(
     from arxivbot.feedback.decisions import read_decisions, rejected_ids
     from arxivbot.jobs import daily
     from arxivbot.model.store import load_model
-    from arxivbot.publish import Publisher
     from arxivbot.publish.dry_run import DryRunPublisher
     from arxivbot.sources.day import load_day
 
@@ -84,8 +107,16 @@ def run(
         repo_dir = _demo_repository(DEMO_DIR)
         settings = override(settings, list__path="README.md", publish__publisher="local")
 
+    if offline and not demo and not replay:
+        raise ConfigError(
+            "--offline needs a day to replay: pass --listings PATH, or --demo for the recorded "
+            "day shipped with arxivbot"
+        )
     try:
-        listing = load_day(settings.arxiv, date=date, replay=replay or None)
+        if demo and not replay:
+            listing = _demo_listing(settings, date, offline)
+        else:
+            listing = load_day(settings.arxiv, date=date, replay=replay or None)
         target: Publisher = make_publisher(settings, repo_dir)
         if dry_run:
             target = DryRunPublisher(target, click.get_text_stream("stdout"))
@@ -93,14 +124,72 @@ def run(
         decisions = Path(settings.feedback.decisions_path)
         rejected = rejected_ids(read_decisions(decisions)) if decisions.is_file() else frozenset()
         template = Path(settings.list.template) if settings.list.template else None
+        backlog = _backlog(target, replay)
         report = daily.run(
-            listing, target, model, settings, rejected=rejected, template_override=template
+            listing,
+            target,
+            model,
+            settings,
+            rejected=rejected,
+            template_override=template,
+            backlog=backlog,
         )
     except ArxivBotError as exc:
         write_job_summary("arxivbot failed", fence(f"Error: {exc}"))
         raise
     click.echo(report.summary())
+    if demo and report.result is not None and not dry_run:
+        base = settings.list.base_branch or "main"
+        click.echo(
+            f"Review the proposal: git -C {repo_dir} diff {base}...{report.result.branch}"
+        )
     write_job_summary(f"arxivbot {report.day}", fence(report.summary()))
+
+
+def _backlog(target: Publisher, replay: tuple[Path, ...]) -> list[Paper]:
+    """Papers over an earlier day's cap, still waiting in an open bot PR, from the archive.
+
+    They are looked up in the replayed listings (the folder of a replayed file too); with
+    the live feed and no archive they stay listed as waiting in the open PR.
+    """
+    from arxivbot.jobs.daily import waiting_ids
+    from arxivbot.sources.replay import read_papers
+
+    waiting = waiting_ids(target)
+    if not waiting or not replay:
+        return []
+    folders = {path if path.is_dir() else path.parent for path in replay}
+    return [paper for paper in read_papers(sorted(folders)) if paper.id in waiting]
+
+
+def _demo_listing(settings: Settings, date: str | None, offline: bool) -> DayListing:
+    """The live feed when it answers with papers, else the recorded day (one line says so)."""
+    from arxivbot.sources.day import load_day
+
+    recorded = package_path(RECORDED_DAY)
+    if not offline:
+        probe = dataclasses.replace(
+            settings.arxiv,
+            timeout_seconds=min(settings.arxiv.timeout_seconds, DEMO_PROBE_TIMEOUT),
+            retries=0,
+        )
+        try:
+            live = load_day(probe, date=date, replay=None)
+        except SourceError as exc:
+            log.info("live feed: %s", exc)  # the whole cause, with -v
+            host = urllib.parse.urlsplit(settings.arxiv.feed_url).hostname or "arXiv"
+            click.echo(
+                f"The live arXiv feed ({host}) did not answer: the demo uses the recorded "
+                "day 2025-05-30 shipped with arxivbot instead (--offline skips the check)."
+            )
+        else:
+            if live.papers:
+                return live
+            click.echo(
+                f"The live arXiv feed has no announcements for {live.date}: the demo uses the "
+                "recorded day 2025-05-30 shipped with arxivbot instead."
+            )
+    return load_day(settings.arxiv, date=None, replay=[recorded])
 
 
 def _demo_repository(folder: Path) -> Path:

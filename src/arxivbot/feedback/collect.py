@@ -117,6 +117,16 @@ def decide(pr: BotPullRequest, merged: Catalog | None = None) -> list[Decision]:
                 proposed_section=paper.section,
             )
         )
+    # Deleted from the rolling PR while it was open: the maintainer's rejection.
+    for paper_id in meta.removed:
+        if paper_id in meta.ids:
+            continue
+        verdict = commands.get(paper_id, REJECTED)
+        how = COMMENT if paper_id in commands else DELETED
+        result.append(
+            Decision(id=paper_id, decision=verdict, day=meta.day, pr=key, how=how, section="",
+                     line="", proposed_section="")
+        )
     return result
 
 

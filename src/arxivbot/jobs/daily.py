@@ -18,12 +18,12 @@ from arxivbot.catalog.insertion import Addition, insert_entries
 from arxivbot.catalog.parse import Catalog, normalise_title, parse_catalog_bytes
 from arxivbot.catalog.style import EntryFields, render_entry
 from arxivbot.config import Settings
-from arxivbot.errors import CatalogFormatError
+from arxivbot.errors import CatalogFormatError, ForeignCommitsError
 from arxivbot.model.classifier import RelevanceModel
-from arxivbot.proposal import pr_body
-from arxivbot.proposal.paper_facts import code_url, project_url, short_name
+from arxivbot.proposal import pr_body, rolling
+from arxivbot.proposal.paper_facts import code_url, paper_name, project_url
 from arxivbot.proposal.placement import nearest_entries, place
-from arxivbot.publish import Publisher, proposed_ids
+from arxivbot.publish import BotPullRequest, Publisher, proposed_ids
 from arxivbot.records import Candidate, Paper, PublishResult, PullRequestDraft, ScoredPaper
 from arxivbot.safe_text import escape_markdown
 from arxivbot.sources.day import DayListing
@@ -48,6 +48,8 @@ class RunReport:
     title: str = ""
     body: str = ""
     sections: dict[str, int] = field(default_factory=dict)
+    waiting: tuple[ScoredPaper, ...] = ()  # above the threshold, over the cap: shown later
+    above_threshold: int = 0  # papers at or above the threshold this run (shown + waiting)
 
     def summary(self) -> str:
         """A short report for stdout and the GitHub job summary."""
@@ -73,8 +75,13 @@ def run(
     *,
     rejected: frozenset[str] = frozenset(),
     template_override: Path | None = None,
+    backlog: Sequence[Paper] = (),
 ) -> RunReport:
-    """Propose the listing's relevant papers to the list as one pull request."""
+    """Propose the listing's relevant papers to the list as one pull request.
+
+    ``backlog``: papers of earlier days that scored above the threshold but were over the
+    cap; they compete again with today's papers for the shown places.
+    """
     day = listing.date
     if not listing.papers:
         return RunReport(
@@ -83,24 +90,59 @@ def run(
 
     snapshot = publisher.read_list()
     catalog = parse_catalog_bytes(snapshot.content, snapshot.path)
-    branch = f"{settings.publish.branch_prefix}{day}"
+    open_prs = publisher.open_proposals()
+    rolling_pr = _rolling_pr(open_prs) if settings.publish.rolling else None
+    if rolling_pr is not None:
+        branch = rolling_pr.branch
+        head_catalog = parse_catalog_bytes(
+            publisher.read_list(ref=rolling_pr.head_sha).content, snapshot.path
+        )
+        assert rolling_pr.meta is not None
+        held = rolling.read_open_proposal(rolling_pr.meta, head_catalog, catalog)
+    else:
+        branch = f"{settings.publish.branch_prefix}{day}"
+        head_catalog = None
+        held = rolling.OpenProposal((), ())
     # Papers of today's own PR stay eligible, so a rerun rebuilds the same proposal.
-    elsewhere = [pr for pr in publisher.open_proposals() if pr.branch != branch]
-    fresh, known = _unknown_papers(
-        listing.papers,
-        catalog,
-        frozenset(proposed_ids(elsewhere)) | rejected | frozenset(settings.list.ignore_ids),
+    elsewhere = [pr for pr in open_prs if pr.branch != branch]
+    carried_ids = {c.proposed.id for c in held.carried}
+    known_ids = (
+        frozenset(proposed_ids(elsewhere))
+        | rejected
+        | frozenset(settings.list.ignore_ids)
+        | frozenset(held.removed)
     )
+    today_ids = {c.proposed.id for c in held.carried if c.proposed.day == day}
+    fresh, known = _unknown_papers(
+        [p for p in listing.papers if p.id not in carried_ids - today_ids],
+        catalog,
+        known_ids | frozenset(carried_ids - today_ids),
+    )
+    known += sum(1 for p in listing.papers if p.id in carried_ids - today_ids)
+    # Today's papers already in the rolling PR (a rerun) are placed afresh, like the rest.
+    held = rolling.OpenProposal(
+        tuple(c for c in held.carried if c.proposed.day != day), held.removed
+    )
+    backlog, _ = _unknown_papers(backlog, catalog, known_ids | frozenset(carried_ids))
     scanned = len(listing.papers)
     if not fresh:
         return RunReport(
             NOTHING_NEW, day, f"{scanned} papers scanned, all already known", scanned, known
         )
 
+    # The cap limits what is shown first, never what is kept: every paper above the
+    # threshold is scored, the best ``max_candidates`` go in the diff, the rest are listed
+    # in the body and stay eligible on later days (``backlog``) until a decision.
+    fresh_ids = {p.id for p in fresh}
+    waiting_before = [
+        p for p in backlog if p.id not in fresh_ids and p.id not in known_ids
+    ]
     scored = model.score(
-        fresh, max_per_day=settings.model.max_candidates, threshold=settings.model.threshold
+        [*fresh, *waiting_before], max_per_day=None, threshold=settings.model.threshold
     )
-    selected = sorted((s for s in scored if s.selected), key=lambda s: -s.score)
+    above = sorted((s for s in scored if s.selected), key=lambda s: -s.score)
+    cap = settings.model.max_candidates
+    selected, waiting = above[: max(cap, 0)], above[max(cap, 0) :]
     threshold = settings.model.threshold
     if threshold is None:
         threshold = model.threshold
@@ -113,7 +155,9 @@ def run(
             known,
         )
 
-    candidates = _candidates(selected, catalog, model, settings, template_override)
+    todays = _candidates(selected, catalog, model, settings, template_override)
+    kept = [_carried_candidate(c) for c in held.carried]
+    candidates = diff_order([*kept, *todays], catalog)
     additions = [
         Addition(section=c.section, text=c.entry_text, sort_key=c.paper.id) for c in candidates
     ]
@@ -127,11 +171,20 @@ def run(
         model_ap=model.backtest_ap,
         threshold=threshold,
         list_path=snapshot.path,
+        above_threshold=len(above),
+        model_note=pr_body.model_note(
+            model.version,
+            model.card,
+            {entry.id for entry in model.entries},
+            set(catalog.arxiv_ids),
+            model.backtest_ap,
+        ),
     )
+    days = sorted({c.paper.date or day for c in candidates})
     draft = PullRequestDraft(
         branch=branch,
-        title=pr_body.title(day, len(candidates)),
-        body=pr_body.body(facts, candidates),
+        title=pr_body.title(day, len(candidates), first_day=days[0]),
+        body=pr_body.body(facts, candidates, waiting, removed=held.removed),
         list_path=snapshot.path,
         new_content=new_content,
         base_revision=snapshot.revision,
@@ -139,14 +192,33 @@ def run(
         labels=settings.publish.labels,
         paper_ids=tuple(c.paper.id for c in candidates),
     )
-    result = publisher.publish(draft)
+    try:
+        result = publisher.publish(draft)
+    except ForeignCommitsError:
+        if rolling_pr is None or head_catalog is None:
+            raise
+        # A maintainer committed to the rolling PR: never rewrite that. Today's papers go in
+        # one more commit on top of the branch as it is (its entries are kept as they stand).
+        stacked = diff_order(todays, head_catalog)
+        draft = dataclasses.replace(
+            draft,
+            new_content=insert_entries(
+                head_catalog,
+                [Addition(section=c.section, text=c.entry_text, sort_key=c.paper.id)
+                 for c in stacked],
+            ),
+            base_revision=rolling_pr.head_sha,
+            commit_message=pr_body.commit_message(day, stacked),
+        )
+        result = publisher.publish(draft)
     sections: dict[str, int] = {}
     for c in candidates:
         sections[c.section] = sections.get(c.section, 0) + 1
     return RunReport(
         PROPOSED,
         day,
-        f"{len(candidates)} candidate{'s' if len(candidates) != 1 else ''} for {day}",
+        f"{len(candidates)} candidate{'s' if len(candidates) != 1 else ''} for {day} "
+        f"({pr_body.shown_line(len(candidates), len(above))})",
         scanned,
         known,
         tuple(candidates),
@@ -154,7 +226,46 @@ def run(
         draft.title,
         draft.body,
         sections,
+        tuple(waiting),
+        len(above),
     )
+
+
+def waiting_ids(publisher: Publisher) -> set[str]:
+    """Ids over an earlier day's cap and not decided: in the open PRs' blocks, or in the
+    newest bot PR's block when it was merged or closed (its waiting papers were never shown).
+    """
+    waiting: set[str] = set()
+    pulls = publisher.bot_pull_requests("all")
+    for index, pr in enumerate(pulls):
+        if pr.meta is not None and (pr.state == "open" or index == 0):
+            waiting.update(pr.meta.waiting)
+    return waiting
+
+
+def _rolling_pr(open_prs: Sequence[BotPullRequest]) -> BotPullRequest | None:
+    """The open proposal today's papers join: the oldest one the bot can read back."""
+    readable = [(i, pr.meta) for i, pr in enumerate(open_prs) if pr.meta is not None]
+    index = rolling.rolling_pick([(i, m) for i, m in readable if m is not None])
+    return None if index is None else open_prs[index]
+
+
+def _carried_candidate(carried: rolling.Carried) -> Candidate:
+    """A paper the open PR already proposes, with its entry as the PR holds it now."""
+    proposed, entry = carried.proposed, carried.entry
+    paper = Paper(id=proposed.id, title=entry.title, abstract="", date=proposed.day)
+    return Candidate(
+        scored=ScoredPaper(paper=paper, score=proposed.score, selected=True),
+        section=carried.section,
+        section_reason=f"proposed on {proposed.day}",
+        entry_text=entry.raw,
+    )
+
+
+def diff_order(candidates: Sequence[Candidate], catalog: Catalog) -> list[Candidate]:
+    """Candidates in the order the diff shows them: by section in the list, then by id."""
+    order = {section.path: index for index, section in enumerate(catalog.sections)}
+    return sorted(candidates, key=lambda c: (order.get(c.section, len(order)), c.paper.id))
 
 
 def _unknown_papers(
@@ -196,22 +307,27 @@ def _candidates(
             section=p.section,
             section_reason=p.reason,
             entry_text=render_entry(
-                catalog.style, entry_fields(s.paper), p.section, template_override
+                catalog.style, entry_fields(s.paper, settings.list.repository), p.section,
+                template_override,
             ),
         )
         for s, p, near in zip(selected, placements, nearest, strict=True)
     ]
 
 
-def entry_fields(paper: Paper) -> EntryFields:
-    """What a new entry shows, from the paper's metadata; untrusted text escaped here."""
+def entry_fields(paper: Paper, own_repository: str | None = None) -> EntryFields:
+    """What a new entry shows, from the paper's metadata; untrusted text escaped here.
+
+    Code and project links follow the links policy of ``paper_facts`` (code hosts and pages
+    the paper names; never back at the list's own repository ``own_repository``).
+    """
     return EntryFields(
         arxiv_id=paper.id,
         title=escape_markdown(paper.title),
-        name=escape_markdown(short_name(paper.title)),
+        name=escape_markdown(paper_name(paper)),
         date=_announced(paper),
-        code_url=code_url(paper),
-        project_url=project_url(paper),
+        code_url=code_url(paper, own_repository),
+        project_url=project_url(paper, own_repository),
         kind="paper",
     )
 

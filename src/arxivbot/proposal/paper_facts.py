@@ -22,14 +22,16 @@ _GENERIC = {
     "grpo", "sft", "cot", "ai", "vqa", "rlhf", "dpo", "ppo", "vla", "vlas", "gui",
 }
 _STOP = {"a", "an", "the", "of", "for", "and", "on", "in", "to", "with", "via", "by", "from"}
-_GITHUB_REPO = re.compile(
-    r"https?://(?:www\.)?github\.com/([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))/([A-Za-z0-9._-]{1,100})"
-)
-_PROJECT_PAGE = re.compile(r"https?://([a-z0-9-]{1,39})\.github\.io(/[A-Za-z0-9._~/-]*)?")
 
 
-def short_name(title: str) -> str:
-    """The short name an entry shows: the title's prefix before a colon, else a compact form."""
+def short_name(title: str, abstract: str = "", code: str | None = None) -> str:
+    """The short name an entry shows, the way list maintainers pick it.
+
+    In order: the title's ``Name:`` prefix; else the method or model name the abstract
+    introduces ("we propose X", "called X", "named X"); else the name of the code repository
+    the paper links (``code``); else a compact form of the title (a name-like title word such
+    as "R1-Zero", or its first content words).
+    """
     title = " ".join(title.split())
     prefix, colon, _ = title.partition(":")
     prefix = prefix.strip()
@@ -40,6 +42,35 @@ def short_name(title: str) -> str:
         and len(prefix) <= _NAME_PREFIX_MAX_CHARS
     ):
         return prefix
+    introduced = introduced_name(abstract)
+    if introduced:
+        return introduced
+    repository = _repository_name(code)
+    if repository:
+        return repository
+    return _compact(title)
+
+
+def paper_name(paper: Paper) -> str:
+    """The short name of ``paper``'s entry, from its title, abstract and code link."""
+    return short_name(paper.title, paper.abstract, code_url(paper))
+
+
+def introduced_name(abstract: str) -> str | None:
+    """The method or model name an abstract introduces, if it introduces one by name."""
+    text = _plain(abstract)
+    for match in _INTRODUCES.finditer(text):
+        found = _name_after(text[match.end() : match.end() + _WINDOW])
+        if found:
+            return found
+    for match in _CALLED.finditer(text):
+        token = _clean_token(match.group(1))
+        if _is_name(token):
+            return token
+    return None
+
+
+def _compact(title: str) -> str:
     tokens = [w.strip(",.;()[]\"'") for w in title.replace(":", " ").split()]
     tokens = [t for t in tokens if len(t) >= 3 and t.lower() not in _GENERIC]
     for pattern in (_WITH_DIGITS, _INNER_CAPS):
@@ -51,27 +82,176 @@ def short_name(title: str) -> str:
     return " ".join(content[:3]) or title[:_NAME_PREFIX_MAX_CHARS]
 
 
+# "we propose", "this paper introduces", "We present": the name follows within a few words.
+_INTRODUCES = re.compile(
+    r"\b(?:we|this (?:paper|work|report|study)|our (?:paper|work))\s+"
+    r"(?:also\s+|further\s+|then\s+)?"
+    r"(?:propose|introduce|present|develop|design|build|release|train|offer)s?\b",
+    re.IGNORECASE,
+)
+# "a framework called X", "named X", "dubbed X", "termed X".
+_CALLED = re.compile(r"\b(?:called|named|dubbed|termed|coined)\s+[\"'“‘`]*([^\s,;:]+)")
+_WINDOW = 160  # characters after the verb where the name must appear
+# Words that may stand between the verb and the name ("we present a novel X").
+_LEAD_WORDS = {
+    "a", "an", "the", "our", "novel", "new", "simple", "first", "general", "unified",
+    "efficient", "effective", "lightweight", "scalable", "two", "two-stage", "open-source",
+    "fully", "open", "generalist", "family", "of", "here", "also",
+}
+_TOKEN_EDGE = "\"'“”‘’`()[]{},.;:!?*"
+_LATEX_WRAP = re.compile(
+    r"\\(?:textbf|textit|emph|texttt|textsc|mathbf|mathrm|text)\s*\{([^{}]*)\}"
+)
+_PARENS = re.compile(r"\(([^()\s]{2,32})\)")
+
+
+def _plain(text: str) -> str:
+    """The abstract without LaTeX wrappers around names (``\\textbf{FAST}`` -> ``FAST``)."""
+    return _LATEX_WRAP.sub(r"\1", text or "").replace("\\", "")
+
+
+def _clean_token(token: str) -> str:
+    token = token.strip(_TOKEN_EDGE)
+    return token.removesuffix("'s").removesuffix("’s")
+
+
+def _is_name(token: str) -> bool:
+    """A method/model name: starts with a letter and has a second capital or a digit."""
+    if not (2 <= len(token) <= _NAME_PREFIX_MAX_CHARS) or not token[0].isalpha():
+        return False
+    if token.lower() in _GENERIC or token.lower().rstrip("s") in _GENERIC:
+        return False
+    if not re.fullmatch(r"[\w.\-+]+", token):
+        return False
+    capitals = sum(1 for c in token if c.isupper())
+    return capitals >= 2 or (token[0].isupper() and any(c.isdigit() for c in token))
+
+
+def _name_after(window: str) -> str | None:
+    """The name right after an introducing verb, or the acronym of the phrase that follows."""
+    sentence = re.split(r"(?<=[.!?])\s", window, maxsplit=1)[0]
+    words = sentence.split()
+    for index, word in enumerate(words):
+        token = _clean_token(word)
+        if token.lower() in _LEAD_WORDS:
+            continue
+        if _is_name(token):
+            return token
+        if index > 0 and not token[:1].isupper():
+            break  # "we present the first successful replication": no name here
+        # "We propose Collective Monte Carlo Tree Search (CoMCTS)": the acronym names it.
+        phrase = sentence.split(",")[0]
+        for acronym in _PARENS.finditer(phrase):
+            candidate = _clean_token(acronym.group(1))
+            if _is_name(candidate):
+                return candidate
+        break
+    return None
+
+
+def _repository_name(code: str | None) -> str | None:
+    """``R1-AQA`` of ``https://github.com/xiaomi-research/R1-AQA``, when it looks like a name."""
+    if not code:
+        return None
+    name = code.rstrip("/").rsplit("/", 1)[-1]
+    if name.lower() in {"code", "paper", "project", "main", "src"} or name.endswith(".github.io"):
+        return None
+    return name if 2 <= len(name) <= _NAME_PREFIX_MAX_CHARS else None
+
+
 def _texts(paper: Paper) -> list[str]:
     return [t for t in (paper.comment, paper.abstract) if t]
 
 
-def code_url(paper: Paper) -> str | None:
-    """The paper's GitHub repository, when its comment or abstract links one."""
+def code_url(paper: Paper, own_repository: str | None = None) -> str | None:
+    """The paper's code repository on a code host, when its comment or abstract links one.
+
+    Only hosts of code count (GitHub, GitLab, Hugging Face, Bitbucket, Codeberg), only a
+    repository's own page (not its issues, pulls or a site page), and never the list's own
+    repository ``own_repository`` (``owner/name``): a link back at it is dropped.
+    """
     for text in _texts(paper):
-        match = _GITHUB_REPO.search(text)
-        if match:
-            owner, repo = match.group(1), match.group(2).rstrip(".")
-            repo = repo.removesuffix(".git")
-            if repo:
-                return f"https://github.com/{owner}/{repo}"
+        for match in _CODE_REPO.finditer(text):
+            host, owner, repo, rest = match.group(1, 2, 3, 4)
+            host = host.lower()
+            repo = repo.rstrip(".").removesuffix(".git")
+            if not repo or owner.lower() in _RESERVED_OWNERS or _points_at_threads(rest):
+                continue
+            if host == "huggingface.co" and owner.lower() == "papers":
+                continue
+            if _is_own(host, owner, repo, own_repository):
+                continue
+            return f"https://{host}/{owner}/{repo}"
     return None
 
 
-def project_url(paper: Paper) -> str | None:
-    """The paper's project page on github.io, when its comment or abstract links one."""
+def project_url(paper: Paper, own_repository: str | None = None) -> str | None:
+    """The paper's project page: a github.io/gitlab.io page, or an https page the comment or
+    abstract names as the project page / website / homepage. Never the list's own repository
+    pages, never a link into a forge's issues or pulls."""
     for text in _texts(paper):
-        match = _PROJECT_PAGE.search(text)
-        if match:
-            path = (match.group(2) or "/").rstrip(".,;)")
-            return f"https://{match.group(1)}.github.io{path or '/'}"
+        candidates = [
+            (m.start(), f"https://{m.group(1).lower()}.{m.group(2)}"
+                        f"{(m.group(3) or '/').rstrip('.,;)') or '/'}")
+            for m in _PROJECT_PAGE.finditer(text)
+        ]
+        candidates += [(m.start(1), m.group(1).rstrip(".,;)")) for m in _NAMED_PAGE.finditer(text)]
+        for _, url in sorted(candidates):
+            if _acceptable_page(url, own_repository):
+                return url
     return None
+
+
+# A repository on a code host: host, owner, name, and whatever path follows.
+_CODE_REPO = re.compile(
+    r"https?://(?:www\.)?(github\.com|gitlab\.com|huggingface\.co(?:/spaces)?|bitbucket\.org|"
+    r"codeberg\.org)/([A-Za-z0-9](?:[A-Za-z0-9_.-]{0,38}))/([A-Za-z0-9._-]{1,100})"
+    r"((?:/[^\s)\]>\"']*)?)",
+    re.IGNORECASE,
+)
+_RESERVED_OWNERS = {
+    "orgs", "settings", "features", "topics", "marketplace", "sponsors", "login", "about",
+    "pricing", "apps", "collections", "explore", "issues", "pulls", "notifications", "search",
+    "users", "enterprise", "site", "security", "datasets",
+}
+_PROJECT_PAGE = re.compile(
+    r"https?://([a-z0-9-]{1,39})\.(github\.io|gitlab\.io)(/[A-Za-z0-9._~/-]*)?", re.IGNORECASE
+)
+# "Project page: https://...", "project website at https://...", "Homepage: https://..."
+_NAMED_PAGE = re.compile(
+    r"(?:project\s+(?:page|website|site|homepage)|homepage|website|webpage|demo\s+page)"
+    r"[^\n]{0,20}?(https://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(?:/[^\s)\]>\"']*)?)",
+    re.IGNORECASE,
+)
+_THREAD_PATH = re.compile(r"^/(?:-/)?(?:issues|pulls?|merge_requests|discussions)(?:/|$|\?|#)")
+_FORGES = ("github.com", "gitlab.com", "bitbucket.org", "codeberg.org")
+
+
+def _points_at_threads(rest: str) -> bool:
+    """``/issues/4``, ``/pull/7``, ``/-/merge_requests/2``: a conversation, not the code."""
+    return bool(_THREAD_PATH.match(rest or ""))
+
+
+def _is_own(host: str, owner: str, repo: str, own_repository: str | None) -> bool:
+    if not own_repository or "/" not in own_repository:
+        return False
+    own_owner, own_name = own_repository.lower().split("/", 1)
+    return host == "github.com" and owner.lower() == own_owner and repo.lower() == own_name
+
+
+def _acceptable_page(url: str, own_repository: str | None) -> bool:
+    """A project page may be any https page the paper names, except a forge's threads and the
+    list's own repository (or its github.io site)."""
+    match = re.match(r"https://(?:www\.)?([^/]+)(/.*)?$", url)
+    if match is None:
+        return False
+    host, path = match.group(1).lower(), match.group(2) or "/"
+    if host in _FORGES:
+        parts = path.strip("/").split("/")
+        if len(parts) >= 2 and _is_own(host, parts[0], parts[1], own_repository):
+            return False
+        return not _points_at_threads("/" + "/".join(parts[2:]))
+    if own_repository and host == f"{own_repository.split('/')[0].lower()}.github.io":
+        first = path.strip("/").split("/")[0].lower()
+        return first != own_repository.split("/", 1)[1].lower()
+    return True

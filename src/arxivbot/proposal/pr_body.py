@@ -1,9 +1,12 @@
 """The pull request a run opens: its title, its body, its commit message.
 
-One screen per candidate: the entry as it will appear, the score and why, the nearest papers
-already on the list, the section chosen, the abstract folded away; then how to respond, and
-the hidden block (prmeta) that ``feedback`` reads later. All untrusted text goes through
-safe_text before it reaches the template.
+The first screen is a triage table, one row per candidate in the order of the diff (score,
+section, name, one-line why, links), under a header that says how many papers are shown of
+how many scored above the threshold, and what the model measured **for this list**. Papers
+over the day's cap are listed folded, one line each (they stay eligible on later days). Then,
+folded, per candidate the entry as it will appear, the score and why, the nearest papers
+already on the list and the abstract; how to respond; and the hidden block (prmeta) that
+``feedback`` reads later. All untrusted text goes through safe_text before the template.
 """
 
 from __future__ import annotations
@@ -14,11 +17,13 @@ from dataclasses import dataclass
 import jinja2
 
 from arxivbot.proposal import prmeta
-from arxivbot.records import Candidate
-from arxivbot.safe_text import neutralize, safe_block, safe_inline
+from arxivbot.records import Candidate, ScoredPaper
+from arxivbot.safe_text import neutralize, safe_block, safe_html, safe_inline
 
 # GitHub rejects PR bodies over 65,536 characters; stay well inside.
 MAX_BODY_CHARS = 60_000
+# Waiting papers listed one line each, best first; the block keeps every id regardless.
+MAX_WAITING_LINES = 100
 
 _ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("arxivbot", "templates"),
@@ -42,10 +47,47 @@ class RunFacts:
     model_ap: float | None
     threshold: float
     list_path: str
+    above_threshold: int | None = None  # papers at or above the threshold (None: = shown)
+    model_note: str = ""  # what the model measured for this list, in plain words
 
 
-def title(day: str, count: int) -> str:
-    return f"arxivbot: {count} candidate paper{'s' if count != 1 else ''} from arXiv, {day}"
+def model_note(
+    version: str,
+    card: dict[str, object],
+    trained_ids: set[str],
+    list_ids: set[str],
+    ap: float | None,
+) -> str:
+    """The header's model line: the figure measured for THIS list, or that there is none.
+
+    A model is "trained on this list" when at least half of the list's arXiv ids are among
+    its positives; its card's backtest then describes this list (alone, or pooled with the
+    other lists it names). Otherwise the seed lists' figure says nothing about this list.
+    """
+    lists = card.get("lists")
+    n_lists = len(lists) if isinstance(lists, list) else 0
+    share = len(list_ids & trained_ids) / len(list_ids) if list_ids else 0.0
+    name = f"Model `{safe_inline(version)}`"
+    figure = f"backtest average precision {ap:.2f}" if ap is not None else "no backtest yet"
+    if share >= 0.5 and n_lists <= 1:
+        return f"{name} was trained on this list: {figure} (its model card)."
+    if share >= 0.5:
+        return (
+            f"{name} was trained on this list and {n_lists - 1} other"
+            f"{'s' if n_lists > 2 else ''}: {figure} over them all, not measured on this list "
+            "alone."
+        )
+    others = f"{n_lists} other list{'s' if n_lists != 1 else ''}" if n_lists else "other lists"
+    return (
+        f"{name} was trained on {others}, not on this one: nothing measured for this list yet "
+        "(`arxivbot retrain` trains and measures one on yours)."
+    )
+
+
+def title(day: str, count: int, first_day: str | None = None) -> str:
+    """The PR title; a rolling PR that spans days names the first and the last."""
+    days = day if not first_day or first_day == day else f"{first_day} to {day}"
+    return f"arxivbot: {count} candidate paper{'s' if count != 1 else ''} from arXiv, {days}"
 
 
 def commit_message(day: str, candidates: Sequence[Candidate]) -> str:
@@ -58,6 +100,24 @@ def one_line_name(candidate: Candidate) -> str:
     return safe_inline(candidate.paper.title)[:120]
 
 
+def _links(candidate: Candidate) -> str:
+    paper_id = candidate.paper.id
+    return (
+        f"[abs](https://arxiv.org/abs/{paper_id}) · [pdf](https://arxiv.org/pdf/{paper_id})"
+    )
+
+
+def _why(scored: ScoredPaper) -> str:
+    terms = [safe_inline(t).replace("`", "").replace("|", "") for t in scored.top_terms[:3]]
+    return ", ".join(f"`{t}`" for t in terms if t) or "—"
+
+
+def _cell(text: str, limit: int = 90) -> str:
+    """Table-safe: no pipe splits the row, long text is shortened."""
+    text = text.replace("|", "\\|")
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def _view(candidate: Candidate, with_abstract: bool) -> dict[str, str]:
     scored = candidate.scored
     nearest = ", ".join(
@@ -65,12 +125,19 @@ def _view(candidate: Candidate, with_abstract: bool) -> dict[str, str]:
         for arxiv_id, name in scored.nearest
     )
     abstract = safe_block(candidate.paper.abstract) if with_abstract else "(left out: size limit)"
+    name = safe_inline(candidate.paper.title)
     return {
-        "name": safe_inline(candidate.paper.title),
+        "id": candidate.paper.id,
+        "day": candidate.paper.date,
+        "name": safe_html(candidate.paper.title),  # inside <summary>: HTML, not Markdown
+        "short_name": _cell(name),
         "score": f"{scored.score:.2f}",
         "entry": neutralize(candidate.entry_text),
         "section": safe_inline(candidate.section),
+        "short_section": _cell(safe_inline(candidate.section), 40),
         "reason": safe_inline(candidate.section_reason),
+        "why": _why(scored),
+        "links": _links(candidate),
         "top_terms": ", ".join(f"`{safe_inline(t).replace('`', '')}`" for t in scored.top_terms)
         or "—",
         "nearest": nearest or "—",
@@ -78,8 +145,40 @@ def _view(candidate: Candidate, with_abstract: bool) -> dict[str, str]:
     }
 
 
-def body(facts: RunFacts, candidates: Sequence[Candidate]) -> str:
-    """The PR body; abstracts are dropped from the end first if it would exceed the limit."""
+def _by_day(
+    candidates: Sequence[Candidate], views: Sequence[dict[str, str]], today: str
+) -> list[tuple[str, list[dict[str, str]]]]:
+    """The details, regrouped by the day that brought each paper (newest day first)."""
+    groups: dict[str, list[dict[str, str]]] = {}
+    for c, view in zip(candidates, views, strict=False):
+        groups.setdefault(c.paper.date or today, []).append(view)
+    return sorted(groups.items(), reverse=True)
+
+
+def _waiting_view(scored: ScoredPaper) -> dict[str, str]:
+    return {
+        "id": scored.paper.id,
+        "score": f"{scored.score:.2f}",
+        "name": _cell(safe_inline(scored.paper.title), 120),
+    }
+
+
+def shown_line(shown: int, above: int) -> str:
+    """``N shown of M above threshold``: the cap limits what is shown, never what is kept."""
+    return f"{shown} shown of {above} above threshold"
+
+
+def body(
+    facts: RunFacts,
+    candidates: Sequence[Candidate],
+    waiting: Sequence[ScoredPaper] = (),
+    removed: Sequence[str] = (),
+) -> str:
+    """The PR body; abstracts are dropped from the end first if it would exceed the limit.
+
+    ``candidates`` come in the order of the diff; ``waiting`` are the papers above the
+    threshold that the day's cap keeps out of the diff (best first).
+    """
     meta = prmeta.ProposalMeta(
         day=facts.day,
         model=facts.model_version,
@@ -90,24 +189,55 @@ def body(facts: RunFacts, candidates: Sequence[Candidate]) -> str:
                 score=c.scored.score,
                 section=c.section,
                 entry_sha1=prmeta.entry_digest(c.entry_text),
+                day=c.paper.date or facts.day,
             )
             for c in candidates
         ),
+        waiting=tuple(w.paper.id for w in waiting),
+        removed=tuple(removed),
     )
-    keep = len(candidates)
+    above = facts.above_threshold
+    if above is None:
+        above = len(candidates) + len(waiting)
+    note = facts.model_note or (
+        f"Model `{safe_inline(facts.model_version)}`"
+        + (f" (backtest AP {facts.model_ap:.2f})" if facts.model_ap is not None else "")
+        + "."
+    )
+    # Shrink to fit GitHub's limit, least useful first: abstracts (from the end), then the
+    # waiting lines, then whole detail blocks (from the end); the table always stays.
+    full = [_view(c, True) for c in candidates]
+    short = [_view(c, False) for c in candidates]
+    lines = [_waiting_view(w) for w in waiting[:MAX_WAITING_LINES]]
+    keep = detailed = len(candidates)
+    step = max(1, len(candidates) // 10)
+    waiting_lines = MAX_WAITING_LINES
     while True:
+        views = full[:keep] + short[keep:]
         text = _ENV.get_template("pull_request.md.j2").render(
             day=facts.day,
             categories=" + ".join(safe_inline(c) for c in facts.categories),
             scanned=facts.scanned,
             known=facts.known,
-            model_version=safe_inline(facts.model_version),
-            model_ap=f"{facts.model_ap:.2f}" if facts.model_ap is not None else "",
+            model_note=note,
             threshold=f"{facts.threshold:.2f}",
-            candidates=[_view(c, i < keep) for i, c in enumerate(candidates)],
+            shown=shown_line(len(candidates), above),
+            candidates=views,
+            by_day=_by_day(candidates[:detailed], views[:detailed], facts.day),
+            removed=len(removed),
+            waiting=lines[:waiting_lines],
+            waiting_total=len(waiting),
             truncated=len(candidates) - keep,
+            undetailed=len(candidates) - detailed,
             meta_block=prmeta.embed(meta),
         )
-        if len(text) <= MAX_BODY_CHARS or keep == 0:
+        if len(text) <= MAX_BODY_CHARS:
             return text
-        keep -= 1
+        if keep > 0:
+            keep = max(0, keep - step)
+        elif waiting_lines > 10:
+            waiting_lines = 10
+        elif detailed > 0:
+            detailed = max(0, detailed - step)
+        else:
+            return text

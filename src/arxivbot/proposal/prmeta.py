@@ -30,6 +30,7 @@ class ProposedPaper:
     section: str
     name: str = ""
     entry_sha1: str = ""  # digest of the rendered entry line(s): tells an edited line apart
+    day: str = ""  # the announcement day that brought it ("" : the block's day)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +39,8 @@ class ProposalMeta:
     model: str  # model version (digest) that scored them
     papers: tuple[ProposedPaper, ...]
     list_path: str = ""
+    waiting: tuple[str, ...] = ()  # ids above the threshold kept out of the diff by the cap
+    removed: tuple[str, ...] = ()  # ids a maintainer deleted from this open PR: rejected
 
     @property
     def ids(self) -> tuple[str, ...]:
@@ -58,10 +61,15 @@ def embed(meta: ProposalMeta) -> str:
                 "section": p.section,
                 "name": p.name,
                 "entry_sha1": p.entry_sha1,
+                **({"day": p.day} if p.day else {}),
             }
             for p in meta.papers
         ],
     }
+    if meta.waiting:
+        payload["waiting"] = list(meta.waiting)
+    if meta.removed:
+        payload["removed"] = list(meta.removed)
     text = json.dumps(payload, ensure_ascii=True, sort_keys=True)
     # JSON never needs "--" outside strings; inside strings escape "-" so "-->" cannot appear.
     text = text.replace("--", "-\\u002d")
@@ -84,6 +92,7 @@ def extract(body: str | None) -> ProposalMeta | None:
                 section=str(p.get("section", "")),
                 name=str(p.get("name", "")),
                 entry_sha1=str(p.get("entry_sha1", "")),
+                day=str(p.get("day", "")),
             )
             for p in data.get("papers", [])
         )
@@ -92,6 +101,8 @@ def extract(body: str | None) -> ProposalMeta | None:
             model=str(data.get("model", "")),
             papers=papers,
             list_path=str(data.get("list_path", "")),
+            waiting=tuple(str(i) for i in data.get("waiting", [])),
+            removed=tuple(str(i) for i in data.get("removed", [])),
         )
     except (json.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError):
         return None

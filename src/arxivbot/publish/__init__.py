@@ -99,3 +99,15 @@ def check_state(state: str) -> str:
     if state != "all" and state not in PR_STATES:
         raise ValueError(f"state must be 'all' or one of {', '.join(PR_STATES)}, not {state!r}")
     return state
+
+
+MAX_LIST_BYTES = 50_000_000  # a list file larger than this is refused before it is read
+
+
+def symlink_refusal(list_path: str, where: str) -> str:
+    """The one message both publishers give for a list file that is a symbolic link."""
+    return (
+        f"{list_path} in {where} is a symbolic link; the bot only inserts lines into a real "
+        "file and would otherwise replace the link with a copy: set list.path to the file the "
+        "link points at"
+    )

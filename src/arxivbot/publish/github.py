@@ -38,8 +38,14 @@ from github.PullRequest import PullRequest
 from github.Repository import Repository
 from urllib3.util.retry import Retry
 
-from arxivbot.errors import ConfigError, PublishError
-from arxivbot.publish import BotPullRequest, ListSnapshot, check_state
+from arxivbot.errors import ConfigError, ForeignCommitsError, PublishError
+from arxivbot.publish import (
+    MAX_LIST_BYTES,
+    BotPullRequest,
+    ListSnapshot,
+    check_state,
+    symlink_refusal,
+)
 from arxivbot.records import PublishResult, PullRequestDraft
 
 log = logging.getLogger(__name__)
@@ -168,6 +174,8 @@ class GitHubPublisher:
             old_sha = self._branch_sha(branch)
             foreign = self._call("reading the pull request",
                                  lambda: existing.commits - 1) if existing and old_sha else 0
+            if old_sha is not None and draft.base_revision == old_sha:
+                foreign = 0  # a commit on top of the branch as it is: nothing is rewritten
             open_count = len(self._bot_pulls("open")) if existing is None else 0
         except PublishError as exc:
             raise PublishError(f"{exc}; nothing was changed: rerun to complete") from None
@@ -212,7 +220,7 @@ class GitHubPublisher:
         """The cases where the bot must not touch the branch or open a PR, with the reason."""
         if existing is not None:
             if foreign > 0:  # like Dependabot: never overwrite what a maintainer pushed
-                raise PublishError(
+                raise ForeignCommitsError(
                     f"pull request #{existing.number} has {foreign} commit(s) arxivbot did not "
                     f"make; it will not overwrite them (merge or close #{existing.number}, "
                     "or delete the branch, to let the bot propose again today)"
@@ -263,6 +271,15 @@ class GitHubPublisher:
             return None
         if isinstance(found, list):
             raise ConfigError(f"{self.list_path} is a directory in {self.repository}")
+        if found.type == "symlink" or found.path != self.list_path:
+            # GitHub answers a symlink to a file with the file: committing there would replace
+            # the link with a copy. Refused, as the local publisher does.
+            raise ConfigError(symlink_refusal(self.list_path, self.repository))
+        if found.size > MAX_LIST_BYTES:
+            raise PublishError(
+                f"{self.list_path} in {self.repository} is {found.size:,} bytes, over the "
+                f"{MAX_LIST_BYTES // 1_000_000} MB a list may be; nothing was changed"
+            )
         if found.encoding == "base64":
             return found.decoded_content
         # Over 1 MB the contents API omits the content; the blob API still has it.

@@ -37,8 +37,8 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
-from arxivbot.errors import ConfigError, PublishError
-from arxivbot.publish import BotPullRequest, ListSnapshot, check_state
+from arxivbot.errors import ConfigError, ForeignCommitsError, PublishError
+from arxivbot.publish import BotPullRequest, ListSnapshot, check_state, symlink_refusal
 from arxivbot.records import PublishResult, PullRequestDraft
 
 PR_DIR = "arxivbot"  # inside the git directory
@@ -90,6 +90,9 @@ class LocalPublisher:
             raise ConfigError(
                 f"{rev!r} is not a branch or commit of {self.repo_dir} (is the list committed?)"
             )
+        listed = self._git("ls-tree", revision, "--", self.list_path).decode().split()
+        if listed and listed[0] == "120000":
+            raise ConfigError(symlink_refusal(self.list_path, str(self.repo_dir)))
         content = self._blob(revision, self.list_path)
         if content is None:
             raise ConfigError(
@@ -147,7 +150,7 @@ class LocalPublisher:
             ahead = int(self._git("rev-list", "--count", f"{base}..{old}").decode())
             if ahead > 1:
                 # Never overwrite commits someone added to the proposal's branch.
-                raise PublishError(
+                raise ForeignCommitsError(
                     f"{branch} has {ahead - 1} commit(s) arxivbot did not make; it will not "
                     f"overwrite them (merge the branch, or delete it to propose again today)"
                 )
@@ -324,7 +327,10 @@ class LocalPublisher:
             path = self.repo_dir / path
         top = self.top
         try:
-            return path.resolve().relative_to(top.resolve()).as_posix()
+            # The folders resolved, the file itself not: a symlinked list is seen (and refused
+            # by read_list) as the GitHub publisher sees it.
+            resolved = path.parent.resolve() / path.name
+            return resolved.relative_to(top.resolve()).as_posix()
         except ValueError:
             raise ConfigError(f"{list_path} is not inside the repository {top}") from None
 

@@ -25,7 +25,8 @@ from arxivbot.config import ArxivSettings
 from arxivbot.errors import SourceError
 from arxivbot.records import Paper
 from arxivbot.sources.feed import PoliteSession, TransientError, network_error, retrying
-from arxivbot.sources.replay import paper_from_record, paper_to_record
+from arxivbot.sources.replay import paper_to_record
+from arxivbot.sources.schema import BadRecord, bare_id, checked, paper_from_record
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +63,7 @@ def lookup(ids: Iterable[str], settings: ArxivSettings) -> dict[str, Paper]:
     todo = [paper_id for paper_id in wanted if paper_id not in known]
     if todo:
         log.info("arXiv API: %d of %d ids not cached; fetching", len(todo), len(wanted))
-        with _Client(settings) as client:
+        with ApiClient(settings) as client:
             for batch in _chunks(todo, BATCH_SIZE):
                 url = _describe(settings.api_url, batch)
                 found = retrying(lambda b=batch: client.fetch(b), url=url, settings=settings)
@@ -96,7 +97,7 @@ def _describe(api_url: str, batch: list[str]) -> str:
     return f"{api_url}?id_list={batch[0]}{more}"
 
 
-class _Client(arxiv.Client):
+class ApiClient(arxiv.Client):
     """The package's client, pointed at ``settings.api_url`` with a polite, bounded session.
 
     ``num_retries=0``: retries are ours (``retrying``), with backoff. The package keeps its
@@ -114,7 +115,7 @@ class _Client(arxiv.Client):
         )
         self._session = self.session
 
-    def __enter__(self) -> _Client:
+    def __enter__(self) -> ApiClient:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -123,8 +124,41 @@ class _Client(arxiv.Client):
     def fetch(self, batch: list[str]) -> dict[str, Paper]:
         """One batch (one request, normally); failures worth retrying raise TransientError."""
         search = arxiv.Search(id_list=batch, max_results=len(batch))
+        papers = self._checked(self._collect(search))
+        return {paper.id: paper for paper in papers if paper.id in batch}
+
+    def query_page(
+        self, query: str, start: int, size: int, sort_by: arxiv.SortCriterion
+    ) -> list[Paper]:
+        """One page of a search (results ``start`` .. ``start + size``), in one request.
+
+        Each call is the package's "first page" of an offset search, so an empty page is the
+        normal end of the results, not an error. Failures are those of ``fetch``.
+        """
+        self.page_size = size
+        search = arxiv.Search(
+            query=query,
+            max_results=start + size,
+            sort_by=sort_by,
+            sort_order=arxiv.SortOrder.Ascending,
+        )
+        return self._checked(self._collect(search, offset=start))
+
+    def _checked(self, results: list[arxiv.Result]) -> list[Paper]:
+        """The results through the one record schema; a malformed entry is skipped, named."""
+        papers: list[Paper] = []
+        for result in results:
+            try:
+                papers.append(checked(_paper(result)))
+            except (BadRecord, AttributeError, TypeError) as exc:
+                name = getattr(result, "entry_id", "an entry")
+                log.warning("%s: skipped a malformed API entry %s (%s)",
+                            self.query_url_format.split("?")[0], name, exc)
+        return papers
+
+    def _collect(self, search: arxiv.Search, offset: int = 0) -> list[arxiv.Result]:
         try:
-            results = list(self.results(search))
+            return list(self.results(search, offset=offset))
         except arxiv.HTTPError as exc:
             if exc.status == 429 or exc.status >= 500:
                 raise TransientError(f"HTTP {exc.status}", self.session.last_retry_after) from exc
@@ -136,8 +170,6 @@ class _Client(arxiv.Client):
             raise TransientError("an unexpectedly empty page of results") from exc
         except requests.RequestException as exc:
             raise network_error(exc, self.query_url_format.split("?")[0]) from exc
-        papers = (_paper(result) for result in results)
-        return {paper.id: paper for paper in papers if paper.id in batch}
 
 
 def _check_api_body(response: requests.Response) -> None:
@@ -194,8 +226,8 @@ def _read_cache(path: Path) -> dict[str, Paper | None]:
             continue
         try:
             record = json.loads(line)
-            if record.get("missing"):
-                known[str(record["id"])] = None
+            if isinstance(record, dict) and record.get("missing"):
+                known[bare_id(record["id"])] = None
             else:
                 paper = paper_from_record(record)
                 known[paper.id] = paper

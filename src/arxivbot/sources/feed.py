@@ -17,6 +17,7 @@ import email.utils
 import logging
 import re
 import time
+import urllib.parse
 import xml.sax
 from collections import Counter
 from collections.abc import Callable, Collection
@@ -31,9 +32,10 @@ import urllib3
 
 from arxivbot import __version__
 from arxivbot.arxiv_ids import strip_version
-from arxivbot.config import ArxivSettings
+from arxivbot.config import ArxivSettings, polite_delay
 from arxivbot.errors import ConfigError, SourceError
 from arxivbot.records import Paper
+from arxivbot.sources.schema import Tally, checked
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +45,8 @@ USER_AGENT = f"arxivbot/{__version__} (+https://github.com/arxivbot/arxivbot)"
 # arXiv dates its announcements in US Eastern time; the feed's timestamps are UTC instants.
 ARXIV_TZ = ZoneInfo("America/New_York")
 KEPT_BY_DEFAULT = ("new", "cross")
+MAX_RESPONSE_BYTES = 50_000_000  # a day's combined feed is ~5 MB, an API page of 100 < 1 MB
+MAX_REDIRECTS = 5
 
 # "arXiv:2604.22002v1 Announce Type: new \nAbstract: ..." (real feeds put a space before \n).
 _SUMMARY = re.compile(
@@ -91,10 +95,13 @@ class PoliteSession(requests.Session):
         delay: float,
         *,
         check: Callable[[requests.Response], None] | None = None,
+        max_bytes: int = MAX_RESPONSE_BYTES,
     ) -> None:
         super().__init__()
         self.timeout = timeout
         self.delay = delay
+        self.max_bytes = max_bytes
+        self.max_redirects = MAX_REDIRECTS
         self.check = check  # validates each complete response; may raise
         self.headers["User-Agent"] = USER_AGENT
         self.last_retry_after: float | None = None
@@ -103,18 +110,42 @@ class PoliteSession(requests.Session):
     def request(
         self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any
     ) -> requests.Response:
+        """One request; redirects are followed here, each spaced by the politeness delay."""
+        url = url if isinstance(url, str) else url.decode()
+        kwargs["allow_redirects"] = False
+        for _hop in range(MAX_REDIRECTS + 1):
+            response = self._one(method, url, *args, **kwargs)
+            location = response.headers.get("Location")
+            if not (response.is_redirect and location):
+                break
+            url = urllib.parse.urljoin(url, location)
+            if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
+                raise SourceError(f"{response.url}: redirected to {url!r}, not an http(s) URL")
+        else:
+            raise SourceError(
+                f"{url}: more than {MAX_REDIRECTS} redirects; check arxiv.feed_url / "
+                "arxiv.api_url (arXiv may be misconfigured: try again later)"
+            )
+        if self.check is not None:
+            self.check(response)
+        return response
+
+    def _one(
+        self, method: str | bytes, url: str, *args: Any, **kwargs: Any
+    ) -> requests.Response:
         if self._last_end is not None:
-            remaining = self.delay - (time.monotonic() - self._last_end)
+            delay = polite_delay(self.delay, url)
+            remaining = delay - (time.monotonic() - self._last_end)
             if remaining > 0:
                 time.sleep(remaining)
         if kwargs.get("timeout") is None:
             kwargs["timeout"] = (self.timeout, self.timeout)
-        kwargs["stream"] = True  # read the body ourselves, against the deadline
+        kwargs["stream"] = True  # read the body ourselves, against the deadline and the cap
         deadline = time.monotonic() + self.timeout
         try:
             response = super().request(method, url, *args, **kwargs)
             try:
-                body = _read_within(response, deadline, self.timeout)
+                body = _read_within(response, deadline, self.timeout, self.max_bytes)
             finally:
                 response.close()
             # requests' own cache of the body: ``response.content`` now returns it.
@@ -123,14 +154,18 @@ class PoliteSession(requests.Session):
         finally:
             self._last_end = time.monotonic()
         self.last_retry_after = retry_after_seconds(response.headers.get("Retry-After"))
-        if self.check is not None:
-            self.check(response)
         return response
 
 
-def _read_within(response: requests.Response, deadline: float, timeout: float) -> bytes:
-    """The whole body, or ReadTimeout once ``deadline`` passes."""
+def _read_within(
+    response: requests.Response, deadline: float, timeout: float, max_bytes: int
+) -> bytes:
+    """The whole body; ReadTimeout once ``deadline`` passes, SourceError past ``max_bytes``."""
+    declared = response.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise _too_big(response, max_bytes, f"it announces {int(declared):,} bytes")
     chunks: list[bytes] = []
+    size = 0
     while True:
         if time.monotonic() > deadline:
             raise requests.exceptions.ReadTimeout(
@@ -146,7 +181,18 @@ def _read_within(response: requests.Response, deadline: float, timeout: float) -
             raise requests.exceptions.ChunkedEncodingError(str(exc), response=response) from exc
         if not chunk:
             return b"".join(chunks)
+        size += len(chunk)
+        if size > max_bytes:
+            raise _too_big(response, max_bytes, "it is longer")
         chunks.append(chunk)
+
+
+def _too_big(response: requests.Response, max_bytes: int, why: str) -> SourceError:
+    return SourceError(
+        f"{response.url}: the response is over {max_bytes // 1_000_000} MB ({why}); an arXiv "
+        "listing or API page is a few MB at most: check arxiv.feed_url / arxiv.api_url, or "
+        f"{REPLAY_HINT}"
+    )
 
 
 def retry_after_seconds(value: str | None) -> float | None:
@@ -310,16 +356,16 @@ def parse_feed(
 
     kept: dict[str, Paper] = {}
     dropped: set[str] = set()
-    malformed = 0
+    tally = Tally(url)
     dates: Counter[str] = Counter()
     for number, entry in enumerate(parsed.entries, start=1):
         try:
             paper = _paper(entry)
-        except ValueError as exc:
-            malformed += 1
-            name = entry.get("id") or entry.get("title") or f"entry {number}"
-            log.warning("%s: skipped malformed entry %s (%s)", url, name, exc)
+        except ValueError as exc:  # schema.BadRecord included
+            name = str(entry.get("id") or entry.get("title") or f"entry {number}")
+            tally.skip(f"entry {number} ({name[:60]})", exc)
             continue
+        tally.good += 1
         if paper.date:
             dates[paper.date] += 1
         if paper.announce_type not in announce_types:
@@ -329,7 +375,8 @@ def parse_feed(
         else:
             kept[paper.id] = paper
     date = dates.most_common(1)[0][0] if dates else _eastern_date(parsed.feed, "updated")
-    skipped = len(dropped - kept.keys()) + malformed
+    tally.finish("feed")
+    skipped = len(dropped - kept.keys()) + len(tally.bad)
     papers = tuple(p if p.date else _with_date(p, date) for p in kept.values())
     return FeedDay(date=date, papers=papers, skipped=skipped, source=url)
 
@@ -347,7 +394,7 @@ def _paper(entry: Any) -> Paper:
     # The element, when present, is authoritative; its key follows the document's prefix.
     announce_type = str(entry.get("arxiv_announce_type") or match["type"]).strip().lower()
     categories = tuple(t["term"] for t in entry.get("tags", ()) if t.get("term"))
-    return Paper(
+    return checked(Paper(
         id=paper_id,
         title=title,
         abstract=_one_line(match["abstract"]),
@@ -358,7 +405,7 @@ def _paper(entry: Any) -> Paper:
         primary_category=categories[0] if categories else None,
         date=_eastern_date(entry, "published") or "",
         announce_type=announce_type,
-    )
+    ))
 
 
 def _merge(first: Paper, again: Paper) -> Paper:

@@ -15,13 +15,14 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from arxivbot.arxiv_ids import strip_version
 from arxivbot.errors import SourceError
 from arxivbot.records import Paper
+from arxivbot.sources.schema import BadRecord, Tally, paper_from_record
 
 log = logging.getLogger(__name__)
 
 _DAY_FILE = re.compile(r"^(\d{4}-\d{2}-\d{2})\.jsonl(\.gz)?$")
+_MAX_LINE = 2_000_000  # characters of one JSONL line; a real record is a few thousand
 
 
 def day_of_file(path: Path) -> str | None:
@@ -55,56 +56,39 @@ def _open_text(path: Path) -> IO[str]:
     return open(path, encoding="utf-8")
 
 
-def paper_from_record(record: dict[str, Any], default_date: str = "") -> Paper:
-    """Build a ``Paper`` from one JSON record; raises KeyError/TypeError/ValueError if bad."""
-    paper_id = strip_version(str(record["id"]).strip())
-    title = str(record["title"]).strip()
-    if not paper_id or not title:
-        raise ValueError("empty id or title")
-    authors = record.get("authors") or ()
-    if isinstance(authors, str):
-        authors = [a.strip() for a in authors.split(",") if a.strip()]
-    categories = record.get("categories") or ()
-    return Paper(
-        id=paper_id,
-        title=title,
-        abstract=str(record.get("abstract") or "").strip(),
-        authors=tuple(str(a) for a in authors),
-        categories=tuple(str(c) for c in categories),
-        primary_category=record.get("primary_category"),
-        date=str(record.get("date") or default_date),
-        announce_type=str(record.get("announce_type") or "new"),
-        comment=record.get("comment"),
-    )
-
-
 def iter_papers(path: Path) -> Iterator[Paper]:
     """Papers of one JSONL file; a malformed line is skipped with a warning naming it.
 
-    A file none of whose lines is a record is not a listing at all: that is an error.
+    Every record goes through the one schema (``sources.schema``). A file more than half of
+    whose lines are malformed is not a listing at all: that is an error.
     """
     default_date = day_of_file(path) or ""
-    good = bad = 0
+    tally = Tally(str(path))
     try:
         with _open_text(path) as handle:
             for number, line in enumerate(handle, start=1):
                 if not line.strip():
                     continue
                 try:
-                    paper = paper_from_record(json.loads(line), default_date)
-                except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
-                    bad += 1
-                    log.warning("%s:%d: skipped a malformed record (%s)", path, number, exc)
+                    paper = paper_from_record(_json_line(line), default_date)
+                except ValueError as exc:  # BadRecord, json.JSONDecodeError
+                    tally.skip(f"line {number}", exc)
                     continue
-                good += 1
+                tally.good += 1
                 yield paper
     except (OSError, EOFError, UnicodeDecodeError) as exc:
         raise SourceError(f"{path}: cannot be read as JSONL listings ({exc})") from exc
-    if bad and not good:
-        raise SourceError(
-            f"{path}: none of its {bad} lines is a paper record; expected JSONL listings, "
-            'one {"id", "title", "abstract", ...} object per line'
-        )
+    tally.finish()
+
+
+def _json_line(line: str) -> object:
+    """One JSON value; a line nested too deep for the parser is a malformed line too."""
+    if len(line) > _MAX_LINE:
+        raise BadRecord(f"a line of {len(line):,} characters (at most {_MAX_LINE:,})")
+    try:
+        return json.loads(line)
+    except RecursionError:
+        raise BadRecord("nested too deeply to be a paper record") from None
 
 
 def read_papers(
