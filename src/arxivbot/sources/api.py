@@ -20,6 +20,7 @@ from pathlib import Path
 import arxiv
 import requests
 
+from arxivbot import progress
 from arxivbot.arxiv_ids import normalise_id, strip_version
 from arxivbot.config import ArxivSettings
 from arxivbot.errors import SourceError
@@ -64,7 +65,8 @@ def lookup(ids: Iterable[str], settings: ArxivSettings) -> dict[str, Paper]:
     if todo:
         log.info("arXiv API: %d of %d ids not cached; fetching", len(todo), len(wanted))
         with ApiClient(settings) as client:
-            for batch in _chunks(todo, BATCH_SIZE):
+            batches = list(_chunks(todo, BATCH_SIZE))
+            for batch in progress.track(batches, "arXiv API look-ups", "batches"):
                 url = _describe(settings.api_url, batch)
                 found = retrying(lambda b=batch: client.fetch(b), url=url, settings=settings)
                 missing = [paper_id for paper_id in batch if paper_id not in found]
