@@ -12,16 +12,18 @@ import sys
 
 import click
 
-from arxivbot import __version__
+from arxivbot import __version__, progress
 from arxivbot.commands import COMMANDS
 from arxivbot.errors import ArxivBotError
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="arxivbot")
-@click.option("-v", "--verbose", is_flag=True, help="Log progress on stderr.")
-def cli(verbose: bool) -> None:
+@click.option("-v", "--verbose", is_flag=True, help="Log each step on stderr.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bars, lines or summary.")
+def cli(verbose: bool, quiet: bool) -> None:
     """Propose the day's new arXiv papers to an awesome-list, as one pull request."""
+    progress.configure(quiet=quiet)
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING,
         format="%(levelname)s: %(message)s",
@@ -36,6 +38,7 @@ for _command in COMMANDS:
 def main(argv: list[str] | None = None) -> None:
     try:
         cli.main(args=argv, prog_name="arxivbot", standalone_mode=False)
+        progress.finish()
     except ArxivBotError as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(exc.exit_code)

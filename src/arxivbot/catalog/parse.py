@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from arxivbot.arxiv_ids import arxiv_id_from_url
 from arxivbot.errors import CatalogFormatError
 from arxivbot.records import CatalogEntry, Section
 
@@ -38,24 +39,6 @@ __all__ = [
     "split_row",
     "tokenize",
 ]
-
-# ---------------------------------------------------------------------------------------------
-# arXiv links
-
-# abs/pdf/html pages on (www.)arxiv.org or export.arxiv.org, and Hugging Face paper pages,
-# which are keyed by the arXiv id too. New-style ids (2503.12937) and old ones (cs/0101001).
-_ARXIV_URL = re.compile(
-    r"^(?:https?://)?(?:(?:www|export)\.)?(?:arxiv\.org/(?:abs|pdf|html)|huggingface\.co/papers)/"
-    r"(?P<id>\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?(?:\.pdf)?/?(?:[?#].*)?$",
-    re.IGNORECASE,
-)
-
-
-def arxiv_id_from_url(url: str) -> str | None:
-    """The bare arXiv id (no version) a link points at, or None when it is not an arXiv link."""
-    match = _ARXIV_URL.match(url.strip())
-    return match.group("id") if match else None
-
 
 # ---------------------------------------------------------------------------------------------
 # Inline tokens of a bullet entry

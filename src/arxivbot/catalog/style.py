@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 import jinja2
 
+from arxivbot.arxiv_ids import ID_PATTERN, id_month, id_serial
 from arxivbot.catalog.parse import (
     Token,
     arxiv_id_from_url,
@@ -59,7 +60,6 @@ __all__ = [
 ]
 
 _BULLET = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>[-*+]|\d{1,9}[.)])(?P<space>[ \t]+)")
-_ID_PREFIX = re.compile(r"^(?P<yy>\d{2})(?P<mm>\d{2})\.(?P<num>\d{4,5})$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,10 +188,10 @@ def sort_key(arxiv_id: str | None, date: str | None = None) -> tuple[int, int, i
     ``date`` may be as the list writes it (``2503``, ``Mar 18, 2025``) or ISO.
     """
     ymd = date_key(date) if date else None
-    match = _ID_PREFIX.match(arxiv_id or "")
-    if ymd is None and match:
-        ymd = (2000 + int(match["yy"]), int(match["mm"]), 0)
-    number = int(match["num"]) if match else 0
+    month = id_month(arxiv_id or "")
+    if ymd is None and month:
+        ymd = (*month, 0)
+    number = id_serial(arxiv_id or "")
     return (*(ymd or (0, 0, 0)), number)
 
 
@@ -293,7 +293,7 @@ def _url_form(url: str) -> str | None:
     """``https://arxiv.org/pdf/2503.12937v2`` -> ``https://arxiv.org/pdf/{id}``."""
     if not arxiv_id_from_url(url) or "huggingface.co" in url:
         return None
-    return re.sub(r"(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(v\d+)?", "{id}", url, count=1)
+    return ID_PATTERN.sub("{id}", url, count=1)
 
 
 def _infer_bullets(parts: Sequence[_BulletParts], fallback: EntryStyle | None) -> EntryStyle:
@@ -607,8 +607,8 @@ def _one_line(text: str) -> str:
 def format_date(form: str | None, date: dt.date, arxiv_id: str | None = None) -> str:
     """Write ``date`` the way the list does; YYMM follows the arXiv id's own prefix."""
     if form == "yymm":
-        match = _ID_PREFIX.match(arxiv_id or "")
-        return f"{match['yy']}{match['mm']}" if match else f"{date:%y%m}"
+        month = id_month(arxiv_id or "")
+        return f"{month[0] % 100:02d}{month[1]:02d}" if month else f"{date:%y%m}"
     formats = {
         "yy.mm": f"{date:%y}.{date.month:02d}",
         "d mon yyyy": f"{date.day} {date:%b} {date.year}",

@@ -6,6 +6,7 @@ import click
 
 from arxivbot.commands.backfill import backfill
 from arxivbot.commands.catalog import catalog
+from arxivbot.commands.comment import comment
 from arxivbot.commands.eval import eval_
 from arxivbot.commands.feedback import feedback
 from arxivbot.commands.fetch import fetch
@@ -15,5 +16,5 @@ from arxivbot.commands.score import score
 from arxivbot.commands.train import train
 
 COMMANDS: list[click.Command] = [
-    catalog, fetch, train, score, eval_, run, feedback, retrain, backfill
+    catalog, fetch, train, score, eval_, run, feedback, retrain, backfill, comment
 ]

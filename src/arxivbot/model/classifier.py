@@ -37,6 +37,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from arxivbot import progress
 from arxivbot.records import Paper, ScoredPaper
 
 # Words, and runs of word characters joined by "." or "-" (see tech-reference E.1).
@@ -421,15 +422,20 @@ def train(
             model.coef_, model.intercept_ = start.coef_.copy(), start.intercept_.copy()
         return model.fit(matrix, labels, sample_weight=fold_weights)
 
-    final = fit()
     # Out-of-fold decision values for calibration and the threshold.
     folds = min(params.cv_folds, n_pos, n_hard + n_neg)
     oof = np.zeros(len(all_papers))
-    if folds >= 2:
-        splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=params.random_state)
-        for _, test_rows in splitter.split(np.zeros(len(labels)), labels):
-            fold_model = fit(test_rows, start=final)
-            oof[test_rows] = fold_model.decision_function(matrix[test_rows])
+    with progress.task("fitting", total=1 + (folds if folds >= 2 else 0), unit="fits") as fitted:
+        final = fit()
+        fitted(1)
+        if folds >= 2:
+            splitter = StratifiedKFold(
+                n_splits=folds, shuffle=True, random_state=params.random_state
+            )
+            for _, test_rows in splitter.split(np.zeros(len(labels)), labels):
+                fold_model = fit(test_rows, start=final)
+                oof[test_rows] = fold_model.decision_function(matrix[test_rows])
+                fitted(1)
     coef = _round(final.coef_.ravel(), params.digits)
     intercept = _round(final.intercept_, params.digits)[0]
     if folds < 2:  # too few positives to hold any out: score on the training fit itself

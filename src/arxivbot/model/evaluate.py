@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+from arxivbot import progress
 from arxivbot.model import classifier
 from arxivbot.model.training_data import TrainingSet, known_by
 from arxivbot.records import Paper
@@ -159,7 +160,7 @@ def run_backtest(
     end = end or (max(dated) if dated else None)
     complete = full_days(listings, categories)
     results = []
-    for cutoff in sorted(cutoffs):
+    for cutoff in progress.track(sorted(cutoffs), "backtest", "cutoffs"):
         known = data.until(cutoff)
         model = classifier.train(
             known.positives, known.negatives, entries=known.entries,

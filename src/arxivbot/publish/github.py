@@ -214,6 +214,12 @@ class GitHubPublisher:
         details += self._add_labels(pr)
         return self._result(action, branch, pr, details)
 
+    def reply(self, number: int, text: str) -> None:
+        """Post ``text`` as a comment on pull request ``number`` (a command's confirmation)."""
+        repo = self._repository()
+        self._call(f"commenting on #{number}",
+                   lambda: repo.get_pull(number).create_issue_comment(text))
+
     def _refuse_if_needed(self, branch: str, same_branch: list[PullRequest],
                           existing: PullRequest | None, old_sha: str | None, foreign: int,
                           open_count: int) -> None:

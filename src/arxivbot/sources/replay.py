@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from arxivbot import progress
 from arxivbot.errors import SourceError
 from arxivbot.records import Paper
 from arxivbot.sources.schema import BadRecord, Tally, paper_from_record
@@ -97,12 +98,12 @@ def read_papers(
     """All papers of the given files/folders, each id once (its first announcement)."""
     seen: set[str] = set()
     papers: list[Paper] = []
-    for path in paths:
-        for file in listing_files(path, until=until, since=since):
-            for paper in iter_papers(file):
-                if paper.id not in seen:
-                    seen.add(paper.id)
-                    papers.append(paper)
+    files = [f for path in paths for f in listing_files(path, until=until, since=since)]
+    for file in progress.track(files, "reading listings", "files") if len(files) > 1 else files:
+        for paper in iter_papers(file):
+            if paper.id not in seen:
+                seen.add(paper.id)
+                papers.append(paper)
     return papers
 
 
