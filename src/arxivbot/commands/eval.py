@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from arxivbot.commands.common import check_day, model_params, text_sources
+from arxivbot.commands.common import check_day, model_params, require_extra, text_sources
 from arxivbot.config import load_settings
 
 
@@ -72,6 +72,7 @@ def eval_(
     from arxivbot.model.training_data import build_training_set
     from arxivbot.sources import replay
 
+    require_extra("matplotlib", "eval", "arxivbot eval draws its precision-recall plot with it")
     settings = load_settings(config_path)
     if not cutoffs and not holdout_cutoff:
         raise click.UsageError("give --cutoff (backtest over time) or --out-of-list (or both)")
