@@ -29,11 +29,14 @@ fast-forward; write ``state: merged`` for a squash merge), *closed* when the hea
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import re
 import subprocess
 import tempfile
-from collections.abc import Mapping
+import time
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -42,6 +45,8 @@ from arxivbot.publish import BotPullRequest, ListSnapshot, check_state, symlink_
 from arxivbot.records import PublishResult, PullRequestDraft
 
 PR_DIR = "arxivbot"  # inside the git directory
+LOCK_FILE = "run.lock"  # in PR_DIR: held while a run publishes
+LOCK_WAIT_SECONDS = 120.0  # a second run waits this long for the first, then says so
 _FALLBACK_IDENTITY = {
     "GIT_AUTHOR_NAME": "arxivbot",
     "GIT_AUTHOR_EMAIL": "arxivbot@users.noreply.github.com",
@@ -116,6 +121,8 @@ class LocalPublisher:
             branch = header.get("branch", "")
             if not branch.startswith(self.branch_prefix) or header.get("base") != self.base_branch:
                 continue
+            if self._never_published(header):
+                continue  # a killed run's half-made record: nobody saw it, it counts as nothing
             pr = self._with_state(header, branch, title, body, str(path))
             if state in ("all", pr.state):
                 found.append((header.get("created", ""), pr))
@@ -123,6 +130,47 @@ class LocalPublisher:
         return [pr for _, pr in found]
 
     def publish(self, draft: PullRequestDraft) -> PublishResult:
+        with self.lock():
+            return self._publish(draft)
+
+    @contextlib.contextmanager
+    def lock(self, wait_seconds: float = LOCK_WAIT_SECONDS) -> Iterator[None]:
+        """One arxivbot at a time on this repository: a lock file inside ``.git``.
+
+        A second run waits up to ``wait_seconds`` for the first to finish, then stops with
+        a clear message. The kernel drops the lock when its process dies, so a killed run
+        never leaves it held.
+        """
+        path = self.git_dir / PR_DIR / LOCK_FILE
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "a+", encoding="utf-8") as handle:
+            deadline = time.monotonic() + wait_seconds
+            while True:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        handle.seek(0)
+                        holder = handle.read().strip() or "another process"
+                        raise PublishError(
+                            f"another arxivbot run ({holder}) is publishing to "
+                            f"{self.repo_dir}; wait for it to finish and run again (one run "
+                            f"at a time per list; lock: {path})"
+                        ) from None
+                    time.sleep(0.05)
+            try:
+                handle.seek(0)
+                handle.truncate()
+                handle.write(f"pid {os.getpid()}")
+                handle.flush()
+                yield
+            finally:
+                handle.seek(0)
+                handle.truncate()
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def _publish(self, draft: PullRequestDraft) -> PublishResult:
         branch = draft.branch
         if not branch.startswith(self.branch_prefix):
             raise PublishError(f"branch {branch!r} does not start with {self.branch_prefix!r}")
@@ -137,6 +185,7 @@ class LocalPublisher:
         if base is None:
             raise PublishError(f"base revision {draft.base_revision} is not in {self.repo_dir}")
         self._refuse_unsafe_state(branch)
+        cleaned = self.reconcile()
 
         old = self._rev(ref)
         tree = self._tree_with(base, draft.new_content)
@@ -160,8 +209,7 @@ class LocalPublisher:
             self._commit(tree, base, draft.commit_message)
         previous = _parse_pr_file(previous_text) if previous_text else None
         created = previous[0].get("created") if previous else None
-        pr_text = _render_pr_file(
-            {
+        header = {
                 "arxivbot-pr": "1",
                 "branch": branch,
                 "base": self.base_branch,
@@ -171,15 +219,17 @@ class LocalPublisher:
                 "labels": ",".join(draft.labels),
                 "state": "open",
                 "created": created or _now(),
-            },
-            draft.title,
-            draft.body,
-        )
+        }
+        pr_text = _render_pr_file(header, draft.title, draft.body)
         if same_commit and previous_text is not None and _same_pr(previous_text, pr_text):
             return PublishResult(action="unchanged", branch=branch, url=str(pr_file),
                                  details=(f"{branch} already holds this proposal",))
-        # The PR file first, the branch last: if moving the branch fails, the file goes back.
-        _write_atomic(pr_file, pr_text)
+        # One step for readers: the record is written "pending" (it counts as nothing: no
+        # maintainer could have seen it), then the branch moves, then the record says "open".
+        # A run killed in between leaves a pending record that the next run cleans up, never
+        # a proposal that looks rejected. If moving the branch fails, the file goes back.
+        pending = _render_pr_file({**header, "state": "pending"}, draft.title, draft.body)
+        _write_atomic(pr_file, pending if commit != old else pr_text)
         if commit != old:
             moved = self._run("update-ref", "-m", f"arxivbot: {draft.title}", ref, commit,
                               old or _ZERO)
@@ -192,6 +242,7 @@ class LocalPublisher:
                     f"could not move branch {branch}: {_stderr(moved)}; nothing was changed, "
                     "rerun to complete"
                 )
+            _write_atomic(pr_file, pr_text)
         action = "created" if previous_text is None else "updated"
         return PublishResult(
             action=action,
@@ -201,6 +252,7 @@ class LocalPublisher:
                 f"branch {branch} at {commit[:12]}, one commit on {self.base_branch} "
                 f"({base[:12]})",
                 f"review: git diff {self.base_branch}...{branch}",
+                *cleaned,
             ),
         )
 
@@ -243,6 +295,8 @@ class LocalPublisher:
             )
         head = self._rev(f"refs/heads/{branch}")
         recorded = header.get("head_sha") or None
+        if header.get("state") == "pending":  # the branch did move (else _never_published)
+            header = {**header, "state": "open"}
         tip = head or recorded
         base_tip = self._rev(f"refs/heads/{self.base_branch}")
         merge_sha: str | None = None
@@ -267,6 +321,37 @@ class LocalPublisher:
             comments=(),
             url=url,
         )
+
+    def _never_published(self, header: Mapping[str, str]) -> bool:
+        """A record written "pending" whose branch never reached the recorded commit."""
+        if header.get("state") != "pending":
+            return False
+        return self._rev(f"refs/heads/{header.get('branch', '')}") != header.get("head_sha")
+
+    def reconcile(self) -> list[str]:
+        """Clean what a killed or failed run left; one line per thing cleaned.
+
+        A pending proposal record whose branch never moved is removed (no maintainer saw it;
+        the papers stay eligible). A record whose branch did move is marked open.
+        """
+        notes: list[str] = []
+        pr_dir = self.git_dir / PR_DIR
+        for path in sorted(pr_dir.glob("*.md")) if pr_dir.is_dir() else []:
+            text = path.read_text(encoding="utf-8", errors="replace")
+            parsed = _parse_pr_file(text)
+            if parsed is None or parsed[0].get("state") != "pending":
+                continue
+            header, title, body = parsed
+            if self._never_published(header):
+                path.unlink(missing_ok=True)
+                notes.append(
+                    f"removed the record of a proposal on {header.get('branch')} that an "
+                    "interrupted run never published"
+                )
+            else:
+                _write_atomic(path, _render_pr_file({**header, "state": "open"}, title, body))
+                notes.append(f"completed the record of the proposal on {header.get('branch')}")
+        return notes
 
     def _merge_commit(self, tip: str, base_tip: str) -> str:
         """The first commit on the base's first-parent line that contains ``tip``."""
