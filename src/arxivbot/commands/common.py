@@ -101,6 +101,24 @@ def check_day(value: str | None, flag: str) -> None:
         raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint=flag) from None
 
 
+def require_extra(module: str, extra: str, why: str) -> None:
+    """A one-line error naming the optional extra, before any work, when ``module`` is absent."""
+    import importlib
+
+    try:
+        importlib.import_module(module)
+    except ImportError:
+        raise ConfigError(
+            f"{module} is not installed ({why}): pip install 'arxivbot[{extra}]'"
+        ) from None
+
+
+def portable_path(path: Path) -> str:
+    """``path`` as a model card records it: relative to the working directory (the project or
+    list checkout), ``..`` included, never absolute, so a card leaks no machine's layout."""
+    return Path(os.path.relpath(path.resolve(), Path.cwd().resolve())).as_posix()
+
+
 def write_job_summary(heading: str, markdown: str) -> None:
     """Inside GitHub Actions, append a section to the job summary; elsewhere do nothing."""
     summary_path = os.environ.get("GITHUB_STEP_SUMMARY")

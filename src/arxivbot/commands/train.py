@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from arxivbot.commands.common import check_day, model_params, text_sources
+from arxivbot.commands.common import check_day, model_params, portable_path, text_sources
 from arxivbot.config import load_settings
 
 log = logging.getLogger(__name__)
@@ -89,9 +89,9 @@ def train(
         raise ModelError(f"cannot train: {exc}") from exc
     card: dict[str, Any] = {
         **data.card(),
-        "lists": [str(p) for p in list_paths],
-        "listings": [str(p) for p in listing_paths],
-        "abstracts": str(abstracts_path) if abstracts_path else None,
+        "lists": [portable_path(p) for p in list_paths],
+        "listings": [portable_path(p) for p in listing_paths],
+        "abstracts": portable_path(abstracts_path) if abstracts_path else None,
         "until": until,
         "all_listings": all_listings,
     }

@@ -1,0 +1,114 @@
+"""What the README and the shipped files claim is true: named files exist, nothing leaks a
+machine's layout, the Reproduce block leaves the tracked model alone, extras fail early."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from arxivbot.commands.common import portable_path
+
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+# A path the README names: folders and a file with an extension, not part of a URL or $VAR/.
+_PATH = re.compile(
+    r"(?<![\w./$-])((?:\.?[\w-]+/)*[\w.-]+\.(?:md|py|json|jsonl|yaml|yml|j2|txt|png|toml))"
+    r"(?![\w/])"
+)
+# Named, but living elsewhere by design: in the list's own repository, or written by a run.
+ELSEWHERE = {
+    ".git/arxivbot/arxivbot-2025-05-30.md",  # written by the local publisher
+    ".github/arxivbot.yaml",  # a list repository's optional config
+    ".github/workflows/arxivbot.yml",  # the workflow a list repository adds
+    "models/decisions.jsonl",  # written by `arxivbot feedback`
+    "models/my-list.json",  # an example output name
+}
+_PROJECT_DIRS = ("docs/", "config/", "models/", "benchmarks/", "src/", "tests/", ".github/",
+                 ".ci/", "build/")
+
+
+def named_project_files() -> set[str]:
+    names = set(_PATH.findall(README))
+    return {n for n in names if n.startswith(_PROJECT_DIRS) or n.isupper() or n == "CHANGELOG.md"}
+
+
+def test_every_file_the_readme_names_exists() -> None:
+    named = named_project_files() - ELSEWHERE
+    assert "docs/backtest.md" in named  # the pattern does find them
+    missing = sorted(n for n in named if not n.startswith("build/") and not (ROOT / n).exists())
+    assert not missing, missing
+
+
+def test_the_readme_names_no_entry_template_that_is_not_shipped() -> None:
+    assert "config/entry.j2" not in README or (ROOT / "config/entry.j2").is_file()
+
+
+def test_the_reproduce_block_does_not_overwrite_the_tracked_model() -> None:
+    block = README.split("Reproduce", 1)[1].split("```bash", 1)[1].split("```", 1)[0]
+    written = re.findall(r"--(?:out|report|card)\s+(\S+)", block)
+    assert written, block
+    tracked = subprocess.run(
+        ["git", "-C", str(ROOT), "ls-files"], capture_output=True, text=True
+    ).stdout.split()
+    if not tracked:
+        pytest.skip("not a git checkout")
+    assert not [path for path in written if path in tracked]
+
+
+ABSOLUTE = re.compile(r"""(?:^|[\s"'=(\[,])(/(?:home|Users|work|tmp|root|mnt|opt|var|srv|data)/"""
+                      r"""|[A-Za-z]:\\\\)""")
+
+
+@pytest.mark.parametrize("folder", ["models", "config"])
+def test_no_shipped_file_holds_an_absolute_path(folder: str) -> None:
+    files = [p for p in (ROOT / folder).rglob("*") if p.is_file()]
+    assert files
+    leaks = []
+    for path in files:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        leaks += [f"{path.relative_to(ROOT)}: {m.group(1)}" for m in ABSOLUTE.finditer(text)]
+        if path.suffix == ".json":
+            leaks += [f"{path.relative_to(ROOT)}: {v}" for v in _strings(json.loads(text))
+                      if v.startswith("/")]
+    assert not leaks, leaks
+
+
+def _strings(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+def test_cards_record_paths_relative_to_the_checkout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "lists").mkdir()
+    assert portable_path(tmp_path / "lists" / "a.md") == "lists/a.md"
+    assert portable_path(tmp_path.parent / "shared" / "x.jsonl") == "../shared/x.jsonl"
+    assert not portable_path(Path("/etc/hosts")).startswith("/")
+
+
+def test_a_missing_extra_is_one_line_before_any_work(tmp_path: Path) -> None:
+    """eval without the [eval] extra: one line naming it, not a traceback after the work."""
+    blocked = (
+        "import sys; sys.modules['matplotlib'] = None\n"
+        "from arxivbot.cli import main\n"
+        "main(['eval', '--list', 'nowhere.md', '--listings', 'nowhere', '--cutoff', '2025-04-01'])"
+    )
+    done = subprocess.run([sys.executable, "-c", blocked], capture_output=True, text=True,
+                          cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        "Error: matplotlib is not installed (arxivbot eval draws its precision-recall plot with "
+        "it): pip install 'arxivbot[eval]'"
+    ]
