@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cmp_to_key
 
+from arxivbot.arxiv_ids import is_arxiv_id
 from arxivbot.catalog.parse import Catalog, date_key
 from arxivbot.catalog.style import sort_key as entry_sort_key
 from arxivbot.errors import CatalogFormatError
@@ -27,9 +28,6 @@ __all__ = [
     "insert_entries",
     "plan_insertions",
 ]
-
-_ARXIV_ID = re.compile(r"^\d{4}\.\d{4,5}$")
-
 
 @dataclass(frozen=True, slots=True)
 class Addition:
@@ -49,7 +47,7 @@ class Splice:
 
 
 def _key(sort_key: str) -> tuple[int, int, int, int]:
-    if _ARXIV_ID.match(sort_key):
+    if is_arxiv_id(sort_key):
         return entry_sort_key(sort_key, None)
     if date_key(sort_key):
         return entry_sort_key(None, sort_key)

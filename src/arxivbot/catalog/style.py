@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 import jinja2
 
+from arxivbot.arxiv_ids import ID_PATTERN, id_month, id_serial
 from arxivbot.catalog.parse import (
     Token,
     arxiv_id_from_url,
@@ -59,7 +60,6 @@ __all__ = [
 ]
 
 _BULLET = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>[-*+]|\d{1,9}[.)])(?P<space>[ \t]+)")
-_ID_PREFIX = re.compile(r"^(?P<yy>\d{2})(?P<mm>\d{2})\.(?P<num>\d{4,5})$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,10 +188,10 @@ def sort_key(arxiv_id: str | None, date: str | None = None) -> tuple[int, int, i
     ``date`` may be as the list writes it (``2503``, ``Mar 18, 2025``) or ISO.
     """
     ymd = date_key(date) if date else None
-    match = _ID_PREFIX.match(arxiv_id or "")
-    if ymd is None and match:
-        ymd = (2000 + int(match["yy"]), int(match["mm"]), 0)
-    number = int(match["num"]) if match else 0
+    month = id_month(arxiv_id or "")
+    if ymd is None and month:
+        ymd = (*month, 0)
+    number = id_serial(arxiv_id or "")
     return (*(ymd or (0, 0, 0)), number)
 
 
@@ -293,7 +293,7 @@ def _url_form(url: str) -> str | None:
     """``https://arxiv.org/pdf/2503.12937v2`` -> ``https://arxiv.org/pdf/{id}``."""
     if not arxiv_id_from_url(url) or "huggingface.co" in url:
         return None
-    return re.sub(r"(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(v\d+)?", "{id}", url, count=1)
+    return ID_PATTERN.sub("{id}", url, count=1)
 
 
 def _infer_bullets(parts: Sequence[_BulletParts], fallback: EntryStyle | None) -> EntryStyle:
@@ -470,6 +470,9 @@ def infer_style(entries: Sequence[CatalogEntry], text: str | None = None) -> Lis
     if lines is not None:
         lines = [ln.removesuffix("\r") for ln in lines]
     eol = "\r\n" if text and text.count("\r\n") * 2 > text.count("\n") else "\n"
+    # Heading and paragraph entries have no writer of their own yet: their sections take the
+    # list's default style (a bullet when the list has no bullets or tables at all).
+    entries = [e for e in entries if e.shape in {"bullet", "table"}]
     by_section: dict[str, list[CatalogEntry]] = defaultdict(list)
     for entry in entries:
         by_section[entry.section].append(entry)
@@ -500,7 +503,7 @@ def infer_style(entries: Sequence[CatalogEntry], text: str | None = None) -> Lis
         e.section for e in entries if e.kind == "paper" and (e.arxiv_id or e.date)
     ) or Counter(e.section for e in entries)
     main = _most(paper_sections, "")
-    default = dict(sections).get(main) or next(iter(pooled.values()))
+    default = dict(sections).get(main) or next(iter(pooled.values()), EntryStyle(separator=("",)))
     return ListStyle(default=default, sections=tuple(sections), eol=eol)
 
 
@@ -604,9 +607,11 @@ def _one_line(text: str) -> str:
 def format_date(form: str | None, date: dt.date, arxiv_id: str | None = None) -> str:
     """Write ``date`` the way the list does; YYMM follows the arXiv id's own prefix."""
     if form == "yymm":
-        match = _ID_PREFIX.match(arxiv_id or "")
-        return f"{match['yy']}{match['mm']}" if match else f"{date:%y%m}"
+        month = id_month(arxiv_id or "")
+        return f"{month[0] % 100:02d}{month[1]:02d}" if month else f"{date:%y%m}"
     formats = {
+        "yy.mm": f"{date:%y}.{date.month:02d}",
+        "d mon yyyy": f"{date.day} {date:%b} {date.year}",
         "yyyy-mm-dd": date.isoformat(),
         "yyyy.mm": f"{date.year}.{date.month:02d}",
         "yyyy-mm": f"{date.year}-{date.month:02d}",

@@ -23,6 +23,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from arxivbot.arxiv_ids import parse_id
 from arxivbot.catalog.parse import Catalog, decode_list_bytes, parse_catalog
 from arxivbot.errors import ArxivBotError
 from arxivbot.feedback.decisions import ACCEPTED, PENDING, REJECTED, Decision
@@ -45,8 +46,6 @@ _COMMAND = re.compile(
     r"^[ \t]*`?arxivbot[ \t]+(?P<verb>accept|reject)[ \t]+(?P<ids>[^\n`]+?)`?[ \t]*$",
     re.IGNORECASE | re.MULTILINE,
 )
-_ID = re.compile(r"(?:arxiv:)?(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?$",
-                 re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,9 +70,9 @@ def comment_commands(comments: Sequence[str]) -> dict[str, str]:
         for match in _COMMAND.finditer(comment or ""):
             verdict = ACCEPTED if match.group("verb").lower() == "accept" else REJECTED
             for token in re.split(r"[\s,]+", match.group("ids").strip()):
-                found = _ID.match(token)
+                found = parse_id(token)
                 if found:
-                    verdicts[found.group(1)] = verdict
+                    verdicts[found] = verdict
     return verdicts
 
 

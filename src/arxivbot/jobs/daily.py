@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from arxivbot.arxiv_ids import id_month
 from arxivbot.catalog.insertion import Addition, insert_entries
 from arxivbot.catalog.parse import Catalog, normalise_title, parse_catalog_bytes
 from arxivbot.catalog.style import EntryFields, render_entry
@@ -138,7 +139,8 @@ def run(
         p for p in backlog if p.id not in fresh_ids and p.id not in known_ids
     ]
     scored = model.score(
-        [*fresh, *waiting_before], max_per_day=None, threshold=settings.model.threshold
+        [*fresh, *waiting_before], max_per_day=None, threshold=settings.model.threshold,
+        nearest=False,  # looked up on the target list below, not on the training lists
     )
     above = sorted((s for s in scored if s.selected), key=lambda s: -s.score)
     cap = settings.model.max_candidates
@@ -348,5 +350,8 @@ def _announced(paper: Paper) -> dt.date:
         return dt.date.fromisoformat(paper.date)
     except ValueError:
         # No announcement date: the id's YYMM is the month it was first submitted.
-        return dt.date(2000 + int(paper.id[:2]), int(paper.id[2:4]), 1)
+        month = id_month(paper.id)
+        if month is None:
+            raise ValueError(f"paper {paper.id} has no date and its id names no month") from None
+        return dt.date(*month, 1)
 

@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from arxivbot.arxiv_ids import id_month
 from arxivbot.errors import ArxivBotError
 from arxivbot.model.classifier import ListEntry
 from arxivbot.records import CatalogEntry, Paper
@@ -117,15 +118,7 @@ def known_by(paper: Paper, day: str) -> bool:
     if paper.date:
         return paper.date[:10] <= day
     month = id_month(paper.id)
-    return month is not None and month < day[:7]
-
-
-def id_month(arxiv_id: str) -> str | None:
-    """``"2503.12937"`` → ``"2025-03"``; None for old-style ids."""
-    head = arxiv_id.split(".")[0]
-    if len(head) == 4 and head.isdigit():
-        return f"20{head[:2]}-{head[2:]}"
-    return None
+    return month is not None and f"{month[0]:04d}-{month[1]:02d}" < day[:7]
 
 
 def list_entries(lists: Mapping[str, Sequence[CatalogEntry]]) -> list[tuple[ListEntry, str]]:

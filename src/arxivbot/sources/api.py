@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
@@ -22,6 +21,7 @@ import arxiv
 import requests
 
 from arxivbot import progress
+from arxivbot.arxiv_ids import normalise_id, strip_version
 from arxivbot.config import ArxivSettings
 from arxivbot.errors import SourceError
 from arxivbot.records import Paper
@@ -36,28 +36,6 @@ CACHE_FILE = "arxiv-api.jsonl"
 
 _ATOM = "{http://www.w3.org/2005/Atom}"
 _OPENSEARCH = "{http://a9.com/-/spec/opensearch/1.1/}"
-_NEW_STYLE = re.compile(r"^(\d{2})(\d{2})\.(\d{4,5})$")  # 0704.0001 ... 2503.12937
-_OLD_STYLE = re.compile(r"^[a-z][a-z-]*(\.[A-Z]{2})?/\d{7}$")  # hep-ex/0307015, math.AG/0309136
-_PREFIXES = ("https://arxiv.org/abs/", "http://arxiv.org/abs/", "arxiv:", "arXiv:")
-_VERSION = re.compile(r"v\d+$")
-
-
-def normalise_id(raw: str) -> str | None:
-    """The bare id (``2503.12937``) of ``raw`` (versioned, prefixed), or None if not an id."""
-    text = raw.strip()
-    for prefix in _PREFIXES:
-        text = text.removeprefix(prefix)
-    text = _VERSION.sub("", text)
-    if _OLD_STYLE.match(text):
-        return text
-    match = _NEW_STYLE.match(text)
-    if match is None or not 1 <= int(match[2]) <= 12:
-        return None
-    # Four-digit numbers until 1412, five since 1501 (arXiv identifier scheme).
-    digits = 4 if int(match[1] + match[2]) < 1501 else 5
-    return text if len(match[3]) == digits else None
-
-
 def cache_path(settings: ArxivSettings) -> Path:
     return Path(settings.cache_dir) / CACHE_FILE
 
@@ -222,7 +200,7 @@ def _check_api_body(response: requests.Response) -> None:
 def _paper(result: arxiv.Result) -> Paper:
     comment = " ".join((result.comment or "").split()) or None
     return Paper(
-        id=_VERSION.sub("", result.get_short_id()),
+        id=strip_version(result.get_short_id()),
         title=" ".join(result.title.split()),
         abstract=" ".join(result.summary.split()),
         authors=tuple(author.name for author in result.authors),

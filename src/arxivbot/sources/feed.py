@@ -31,6 +31,7 @@ import requests
 import urllib3
 
 from arxivbot import __version__
+from arxivbot.arxiv_ids import strip_version
 from arxivbot.config import ArxivSettings, polite_delay
 from arxivbot.errors import ConfigError, SourceError
 from arxivbot.records import Paper
@@ -52,7 +53,6 @@ _SUMMARY = re.compile(
     r"^\s*arXiv:(?P<id>\S+)\s+Announce Type:\s*(?P<type>\S+)\s+Abstract:\s*(?P<abstract>.*)$",
     re.DOTALL,
 )
-_VERSION = re.compile(r"v\d+$")
 _OAI_PREFIX = "oai:arXiv.org:"
 _NAME_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
 
@@ -387,7 +387,7 @@ def _paper(entry: Any) -> Paper:
     if match is None:
         raise ValueError("its summary lacks 'arXiv:ID Announce Type: ... Abstract:'")
     raw_id = match["id"] or str(entry.get("id", "")).removeprefix(_OAI_PREFIX)
-    paper_id = _VERSION.sub("", raw_id)
+    paper_id = strip_version(raw_id)
     title = _one_line(entry.get("title") or "")
     if not paper_id or not title:
         raise ValueError("no id or no title")

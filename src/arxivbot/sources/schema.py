@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date as _date
 from typing import Any
 
+from arxivbot.arxiv_ids import normalise_id
 from arxivbot.errors import SourceError
 from arxivbot.records import Paper
 
@@ -43,11 +44,9 @@ class BadRecord(ValueError):
 
 def bare_id(raw: object) -> str:
     """The bare arXiv id (``2503.12937``, ``hep-th/9901001``) of ``raw``, or BadRecord."""
-    from arxivbot.sources.api import normalise_id as parse_id  # until arxiv_ids lands
-
     if not isinstance(raw, str):
         raise BadRecord(f"id must be a string, got {_kind(raw)}")
-    paper_id = parse_id(raw.strip()) if len(raw) <= 64 else None
+    paper_id = normalise_id(raw.strip()) if len(raw) <= 64 else None
     if paper_id is None:
         raise BadRecord(f"id {_show(raw)} is not an arXiv id")
     return paper_id
