@@ -247,7 +247,9 @@ _KIND_WORDS: tuple[tuple[str, str], ...] = (
     (
         "other",
         r"\b(table of )?contents\b|\bcontribut|\blicen[cs]e\b|\bcitation|\bcite\b"
-        r"|acknowledg|\bstar (chart|history)\b|\bcontact\b|\btodo\b|\bnews\b|\bupdates?\b",
+        r"|acknowledg|\bstar (chart|history)\b|\bcontact\b|\btodo\b|\bnews\b|\bupdates?\b"
+        r"|\bblogs?\b|\bblog posts?\b|\bvideos?\b|\btalks?\b|\bcourses?\b|\blectures?\b"
+        r"|\bpodcasts?\b|\bnewsletters?\b|\bcommunit(y|ies)\b",
     ),
     ("survey", r"\bsurveys?\b|\breviews?\b|\btutorials?\b"),
     ("benchmark", r"\bbenchmarks?\b|\bdatasets?\b|\bevaluation\b"),
