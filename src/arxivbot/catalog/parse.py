@@ -898,9 +898,6 @@ def bullet_fields(tokens: Sequence[Token]) -> BulletFields:
             bold = re.fullmatch(r"(\*\*|__)(?P<t>.+?)(\*\*|__)", title_token.raw)
             title = bold.group("t") if bold else title_token.raw
             title_kind = "bold" if bold else "text"
-            year = re.search(r"\s*`((?:19|20)\d{2})`$", title)
-            if year and date is None:  # Title `2024` [[Venue](url)]
-                title, date = title[: year.start()], year.group(1)
         else:
             title = title_token.text
             title_kind = title_token.kind
