@@ -71,9 +71,9 @@ def test_heading_entries_are_papers_not_sections_and_own_their_metadata() -> Non
 def test_venue_only_and_parenthesised_titles_are_entries_and_news_is_not() -> None:
     """Titles with parentheses, venue-only links and venue tags before the title are read."""
     entries = read_catalog(LISTS / "venue-bullets.md").entries
-    by_title = {e.title: e for e in entries}
-    assert by_title["Reinforced Self-Correction (ReSC) for Small Models"].date == "2024"
-    assert by_title["Judging Judges with Tiny Benches"].links[0][0] == "NeurIPS"
+    by_title = {e.title: e for e in entries}  # the `year` stays in the title the style writes
+    assert "Reinforced Self-Correction (ReSC) for Small Models `2024`" in by_title
+    assert by_title["Judging Judges with Tiny Benches `2023`"].links[0][0] == "NeurIPS"
     seeing = next(e for e in entries if e.arxiv_id == "2308.00006")
     assert (seeing.title, seeing.date) == ("Seeing Steps: Visual Chains", "23.08")
     pi = next(e for e in entries if e.title.startswith("Pi Zero"))

@@ -247,7 +247,9 @@ _KIND_WORDS: tuple[tuple[str, str], ...] = (
     (
         "other",
         r"\b(table of )?contents\b|\bcontribut|\blicen[cs]e\b|\bcitation|\bcite\b"
-        r"|acknowledg|\bstar (chart|history)\b|\bcontact\b|\btodo\b|\bnews\b|\bupdates?\b",
+        r"|acknowledg|\bstar (chart|history)\b|\bcontact\b|\btodo\b|\bnews\b|\bupdates?\b"
+        r"|\bblogs?\b|\bblog posts?\b|\bvideos?\b|\btalks?\b|\bcourses?\b|\blectures?\b"
+        r"|\bpodcasts?\b|\bnewsletters?\b|\bcommunit(y|ies)\b",
     ),
     ("survey", r"\bsurveys?\b|\breviews?\b|\btutorials?\b"),
     ("benchmark", r"\bbenchmarks?\b|\bdatasets?\b|\bevaluation\b"),
@@ -896,9 +898,6 @@ def bullet_fields(tokens: Sequence[Token]) -> BulletFields:
             bold = re.fullmatch(r"(\*\*|__)(?P<t>.+?)(\*\*|__)", title_token.raw)
             title = bold.group("t") if bold else title_token.raw
             title_kind = "bold" if bold else "text"
-            year = re.search(r"\s*`((?:19|20)\d{2})`$", title)
-            if year and date is None:  # Title `2024` [[Venue](url)]
-                title, date = title[: year.start()], year.group(1)
         else:
             title = title_token.text
             title_kind = title_token.kind
