@@ -89,6 +89,17 @@ def test_the_replayed_days_pr_body_reads_clean_on_github(
         ), href
 
 
+def test_run_reports_as_json(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "--demo", "--offline", "--json")
+
+    assert code == 0, err
+    report = json.loads(out.strip().splitlines()[-1])
+    assert report["day"] == "2025-05-30"
+    assert report["scanned"] == 311
+    assert report["pull_request"]["branch"] == "arxivbot/2025-05-30"
+    assert len(report["candidates"]) == len({c["id"] for c in report["candidates"]}) > 0
+
+
 def test_demo_falls_back_to_the_recorded_day_in_one_line(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

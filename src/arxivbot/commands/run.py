@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
 import os
 import shutil
@@ -53,6 +54,7 @@ DEMO_PROBE_TIMEOUT = 4.0
     help=f"Run on the bundled example list, in a fresh local repository ./{DEMO_DIR}; "
     "uses the live feed when it answers, else a recorded day shipped with arxivbot.",
 )
+@click.option("--json", "as_json", is_flag=True, help="Print the run's report as one JSON object.")
 @click.option(
     "--offline",
     is_flag=True,
@@ -73,6 +75,7 @@ def run(
     config_path: Path | None,
     demo: bool,
     offline: bool,
+    as_json: bool,
 ) -> None:
     """Propose the day's relevant new arXiv papers to the list as one pull request.
 
@@ -136,13 +139,28 @@ def run(
     except ArxivBotError as exc:
         write_job_summary("arxivbot failed", summary_table([("error", str(exc))]))
         raise
-    click.echo(report.summary())
-    if demo and report.result is not None and not dry_run:
+    if as_json:
+        click.echo(json.dumps(_report_json(report), ensure_ascii=False))
+    else:
+        click.echo(report.summary())
+    if demo and report.result is not None and not dry_run and not as_json:
         base = settings.list.base_branch or "main"
         click.echo(
             f"Review the proposal: git -C {repo_dir} diff {base}...{report.result.branch}"
         )
     write_job_summary(f"arxivbot {report.day}", _summary_rows(report, model, listing))
+
+
+def _report_json(report: Any) -> dict[str, Any]:
+    result = report.result
+    return {
+        "status": report.status, "day": report.day, "message": report.message,
+        "scanned": report.scanned, "known": report.known,
+        "candidates": [{"id": c.paper.id, "score": round(c.scored.score, 4),
+                        "section": c.section, "entry": c.entry_text} for c in report.candidates],
+        "pull_request": None if result is None else {
+            "action": result.action, "branch": result.branch, "url": result.url},
+    }
 
 
 def _summary_rows(report: Any, model: Any, listing: Any) -> str:
