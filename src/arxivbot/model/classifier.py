@@ -31,6 +31,7 @@ from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import islice, repeat
 from typing import Any
 
@@ -317,16 +318,21 @@ class RelevanceModel:
             keep = min(similarity.shape[1], 4 * want)
             best = np.argpartition(-similarity, keep - 1, axis=1)[:, :keep]
             for row in range(similarity.shape[0]):
-                columns = sorted(best[row], key=lambda c, r=row: (-similarity[r, c], c))
+                columns = sorted(best[row], key=partial(_by_similarity, similarity[row]))
                 picked: list[tuple[str, str]] = []
                 for column in columns:
                     if similarity[row, column] <= 0.0 or len(picked) == want:
                         break
-                    entry = self.entries[column]
+                    entry = self.entries[int(column)]
                     if all(entry.id != seen for seen, _ in picked):
                         picked.append((entry.id, entry.name))
                 result.append(tuple(picked))
         return result
+
+
+def _by_similarity(row_similarity: np.ndarray, column: int) -> tuple[float, int]:
+    """Sort key of a column: most similar first, ties by column."""
+    return (-row_similarity[column], column)
 
 
 def select(
@@ -338,15 +344,17 @@ def select(
         return chosen
     by_day: dict[str, list[int]] = {}
     for i in np.flatnonzero(chosen):
-        by_day.setdefault(dates[i], []).append(int(i))
+        by_day.setdefault(dates[int(i)], []).append(int(i))
     for rows in by_day.values():
         rows.sort(key=lambda i: -scores[i])  # stable: ties keep input order
-        for i in rows[max(max_per_day, 0) :]:
-            chosen[i] = False
+        for dropped in rows[max(max_per_day, 0) :]:
+            chosen[dropped] = False
     return chosen
 
 
-def threshold_for_recall(positive_scores: Sequence[float], recall_target: float) -> float:
+def threshold_for_recall(
+    positive_scores: Sequence[float] | np.ndarray, recall_target: float
+) -> float:
     """The highest score that keeps at least ``recall_target`` of these positives."""
     ordered = sorted(positive_scores, reverse=True)
     if not ordered:
