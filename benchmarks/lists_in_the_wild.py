@@ -45,12 +45,12 @@ EXPECTED = {
     "JLZhong23__awesome-reward-models.md": 228,
     # `- [Title](url)` bullets outside the table of contents
     "opendilab__awesome-RLHF.md": 173,
-    # numbered `1. **[Title.](url)**` items
-    "atfortes__Awesome-LLM-Reasoning.md": 145,
+    # numbered `1. **[Title.](url)**` items (145) + 16 resource and awesome-list bullets
+    "atfortes__Awesome-LLM-Reasoning.md": 161,
     # 16 tables' body rows (598) + 7 two-line highlight bullets
     "BradyFU__Awesome-Multimodal-Large-Language-Models.md": 605,
-    # `### [Title](url)` heading entries
-    "EdinburghNLP__awesome-hallucination-detection.md": 140,
+    # `### [Title](url)` heading entries (140) + 24 link bullets of the last sections
+    "EdinburghNLP__awesome-hallucination-detection.md": 164,
     # 18 tables' body rows
     "HITsz-TMG__Awesome-Large-Multimodal-Reasoning-Models.md": 346,
     # paragraph entries `**Title** \`

@@ -73,6 +73,7 @@ class CatalogEntry:
     date: str | None  # as the list writes it: "2503", "Mar 18, 2025"
     links: tuple[tuple[str, str], ...] = ()  # (label, url) in the order written
     raw: str = ""  # the entry's exact text (all its lines, without the final newline)
+    shape: str = "bullet"  # bullet | table | heading (### [Title](url)) | paragraph (**Title** \\)
 
     @property
     def links_dict(self) -> dict[str, str]:

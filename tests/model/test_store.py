@@ -198,3 +198,71 @@ def test_the_shipped_model_loads_and_scores() -> None:
     assert 0.0 <= scored.score <= 1.0
     assert model.card["training_data"]["positives"] > 0
     assert len(model.version) == 12
+
+
+def _recipe_model() -> RelevanceModel:
+    from arxivbot.model.classifier import ModelParams
+
+    pos, neg = _papers()
+    params = ModelParams(title_weight=3, facets=(("grpo", "rewards"), ("vision-language",)),
+                         facet_value=1.0, lsa_dims=4, lsa_terms=50, min_df=1)
+    return train(pos, neg, params=params)
+
+
+def test_low_rank_and_facets_round_trip_as_data(tmp_path: Path) -> None:
+    """The fitted SVD and the facet weights are stored as numbers and score identically."""
+    model = _recipe_model()
+    path = tmp_path / "m.json"
+    save_model(model, path, {})
+    pos, neg = _papers()
+
+    loaded = load_model(path)
+
+    assert model.low_rank is not None
+    assert len(model.facet_coef) == 3
+    assert loaded.score([*pos[:2], *neg[:3]]) == model.score([*pos[:2], *neg[:3]])
+    body = json.loads(path.read_text(encoding="utf-8"))
+    assert len(body["low_rank_components"]) == len(model.low_rank.columns)
+    assert b"pickle" not in path.read_bytes()
+
+
+def test_version_is_a_pure_function_of_content(tmp_path: Path) -> None:
+    """Training twice on the same data gives the same version, saved or not."""
+    first, second = _recipe_model(), _recipe_model()
+    save_model(first, tmp_path / "a.json", {})
+    save_model(second, tmp_path / "b.json", {"other": "card"})
+
+    assert first.version == second.version
+    assert store.model_to_text(first)[1][:12] == first.version
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda b: b["params"].update(token_pattern=".*"), "token_pattern"),
+        (lambda b: b["params"].update(ngram_max=50), "ngram_max"),
+        (lambda b: b["params"].update(c="4"), "parameter c must be float"),
+        (lambda b: b["params"].update(recall_target=7.0), "recall_target"),
+        (lambda b: b["params"].update(facets="rl"), "facets"),
+        (lambda b: b["params"].update(surprise=1), "unknown model parameters"),
+        (lambda b: b.update(threshold=2.0), "threshold"),
+        (lambda b: b["terms"][0].__setitem__(1, -1.0), "idf"),
+        (lambda b: b["low_rank"].update(scale=[0.0, 0.0]), "spread"),
+        (lambda b: b["low_rank_components"][0].append(1.0), "dimensions"),
+        (lambda b: b["low_rank_components"][0].__setitem__(0, 10**6), "vocabulary columns"),
+        (lambda b: b.update(facet_coef=[1.0]), "facet_coef"),
+    ],
+    ids=["pattern", "ngram", "type", "bound", "facets", "unknown", "threshold", "idf",
+         "scale", "dims", "column", "facet-coef"],
+)
+def test_every_field_is_checked_at_load(tmp_path: Path, change: callable, message: str) -> None:  # type: ignore[valid-type]
+    """A signed file with a bad field gives ModelError naming the field."""
+    path = tmp_path / "m.json"
+    save_model(_recipe_model(), path, {})
+    body = json.loads(path.read_text(encoding="utf-8"))
+    change(body)
+    body["digest"] = store.content_digest(body)
+    path.write_text(store.render(body), encoding="utf-8")
+
+    with pytest.raises(ModelError, match=message):
+        load_model(path)

@@ -247,7 +247,9 @@ _KIND_WORDS: tuple[tuple[str, str], ...] = (
     (
         "other",
         r"\b(table of )?contents\b|\bcontribut|\blicen[cs]e\b|\bcitation|\bcite\b"
-        r"|acknowledg|\bstar (chart|history)\b|\bcontact\b|\btodo\b|\bnews\b|\bupdates?\b",
+        r"|acknowledg|\bstar (chart|history)\b|\bcontact\b|\btodo\b|\bnews\b|\bupdates?\b"
+        r"|\bblogs?\b|\bblog posts?\b|\bvideos?\b|\btalks?\b|\bcourses?\b|\blectures?\b"
+        r"|\bpodcasts?\b|\bnewsletters?\b|\bcommunit(y|ies)\b",
     ),
     ("survey", r"\bsurveys?\b|\breviews?\b|\btutorials?\b"),
     ("benchmark", r"\bbenchmarks?\b|\bdatasets?\b|\bevaluation\b"),
@@ -287,11 +289,13 @@ _MONTHS = {
 }
 _DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("yymm", re.compile(r"^(?P<y>\d{2})(?P<m>0[1-9]|1[0-2])$")),
+    ("yy.mm", re.compile(r"^(?P<y>[12]\d)\.(?P<m>0[1-9]|1[0-2])$")),
     ("yyyy-mm-dd", re.compile(r"^(?P<y>(?:19|20)\d{2})-(?P<m>\d{1,2})-(?P<d>\d{1,2})$")),
     ("yyyy.mm", re.compile(r"^(?P<y>(?:19|20)\d{2})\.(?P<m>\d{1,2})$")),
     ("yyyy-mm", re.compile(r"^(?P<y>(?:19|20)\d{2})-(?P<m>\d{1,2})$")),
     ("yyyy/mm", re.compile(r"^(?P<y>(?:19|20)\d{2})/(?P<m>\d{1,2})$")),
     ("mon d, yyyy", re.compile(r"^(?P<mon>[A-Za-z]{3})[a-z]*\.? (?P<d>\d{1,2}),? (?P<y>\d{4})$")),
+    ("d mon yyyy", re.compile(r"^(?P<d>\d{1,2}) (?P<mon>[A-Za-z]{3})[a-z]*\.? (?P<y>\d{4})$")),
     ("mon yyyy", re.compile(r"^(?P<mon>[A-Za-z]{3})[a-z]*\.? (?P<y>\d{4})$")),
     ("yyyy", re.compile(r"^(?P<y>(?:19|20)\d{2})$")),
 )
@@ -432,7 +436,7 @@ _BULLET = re.compile(
     r"^(?P<indent>[ \t]*)(?P<marker>[-*+]|\d{1,9}[.)])(?P<space>[ \t]+)(?P<rest>\S.*)$"
 )
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _HTTP = re.compile(r"^(https?:)?//", re.IGNORECASE)
 
@@ -475,6 +479,18 @@ def _is_block_start(text: str) -> bool:
     )
 
 
+# A paragraph entry opens with a bold title on its own line: **Title** \ (or two spaces)
+_PARAGRAPH_START = re.compile(r"^ {0,3}(\*\*|__)[^*_\s].*?(\*\*|__)[ \t]*(\\|  )?[ \t]*$")
+
+
+def _is_heading_entry(text: str) -> bool:
+    """A heading that is a paper: it opens with a web link (``### [Title](https://...)``)."""
+    tokens = [t for t in tokenize(text) if t.raw]
+    if tokens and tokens[0].raw in _WRAPS and len(tokens) > 1:
+        tokens = tokens[1:]
+    return bool(tokens) and tokens[0].kind in {"link", "dlink"} and bool(_HTTP.match(tokens[0].url))
+
+
 def _looks_like_entry(content: str) -> bool:
     """A bullet's text is an entry when it opens with a bracket/link and names a real link."""
     tokens = [t for t in tokenize(content) if t.raw]
@@ -497,13 +513,43 @@ def _looks_like_entry(content: str) -> bool:
         return has_web_link or leading_brackets >= 2
     if first.kind != "text":
         return False
+    if date_form(first.raw) and len(tokens) > 1:
+        return has_web_link  # 25.04 [Title](url) | [Paper](url)
     if first.raw in _WRAPS and len(tokens) > 1 and tokens[1].kind in {"link", "dlink"}:
         return _HTTP.match(tokens[1].url) is not None  # **[Title](url)** ...
     if re.match(r"^(\*\*|__)[^*_].*?(\*\*|__)", first.raw):
         return has_web_link  # **Title** [[Paper](url)] [[Code](url)]
-    # "Title. [[Paper]](arxiv) [[Code]](url)": a short title, then a link to the paper itself
-    paper_link = any(arxiv_id_from_url(t.url) for t in links)
-    return paper_link and len(first.raw.split()) <= 30 and tokens[1].kind in {"link", "dlink"}
+    # "Title. [[Paper]](arxiv) [[Code]](url)" or "Title (Short) `2024` [[NeurIPS](venue)]":
+    # a short plain title (parentheses allowed), then a link to the paper or its venue
+    lead = next((k for k, t in enumerate(tokens) if t.kind in {"link", "dlink"}), len(tokens))
+    if lead == len(tokens) or any(t.kind not in {"text", "paren"} for t in tokens[:lead]):
+        return False
+    words = sum(len(t.raw.split()) for t in tokens[:lead])
+    paper_link = lead == 1 and any(arxiv_id_from_url(t.url) for t in links)
+    venue_link = tokens[lead].kind == "dlink" and _HTTP.match(tokens[lead].url) is not None
+    return (paper_link or venue_link) and words <= 30
+
+
+def _continues_after_blank(current: _Draft, lines: Sequence[_Line], i: int) -> bool:
+    """A blank line inside a bullet entry: the next text is indented under the item's content
+    and is not an entry of its own (an authors or venue line, not a nested paper)."""
+    if current.shape != "bullet":
+        return False
+    j = i
+    while j < len(lines) and _is_blank(lines[j].text):
+        j += 1
+    if j >= len(lines) or j - i > 1:
+        return False
+    marker = _BULLET.match(current.lines[0].text)
+    if marker is None:
+        return False
+    column = len(marker.group("indent")) + len(marker.group("marker")) + len(marker.group("space"))
+    nxt = lines[j].text
+    indent = len(nxt) - len(nxt.lstrip(" \t"))
+    if indent < column or _HEADING.match(nxt) or _FENCE.match(nxt):
+        return False
+    bullet = _BULLET.match(nxt)
+    return not (bullet and _looks_like_entry(bullet.group("rest")))
 
 
 def parse_catalog(text: str, source: str = "<list>") -> Catalog:
@@ -550,6 +596,19 @@ def parse_catalog(text: str, source: str = "<list>") -> Catalog:
             headings.append((line, level, clean_heading(body)))
             i += 2
             continue
+        if heading and _is_heading_entry(heading.group("text") or ""):
+            # ### [Title](url) followed by its metadata bullets: a paper, not a section
+            current = _Draft([line], len(headings) - 1, "heading")
+            drafts.append(current)
+            i += 1
+            continue
+        if current is not None and current.shape == "heading" and not heading:
+            if not (_FENCE.match(body) or body.lstrip().startswith(("|", "<!--"))):
+                if not _is_blank(body):
+                    current.lines.append(line)  # its metadata, even after a blank line
+                i += 1
+                continue
+            current = None
         if heading:
             current = None
             headings.append(
@@ -575,6 +634,18 @@ def parse_catalog(text: str, source: str = "<list>") -> Catalog:
             current = None
             i = j
             continue
+        if current is None and _PARAGRAPH_START.match(body):
+            j = i
+            while j < len(lines) and not _is_blank(lines[j].text) and (
+                j == i or not _is_block_start(lines[j].text) or lines[j].text.startswith("*")
+            ) and not _HEADING.match(lines[j].text):
+                j += 1
+            block = lines[i:j]
+            if any(_HTTP.match(t.url) for ln in block for t in tokenize(ln.text)
+                   if t.kind in {"link", "dlink"}):
+                drafts.append(_Draft(block, len(headings) - 1, "paragraph"))
+                i = j
+                continue
         bullet = _BULLET.match(body)
         if bullet and _looks_like_entry(bullet.group("rest")):
             current = _Draft([line], len(headings) - 1, "bullet")
@@ -585,6 +656,8 @@ def parse_catalog(text: str, source: str = "<list>") -> Catalog:
             and (body[:1] in {" ", "\t"} or not _is_block_start(body))
         ):
             current.lines.append(line)  # a wrapped entry, or a note nested under it
+        elif current is not None and _is_blank(body) and _continues_after_blank(current, lines, i):
+            pass  # 1. **[Title](url)** / (blank) / indented *Authors.* Venue: one entry
         else:
             current = None
         i += 1
@@ -661,6 +734,7 @@ def _with_kind(entry: CatalogEntry, sections: Sequence[Section]) -> CatalogEntry
         entry.date,
         entry.links,
         entry.raw,
+        entry.shape,
     )
 
 
@@ -675,6 +749,8 @@ def _entry(draft: _Draft, path: str) -> CatalogEntry:
     first, last = draft.lines[0].number, draft.lines[-1].number
     if draft.shape == "table":
         return _table_entry(raw, draft.header, path, first)
+    if draft.shape in {"heading", "paragraph"}:
+        return _block_entry(draft, raw, path)
     bullet = _BULLET.match(draft.lines[0].text)
     assert bullet is not None  # drafts start on a bullet line
     content = raw[
@@ -692,6 +768,45 @@ def _entry(draft: _Draft, path: str) -> CatalogEntry:
         date=fields.date,
         links=fields.links,
         raw=raw,
+    )
+
+
+def _block_entry(draft: _Draft, raw: str, path: str) -> CatalogEntry:
+    """A heading entry (``### [Title](url)`` + metadata) or a paragraph entry (``**Title** \\``)."""
+    first = draft.lines[0].text
+    if draft.shape == "heading":
+        match = _HEADING.match(first)
+        lead = match.group("text") or "" if match else first
+    else:
+        lead = first.strip().removesuffix("\\").strip()
+    fields = bullet_fields(tokenize(lead))
+    links = list(fields.links)
+    for line in draft.lines[1:]:
+        links.extend(_links_in(line.text))
+    arxiv_id = fields.arxiv_id or next(
+        (aid for _label, url in links if (aid := arxiv_id_from_url(url))), None
+    )
+    date = fields.date
+    if date is None:  # a paragraph's last line is often its date: "16 Oct 2023"
+        tail = draft.lines[-1].text.strip().removesuffix("\\").strip()
+        date = tail if date_form(tail) else None
+    paper = next((u for label, u in links if arxiv_id_from_url(u)), None)
+    if fields.title_kind in {"link", "dlink"} or paper is None:
+        links_out = tuple(links)
+    else:  # the paper link sits on a later line: label it plainly, as a title link would be
+        links_out = tuple(("Paper", u) if u == paper else (label, u) for label, u in links)
+    return CatalogEntry(
+        line=draft.lines[0].number,
+        end_line=draft.lines[-1].number,
+        section=path,
+        kind="",
+        arxiv_id=arxiv_id,
+        title=fields.title,
+        name=fields.name,
+        date=date,
+        links=links_out,
+        raw=raw,
+        shape=draft.shape,
     )
 
 
@@ -726,10 +841,17 @@ def bullet_fields(tokens: Sequence[Token]) -> BulletFields:
     lead: list[str] = []
     slots: list[Token] = []
     k = 0
-    if solid and solid[0].kind == "bracket" and date_form(solid[0].text):
-        date, k = solid[0].text, 1
+    if solid and solid[0].kind in {"bracket", "text"} and date_form(solid[0].text):
+        date, k = solid[0].text, 1  # [2503] or a bare 26.03 before the title
         lead.append("date")
         slots.append(solid[0])
+    if (
+        k + 1 < len(solid)
+        and solid[k].kind == "paren"
+        and solid[k + 1].kind in {"link", "dlink"}
+        and len(solid[k].text.split()) <= 3
+    ):
+        k += 1  # a venue tag before the title: 23.08 (CVPR24)[Title](url)
     brackets: list[Token] = []
     while k < len(solid) and solid[k].kind == "bracket":
         brackets.append(solid[k])
@@ -761,6 +883,12 @@ def bullet_fields(tokens: Sequence[Token]) -> BulletFields:
     elif title_token is None and k < len(solid) and solid[k].kind == "text":
         title_token = solid[k]
         k += 1
+        while k < len(solid) and solid[k].kind in {"text", "paren"} and any(
+            t.kind in {"link", "dlink"} for t in solid[k:]
+        ):  # a plain title holding parentheses: Reinforced Self-Training (ReST) for ...
+            raw = title_token.raw + solid[k].gap + solid[k].raw
+            title_token = Token("text", title_token.gap, raw, raw)
+            k += 1
     for token in names:
         lead.append("name")
         slots.append(token)
@@ -858,7 +986,13 @@ def _table_entry(raw: str, header: tuple[str, ...], path: str, number: int) -> C
             paper_url = cell_links[0][1] if cell_links else None
         elif role == "name" and name is None:
             name = (cell_links[0][0] if cell_links else cell) or None
-    if not title:  # no paper column: the first linked cell names the entry
+    if not title and "title" not in roles:  # no paper column: the longest plain cell, if
+        plain = [  # it reads like a title, else the first linked cell
+            c for c, r in zip(cells, roles, strict=False)
+            if r != "date" and c and not _links_in(c) and len(c.split()) >= 3
+        ]
+        title = max(plain, key=len) if plain else ""
+    if not title:
         title = next((label for label, _url in links), cells[0] if cells else "")
     arxiv_id = arxiv_id_from_url(paper_url) if paper_url else None
     arxiv_id = arxiv_id or next((a for _l, u in links if (a := arxiv_id_from_url(u))), None)
@@ -873,4 +1007,5 @@ def _table_entry(raw: str, header: tuple[str, ...], path: str, number: int) -> C
         date=date,
         links=tuple(links),
         raw=raw,
+        shape="table",
     )

@@ -470,6 +470,9 @@ def infer_style(entries: Sequence[CatalogEntry], text: str | None = None) -> Lis
     if lines is not None:
         lines = [ln.removesuffix("\r") for ln in lines]
     eol = "\r\n" if text and text.count("\r\n") * 2 > text.count("\n") else "\n"
+    # Heading and paragraph entries have no writer of their own yet: their sections take the
+    # list's default style (a bullet when the list has no bullets or tables at all).
+    entries = [e for e in entries if e.shape in {"bullet", "table"}]
     by_section: dict[str, list[CatalogEntry]] = defaultdict(list)
     for entry in entries:
         by_section[entry.section].append(entry)
@@ -500,7 +503,7 @@ def infer_style(entries: Sequence[CatalogEntry], text: str | None = None) -> Lis
         e.section for e in entries if e.kind == "paper" and (e.arxiv_id or e.date)
     ) or Counter(e.section for e in entries)
     main = _most(paper_sections, "")
-    default = dict(sections).get(main) or next(iter(pooled.values()))
+    default = dict(sections).get(main) or next(iter(pooled.values()), EntryStyle(separator=("",)))
     return ListStyle(default=default, sections=tuple(sections), eol=eol)
 
 
@@ -607,6 +610,8 @@ def format_date(form: str | None, date: dt.date, arxiv_id: str | None = None) ->
         month = id_month(arxiv_id or "")
         return f"{month[0] % 100:02d}{month[1]:02d}" if month else f"{date:%y%m}"
     formats = {
+        "yy.mm": f"{date:%y}.{date.month:02d}",
+        "d mon yyyy": f"{date.day} {date:%b} {date.year}",
         "yyyy-mm-dd": date.isoformat(),
         "yyyy.mm": f"{date.year}.{date.month:02d}",
         "yyyy-mm": f"{date.year}-{date.month:02d}",

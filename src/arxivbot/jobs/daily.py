@@ -144,7 +144,8 @@ def run(
         p for p in backlog if p.id not in fresh_ids and p.id not in known_ids
     ]
     scored = model.score(
-        [*fresh, *waiting_before], max_per_day=None, threshold=settings.model.threshold
+        [*fresh, *waiting_before], max_per_day=None, threshold=settings.model.threshold,
+        nearest=False,  # looked up on the target list below, not on the training lists
     )
     above = sorted((s for s in scored if s.selected), key=lambda s: -s.score)
     cap = settings.model.max_candidates

@@ -43,6 +43,7 @@ from arxivbot.records import Paper, ScoredPaper
 
 # Words, and runs of word characters joined by "." or "-" (see tech-reference E.1).
 TOKEN_PATTERN = r"(?u)\b\w[\w.\-]*\w\b|\b\w\b"
+TOKEN_PATTERNS = (TOKEN_PATTERN,)  # the only patterns a model file may name (no user regexes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +67,16 @@ class ModelParams:
     top_terms: int = 5  # terms reported per paper
     nearest: int = 2  # list entries reported per paper
     digits: int = 8  # significant digits kept for stored floats (stable, diffable files)
+    title_weight: int = 1  # the title is read this many times (it says what the paper is)
+    # Facets the topic is the conjunction of (each a tuple of whole-word terms): one flag
+    # feature per facet and one for "all of them", which a linear model cannot form itself.
+    facets: tuple[tuple[str, ...], ...] = ()
+    facet_value: float = 0.0  # the flags' value in the feature matrix (0: no flags)
+    facet_min_share: float = 0.6  # flags only when this share of the positives has all facets
+    lsa_dims: int = 0  # dimensions of the low-rank (truncated SVD) score; 0: none
+    lsa_terms: int = 3000  # the most frequent vocabulary terms the low-rank space is built on
+    lsa_negative_share: float = 0.5  # centroid = positives' minus this share of negatives'
+    lsa_blend: float = 0.5  # weight of the low-rank score in the combined score
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -76,7 +87,56 @@ class ModelParams:
         unknown = sorted(set(data) - known)
         if unknown:
             raise ValueError(f"unknown model parameters: {', '.join(unknown)}")
-        return cls(**data)
+        data = dict(data)
+        if "facets" in data:
+            if not isinstance(data["facets"], list | tuple) or not all(
+                isinstance(facet, list | tuple) and all(isinstance(t, str) for t in facet)
+                for facet in data["facets"]
+            ):
+                raise ValueError("facets must be lists of terms")
+            data["facets"] = tuple(tuple(facet) for facet in data["facets"])
+        params = cls(**data)
+        params.validate()
+        return params
+
+    def validate(self) -> None:
+        """Refuse values a model file must never carry (a loaded file is untrusted input)."""
+        defaults = ModelParams()
+        for f in dataclasses.fields(self):
+            value, default = getattr(self, f.name), getattr(defaults, f.name)
+            kind = float if isinstance(default, float) else type(default)
+            ok = isinstance(value, kind) and not isinstance(value, bool) if kind is int else (
+                isinstance(value, int | float) and not isinstance(value, bool)
+                if kind is float else isinstance(value, kind))
+            if not ok:
+                raise ValueError(f"parameter {f.name} must be {kind.__name__}, not {value!r}")
+            if kind is float and not math.isfinite(value):
+                raise ValueError(f"parameter {f.name} is not a finite number")
+        if self.token_pattern not in TOKEN_PATTERNS:
+            raise ValueError("token_pattern is not one arxivbot knows")
+        bounds = {"ngram_max": (1, 3), "min_df": (1, 10**6), "max_features": (1, 10**6),
+                  "min_positive_df": (1, 10**6), "vocabulary_sample": (0, 10**7),
+                  "max_iter": (1, 10**6), "cv_folds": (1, 100), "random_state": (0, 2**32),
+                  "top_terms": (0, 100), "nearest": (0, 100), "digits": (3, 17),
+                  "title_weight": (1, 10), "lsa_dims": (0, 1024), "lsa_terms": (1, 10**5)}
+        for name, (low, high) in bounds.items():
+            if not low <= getattr(self, name) <= high:
+                raise ValueError(f"parameter {name} is outside {low}..{high}")
+        for name in ("max_df", "recall_target", "facet_min_share", "lsa_blend",
+                     "lsa_negative_share"):
+            if not 0.0 <= getattr(self, name) <= 1.0:
+                raise ValueError(f"parameter {name} is outside 0..1")
+        for name in ("c", "hard_negative_weight", "facet_value"):
+            if getattr(self, name) < 0.0:
+                raise ValueError(f"parameter {name} is negative")
+        if len(self.facets) > 8 or any(len(f) > 200 or not f for f in self.facets) or any(
+            len(t) > 100 for f in self.facets for t in f
+        ):
+            raise ValueError("facets: at most 8, each 1..200 terms of at most 100 characters")
+
+    def text(self, paper: Paper) -> str:
+        """What the model reads of ``paper``: the title ``title_weight`` times, the abstract."""
+        return "\n".join([paper.title] * max(self.title_weight, 1) + [paper.abstract])
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +147,43 @@ class ListEntry:
     name: str  # the list's short name for it, or its title
     section: str  # heading path on the list
     list: str  # which list (file name or path) it is on
+
+
+def facet_flags(texts: Sequence[str], facets: Sequence[Sequence[str]]) -> np.ndarray:
+    """Per text, one 0/1 column per facet (any of its terms, whole words, any case) and a
+    last column for all facets at once."""
+    patterns = [
+        re.compile(r"\b(?:" + "|".join(map(re.escape, terms)) + r")\b", re.IGNORECASE)
+        for terms in facets
+    ]
+    flags = np.zeros((len(texts), len(patterns) + 1))
+    for row, text in enumerate(texts):
+        for column, pattern in enumerate(patterns):
+            flags[row, column] = pattern.search(text) is not None
+    flags[:, -1] = flags[:, :-1].all(axis=1) if patterns else 0.0
+    return flags
+
+
+@dataclass(frozen=True)
+class LowRank:
+    """The second score: cosine, in a truncated-SVD (LSA) space, to the list's centroid.
+
+    ``columns`` are the vocabulary columns the space is built on, ``components`` the SVD's
+    (dims × columns) rows, ``centroid`` the unit direction (positives' centroid minus a share
+    of the negatives'), ``scale`` the (mean, std) of the score over the negatives, which puts
+    it on the classifier's scale. All plain numbers: stored as data, rebuilt at load.
+    """
+
+    columns: np.ndarray
+    components: np.ndarray
+    centroid: np.ndarray
+    scale: tuple[float, float]
+
+    def score(self, matrix: sp.csr_matrix) -> np.ndarray:
+        projected = np.asarray(matrix[:, self.columns] @ self.components.T)
+        norms = np.linalg.norm(projected, axis=1)
+        norms[norms == 0.0] = 1.0
+        return (projected @ self.centroid) / norms
 
 
 class TrainingError(ValueError):
@@ -222,6 +319,9 @@ class RelevanceModel:
     entries: tuple[ListEntry, ...]
     entry_texts: dict[str, str]  # arXiv id -> title + abstract of each entry's paper
     card: dict[str, Any] = field(default_factory=dict)
+    facet_coef: np.ndarray = field(default_factory=lambda: np.zeros(0))  # one per flag column
+    decision_scale: tuple[float, float] = (0.0, 1.0)  # classifier's (mean, std) on negatives
+    low_rank: LowRank | None = None
     version: str = "unsaved"  # short digest of the model file, set when saved or loaded
     _vectorizer: TextVectorizer | None = field(default=None, repr=False)
     _entry_vectors: sp.csr_matrix | None = field(default=None, repr=False)
@@ -250,8 +350,25 @@ class RelevanceModel:
         """The L2-normalised TF-IDF matrix of ``texts`` (rows = texts, columns = terms)."""
         return self.vectorizer.transform(texts)
 
-    def decision(self, matrix: sp.csr_matrix) -> np.ndarray:
-        return np.asarray(matrix @ self.coef).ravel() + self.intercept
+    def decision(self, matrix: sp.csr_matrix, flags: np.ndarray | None = None) -> np.ndarray:
+        """The combined score: the classifier's decision (with the facet flags), and when the
+        model has one the low-rank score, each on the negatives' scale, blended."""
+        value = np.asarray(matrix @ self.coef).ravel() + self.intercept
+        if flags is not None and len(self.facet_coef):
+            value = value + flags @ self.facet_coef
+        if self.low_rank is None:
+            return value
+        mean, std = self.decision_scale
+        lr_mean, lr_std = self.low_rank.scale
+        blend = self.params.lsa_blend
+        return ((1.0 - blend) * (value - mean) / std
+                + blend * (self.low_rank.score(matrix) - lr_mean) / lr_std)
+
+    def read(self, papers: Sequence[Paper]) -> tuple[sp.csr_matrix, np.ndarray | None]:
+        """The TF-IDF matrix and the facet flags (None without facets) of ``papers``."""
+        texts = [self.params.text(paper) for paper in papers]
+        flags = facet_flags(texts, self.params.facets) if len(self.facet_coef) else None
+        return self.vectorize(texts), flags
 
     def probability(self, decision: np.ndarray) -> np.ndarray:
         a, b = self.calibration
@@ -263,27 +380,30 @@ class RelevanceModel:
         *,
         max_per_day: int | None = None,
         threshold: float | None = None,
+        nearest: bool = True,
     ) -> list[ScoredPaper]:
         """Score, select and explain ``papers``; the output keeps the input order.
 
         A paper is selected when its score reaches the threshold (the model's own unless one
         is given) and it is among the ``max_per_day`` best of its announcement date.
+        ``nearest=False`` leaves ``ScoredPaper.nearest`` empty, for a caller that looks the
+        nearest entries up on the target list itself (or does not need them).
         """
         if not papers:
             return []
-        matrix = self.vectorize([paper.text for paper in papers])
-        scores = self.probability(self.decision(matrix))
+        matrix, flags = self.read(papers)
+        scores = self.probability(self.decision(matrix, flags))
         cut = self.threshold if threshold is None else threshold
         selected = select(scores, [paper.date for paper in papers], cut, max_per_day)
         terms = self.top_terms(matrix)
-        nearest = self.nearest(matrix)
+        neighbours = self.nearest(matrix) if nearest else [() for _ in papers]
         return [
             ScoredPaper(
                 paper=paper,
                 score=float(scores[i]),
                 selected=bool(selected[i]),
                 top_terms=terms[i],
-                nearest=nearest[i],
+                nearest=neighbours[i],
             )
             for i, paper in enumerate(papers)
         ]
@@ -398,14 +518,15 @@ def train(
     sample_rows = np.arange(len(negatives))
     if len(negatives) > params.vocabulary_sample:
         sample_rows = np.sort(rng.choice(len(negatives), params.vocabulary_sample, replace=False))
+    read = params.text
     terms = choose_vocabulary(
-        [p.text for p in positives],
-        [negatives[i].text for i in sample_rows] + [p.text for p in hard_negatives],
+        [read(p) for p in positives],
+        [read(negatives[i]) for i in sample_rows] + [read(p) for p in hard_negatives],
         params,
     )
     counting = TextVectorizer(terms, np.ones(len(terms)), params)
     all_papers = [*positives, *hard_negatives, *negatives]
-    counts = counting.counts(p.text for p in all_papers)
+    counts = counting.counts(read(p) for p in all_papers)
     idf = _round(smoothed_idf(counts), params.digits)
     vectorizer = TextVectorizer(terms, idf, params)
     matrix = vectorizer.weigh(counts, copy=False)
@@ -415,6 +536,18 @@ def train(
     labels = np.zeros(len(all_papers), dtype=np.int8)
     labels[:n_pos] = 1
     weights = _sample_weights(n_pos, n_hard, n_neg, params.hard_negative_weight)
+
+    # Facet flags, when the list's own papers show the conjunction (training checks it).
+    facet_share = None
+    features: Any = matrix
+    use_facets = bool(params.facets) and params.facet_value > 0.0
+    if use_facets:
+        flags = facet_flags([read(p) for p in all_papers], params.facets)
+        facet_share = float(flags[:n_pos, -1].mean())
+        use_facets = facet_share >= params.facet_min_share
+        if use_facets:
+            features = sp.hstack([matrix, sp.csr_matrix(flags * params.facet_value)],
+                                 format="csr")
 
     def fit(held_out: np.ndarray | None = None, start: Any = None) -> Any:
         # Held-out rows get weight 0 rather than being sliced out: same fit, no matrix copy.
@@ -428,11 +561,12 @@ def train(
             # The objective is strictly convex: starting from the full fit reaches the fold's
             # optimum (to the solver's tolerance) in about half the iterations.
             model.coef_, model.intercept_ = start.coef_.copy(), start.intercept_.copy()
-        return model.fit(matrix, labels, sample_weight=fold_weights)
+        return model.fit(features, labels, sample_weight=fold_weights)
 
     # Out-of-fold decision values for calibration and the threshold.
     folds = min(params.cv_folds, n_pos, n_hard + n_neg)
     oof = np.zeros(len(all_papers))
+    fold_rows: list[np.ndarray] = []
     with progress.task("fitting", total=1 + (folds if folds >= 2 else 0), unit="fits") as fitted:
         final = fit()
         fitted(1)
@@ -442,15 +576,32 @@ def train(
             )
             for _, test_rows in splitter.split(np.zeros(len(labels)), labels):
                 fold_model = fit(test_rows, start=final)
-                oof[test_rows] = fold_model.decision_function(matrix[test_rows])
+                oof[test_rows] = fold_model.decision_function(features[test_rows])
+                fold_rows.append(test_rows)
                 fitted(1)
-    coef = _round(final.coef_.ravel(), params.digits)
+    all_coef = _round(final.coef_.ravel(), params.digits)
+    coef = all_coef[: len(terms)]
+    facet_coef = all_coef[len(terms):] * params.facet_value if use_facets else np.zeros(0)
+    facet_coef = _round(facet_coef, params.digits) if use_facets else facet_coef
     intercept = _round(final.intercept_, params.digits)[0]
     if folds < 2:  # too few positives to hold any out: score on the training fit itself
-        oof = np.asarray(matrix @ coef).ravel() + intercept
+        oof = np.asarray(features @ all_coef).ravel() + intercept
 
-    a, b = _round(np.asarray(platt(oof, labels)), params.digits)
-    calibrated = _sigmoid(a * oof + b)
+    low_rank = None
+    decision_scale = (0.0, 1.0)
+    combined = oof
+    if params.lsa_dims > 0:
+        negative = labels == 0
+        decision_scale = _scale(oof[negative], params.digits)
+        low_rank, lsa_oof = _fit_low_rank(matrix, labels, sample_rows + n_pos + n_hard,
+                                          fold_rows, params)
+        mean, std = decision_scale
+        lr_mean, lr_std = low_rank.scale
+        combined = ((1.0 - params.lsa_blend) * (oof - mean) / std
+                    + params.lsa_blend * (lsa_oof - lr_mean) / lr_std)
+
+    a, b = _round(np.asarray(platt(combined, labels)), params.digits)
+    calibrated = _sigmoid(a * combined + b)
     threshold = _round_down(
         threshold_for_recall(calibrated[:n_pos], params.recall_target), params.digits
     )
@@ -462,6 +613,7 @@ def train(
     card = {
         "counts": {"positives": n_pos, "negatives": n_neg, "hard_negatives": n_hard},
         "vocabulary_size": len(terms),
+        "facets": {"share_of_positives_with_all": facet_share, "used": use_facets},
         "out_of_fold": {
             "folds": folds,
             "average_precision": _average_precision(calibrated, labels) if folds >= 2 else None,
@@ -479,8 +631,65 @@ def train(
         entries=kept_entries,
         entry_texts=dict(sorted(entry_texts.items())),
         card=card,
+        facet_coef=facet_coef,
+        decision_scale=decision_scale,
+        low_rank=low_rank,
         _vectorizer=vectorizer,
     )
+
+
+def _fit_low_rank(
+    matrix: sp.csr_matrix,
+    labels: np.ndarray,
+    sample_rows: np.ndarray,
+    fold_rows: Sequence[np.ndarray],
+    params: ModelParams,
+) -> tuple[LowRank, np.ndarray]:
+    """The LSA space (fitted on the positives and the vocabulary sample of negatives), the
+    centroid direction, and the out-of-fold low-rank scores of every row."""
+    from sklearn.decomposition import TruncatedSVD
+
+    df = np.bincount(matrix.indices, minlength=matrix.shape[1])
+    keep = min(params.lsa_terms, matrix.shape[1])
+    columns = np.sort(np.argsort(-df, kind="stable")[:keep])
+    sub = matrix[:, columns]
+    fit_rows = np.r_[np.flatnonzero(labels == 1), sample_rows]
+    dims = max(1, min(params.lsa_dims, len(columns) - 1, len(fit_rows) - 1))
+    svd = TruncatedSVD(n_components=dims, random_state=params.random_state, algorithm="arpack")
+    svd.fit(sub[fit_rows])
+    components = _round(svd.components_, 6).reshape(svd.components_.shape)
+    projected = np.asarray(sub @ components.T)
+    norms = np.linalg.norm(projected, axis=1)
+    norms[norms == 0.0] = 1.0
+    projected /= norms[:, None]
+
+    def direction(rows: np.ndarray) -> np.ndarray:
+        mask = np.zeros(len(labels), dtype=bool)
+        mask[rows] = True
+        positive = projected[mask & (labels == 1)].mean(axis=0)
+        negative = projected[mask & (labels == 0)].mean(axis=0)
+        vector = positive - params.lsa_negative_share * negative
+        return vector / (np.linalg.norm(vector) or 1.0)
+
+    everything = np.arange(len(labels))
+    oof = np.zeros(len(labels))
+    if fold_rows:
+        for rows in fold_rows:
+            oof[rows] = projected[rows] @ direction(np.setdiff1d(everything, rows))
+    centroid = _round(direction(everything), params.digits)
+    if not fold_rows:
+        oof = projected @ centroid
+    low_rank = LowRank(columns=columns, components=components, centroid=centroid,
+                       scale=_scale(oof[labels == 0], params.digits))
+    return low_rank, oof
+
+
+def _scale(values: np.ndarray, digits: int) -> tuple[float, float]:
+    """(mean, std) of ``values`` (std 1 when they do not vary), rounded for the model file."""
+    mean = float(np.mean(values)) if len(values) else 0.0
+    std = float(np.std(values)) if len(values) else 1.0
+    mean, std = (float(v) for v in _round(np.array([mean, std or 1.0]), digits))
+    return mean, std
 
 
 def platt(decision: np.ndarray, labels: np.ndarray) -> tuple[float, float]:

@@ -176,7 +176,7 @@ def run_backtest(
         missing = sorted(later - {p.id for p in test})
         days = [p.date for p in test]
 
-        scored = model.score(test, max_per_day=max_per_day)
+        scored = model.score(test, max_per_day=max_per_day, nearest=False)
         model_scores = np.array([s.score for s in scored])
         model_selected = np.array([s.selected for s in scored])
 

@@ -25,14 +25,15 @@ from typing import Any
 import numpy as np
 
 from arxivbot.errors import ModelError
-from arxivbot.model.classifier import ListEntry, ModelParams, RelevanceModel
+from arxivbot.model.classifier import ListEntry, LowRank, ModelParams, RelevanceModel
 from arxivbot.resources import bundled_path
 
 FORMAT = "arxivbot-relevance-model"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: facet flags and the low-rank score (a version-1 file still loads)
+READABLE_VERSIONS = (1, 2)
 DEFAULT_MODEL = "models/default.json"
 RETRAIN_HINT = "retrain with `arxivbot train --list LIST.md --listings LISTINGS --out MODEL.json`"
-_ONE_ITEM_PER_LINE = ("entries", "entry_texts", "terms")
+_ONE_ITEM_PER_LINE = ("entries", "entry_texts", "terms", "low_rank_components")
 
 
 def card_path(model_path: Path) -> Path:
@@ -82,7 +83,53 @@ def model_to_dict(model: RelevanceModel) -> dict[str, Any]:
         "entries": entries,
         # [id, title + abstract]: what ``nearest`` and section placement compare papers to
         "entry_texts": [[key, text] for key, text in sorted(model.entry_texts.items())],
+        "facet_coef": [float(v) for v in model.facet_coef],
+        "decision_scale": list(model.decision_scale),
+        **_low_rank_to_dict(model.low_rank),
     }
+
+
+def _low_rank_to_dict(low_rank: LowRank | None) -> dict[str, Any]:
+    """The fitted truncated SVD as data: one line per vocabulary term it reads, holding
+    ``[term column, component values...]``, plus the centroid and the score's scale."""
+    if low_rank is None:
+        return {"low_rank": None}
+    return {
+        "low_rank": {"centroid": [float(v) for v in low_rank.centroid],
+                     "scale": list(low_rank.scale)},
+        "low_rank_components": [
+            [int(column), *(float(v) for v in low_rank.components[:, i])]
+            for i, column in enumerate(low_rank.columns)
+        ],
+    }
+
+
+def _finite(values: Any, what: str) -> np.ndarray:
+    array = np.asarray(values, dtype=np.float64)
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{what} holds a non-finite number")
+    return array
+
+
+def _low_rank_from_dict(body: dict[str, Any], n_terms: int) -> LowRank | None:
+    data = body.get("low_rank")
+    if data is None:
+        return None
+    rows = body["low_rank_components"]
+    centroid = _finite([float(v) for v in data["centroid"]], "low_rank.centroid")
+    dims = len(centroid)
+    if not rows or not 1 <= dims <= 1024 or any(len(row) != dims + 1 for row in rows):
+        raise ValueError("low_rank_components do not match the centroid's dimensions")
+    columns = np.asarray([int(row[0]) for row in rows], dtype=np.int64)
+    if columns.min() < 0 or columns.max() >= n_terms or np.any(np.diff(columns) <= 0):
+        raise ValueError("low_rank columns are not sorted, unique vocabulary columns")
+    components = _finite([[float(v) for v in row[1:]] for row in rows], "low_rank").T.copy()
+    mean, std = (float(v) for v in data["scale"])
+    _finite([mean, std], "low_rank.scale")
+    if std <= 0:
+        raise ValueError("low_rank.scale has a non-positive spread")
+    return LowRank(columns=columns, components=components, centroid=centroid,
+                   scale=(mean, std))
 
 
 def render(body: dict[str, Any]) -> str:
@@ -123,7 +170,7 @@ def model_from_dict(body: Any, source: str) -> RelevanceModel:
     if not isinstance(body, dict) or body.get("format") != FORMAT:
         raise ModelError(f"{source}: not an arxivbot relevance model; {RETRAIN_HINT}")
     version = body.get("format_version")
-    if version != FORMAT_VERSION:
+    if version not in READABLE_VERSIONS:
         raise ModelError(
             f"{source}: model format version {version!r}, this arxivbot reads version "
             f"{FORMAT_VERSION}; {RETRAIN_HINT}"
@@ -143,6 +190,8 @@ def model_from_dict(body: Any, source: str) -> RelevanceModel:
         coef = np.asarray([float(w) for _, _, w in body["terms"]], dtype=np.float64)
         if terms != sorted(set(terms)):
             raise ValueError("terms are not sorted and unique")
+        if not np.all(np.isfinite(idf)) or np.any(idf <= 0) or not np.all(np.isfinite(coef)):
+            raise ValueError("idf or weights hold non-finite or non-positive idf numbers")
         entries = [
             ListEntry(id=str(item["id"]), name=str(item["name"]), section=str(item["section"]),
                       list=str(item["list"]))
@@ -150,6 +199,16 @@ def model_from_dict(body: Any, source: str) -> RelevanceModel:
         ]
         entry_texts = {str(key): str(text) for key, text in body["entry_texts"]}
         calibration = body["calibration"]
+        facet_coef = _finite([float(v) for v in body.get("facet_coef", [])], "facet_coef")
+        if len(facet_coef) not in (0, len(params.facets) + 1):
+            raise ValueError("facet_coef does not match the facets")
+        mean, std = (float(v) for v in body.get("decision_scale", [0.0, 1.0]))
+        _finite([mean, std, float(body["intercept"]), float(body["threshold"]),
+                 float(calibration["a"]), float(calibration["b"])], "the model's numbers")
+        if not 0.0 <= float(body["threshold"]) <= 1.0:
+            raise ValueError("threshold is outside 0..1")
+        if std <= 0:
+            raise ValueError("decision_scale has a non-positive spread")
         model = RelevanceModel(
             params=params,
             terms=tuple(terms),
@@ -160,6 +219,9 @@ def model_from_dict(body: Any, source: str) -> RelevanceModel:
             threshold=float(body["threshold"]),
             entries=tuple(entries),
             entry_texts=entry_texts,
+            facet_coef=facet_coef,
+            decision_scale=(mean, std),
+            low_rank=_low_rank_from_dict(body, len(terms)),
             version=digest[:12],
         )
     except (KeyError, TypeError, ValueError, IndexError) as exc:
