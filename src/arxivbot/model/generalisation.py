@@ -21,6 +21,7 @@ Pure: papers in, figures out.
 
 from __future__ import annotations
 
+import builtins
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -74,7 +75,7 @@ class HeldOut:
     """The figures for one held-out list."""
 
     list: str
-    train_lists: list[str]
+    train_lists: builtins.list[str]  # `list` is a field name here
     train_positives: int
     train_negatives: int
     test_days: int
