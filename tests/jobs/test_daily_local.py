@@ -215,3 +215,21 @@ def test_entry_template_override(repo: Path, model: RelevanceModel, tmp_path: Pa
         "* **LongVid-R1** [LongVid-R1: Reinforcing Long Video Reasoning in Multimodal LLMs]"
         "(https://arxiv.org/abs/2505.10002)"
     )
+
+
+def test_an_unknown_section_name_says_which_sections_there_are(
+    repo: Path, model: RelevanceModel
+) -> None:
+    import dataclasses
+
+    from arxivbot.config import ListSettings
+    from arxivbot.errors import ConfigError
+
+    settings = dataclasses.replace(Settings(), list=ListSettings(sections=("Papres",)))
+    with pytest.raises(ConfigError) as failure:
+        daily.run(listing(day_papers()), LocalPublisher(repo, "README.md"), model, settings)
+
+    message = str(failure.value)
+    assert "list.sections names 'Papres', which is no section of" in message
+    assert "add a papers section" not in message
+    assert "did you mean" in message

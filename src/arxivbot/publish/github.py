@@ -214,6 +214,8 @@ class GitHubPublisher:
                 pr, action = self._open_pull(repo, draft), "created"
         except PublishError as exc:
             if self._roll_back(branch, commit_sha, old_sha):
+                if isinstance(exc, PermissionRefused):  # a rerun would fail the same way
+                    raise PermissionRefused(f"{exc} (the branch was put back as it was)") from None
                 raise PublishError(f"{exc}; the branch was put back as it was, so nothing is "
                                    "left half-made: rerun to complete") from None
             raise PublishError(
@@ -463,6 +465,14 @@ class GitHubPublisher:
             if isinstance(exc, GithubException) and exc.status == 401:
                 raise ConfigError("GitHub rejected the token (401 Bad credentials); check the "
                                   "token's value and expiry") from None
+            if isinstance(exc, GithubException) and exc.status == 403 and _ACTIONS_MAY_NOT.search(
+                    self._describe(exc)):
+                raise PermissionRefused(
+                    f"GitHub refused {what}: this repository does not let GitHub Actions create "
+                    "pull requests. Allow it in Settings → Actions → General → Workflow "
+                    "permissions → \"Allow GitHub Actions to create and approve pull requests\" "
+                    "(or pass a personal access token or GitHub App token as token:)"
+                ) from None
             raise PublishError(self._scrub(f"GitHub failed while {what}: "
                                            f"{self._describe(exc)}")) from None
 
@@ -486,6 +496,17 @@ class GitHubPublisher:
 
     def _scrub(self, text: str) -> str:
         return text.replace(self._secret, "***") if self._secret else text
+
+
+# GitHub's 403 when the repository's Actions setting forbids the workflow token to open PRs:
+# "GitHub Actions is not permitted to create or approve pull requests."
+_ACTIONS_MAY_NOT = re.compile(
+    r"not permitted to create or approve pull requests|may not create pull requests", re.I
+)
+
+
+class PermissionRefused(PublishError):
+    """GitHub refused a step for a setting of the repository: only a person can change it."""
 
 
 class _Missing(Exception):
