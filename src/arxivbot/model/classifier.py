@@ -76,6 +76,8 @@ class ModelParams:
     lsa_terms: int = 3000  # the most frequent vocabulary terms the low-rank space is built on
     lsa_negative_share: float = 0.5  # centroid = positives' minus this share of negatives'
     lsa_blend: float = 0.5  # weight of the low-rank score in the combined score
+    daily_budget: float = 0.0  # at most this many candidates a day on recent listings; 0: none
+    budget_days: int = 20  # the recent listing days the budget is measured on
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -117,7 +119,8 @@ class ModelParams:
                   "min_positive_df": (1, 10**6), "vocabulary_sample": (0, 10**7),
                   "max_iter": (1, 10**6), "cv_folds": (1, 100), "random_state": (0, 2**32),
                   "top_terms": (0, 100), "nearest": (0, 100), "digits": (3, 17),
-                  "title_weight": (1, 10), "lsa_dims": (0, 1024), "lsa_terms": (1, 10**5)}
+                  "title_weight": (1, 10), "lsa_dims": (0, 1024), "lsa_terms": (1, 10**5),
+                  "budget_days": (1, 1000)}
         for name, (low, high) in bounds.items():
             if not low <= getattr(self, name) <= high:
                 raise ValueError(f"parameter {name} is outside {low}..{high}")
@@ -125,7 +128,7 @@ class ModelParams:
                      "lsa_negative_share"):
             if not 0.0 <= getattr(self, name) <= 1.0:
                 raise ValueError(f"parameter {name} is outside 0..1")
-        for name in ("c", "hard_negative_weight", "facet_value"):
+        for name in ("c", "hard_negative_weight", "facet_value", "daily_budget"):
             if getattr(self, name) < 0.0:
                 raise ValueError(f"parameter {name} is negative")
         if len(self.facets) > 8 or any(len(f) > 200 or not f for f in self.facets) or any(
@@ -597,6 +600,21 @@ def train(
     threshold = _round_down(
         threshold_for_recall(calibrated[:n_pos], params.recall_target), params.digits
     )
+    recall_threshold = threshold
+    # The budget: on the most recent listing days (out-of-fold scores), never more than
+    # ``daily_budget`` candidates a day on average; the card says what it would have been.
+    recent = _recent_rows(all_papers, n_pos + n_hard, params.budget_days)
+    n_recent_days = len({all_papers[i].date for i in recent})
+
+    def per_day(cut: float) -> float:
+        return float((calibrated[recent] >= cut).sum()) / n_recent_days if n_recent_days else 0.0
+
+    if params.daily_budget > 0 and n_recent_days and per_day(threshold) > params.daily_budget:
+        allowed = int(params.daily_budget * n_recent_days)
+        ranked = np.sort(calibrated[recent])[::-1]
+        threshold = float(_round(np.array([ranked[allowed]]), params.digits)[0])
+        threshold = math.nextafter(threshold, 2.0) if per_day(threshold) > params.daily_budget \
+            else threshold
 
     known_ids = {paper.id: paper.text for paper in positives}
     kept_entries = tuple(e for e in entries if e.id in known_ids)
@@ -610,6 +628,14 @@ def train(
             "folds": folds,
             "average_precision": _average_precision(calibrated, labels) if folds >= 2 else None,
             "recall_at_threshold": float(np.mean(calibrated[:n_pos] >= threshold)),
+        },
+        "threshold_rule": {
+            "recall_target": params.recall_target,
+            "threshold_for_recall": recall_threshold,
+            "daily_budget": params.daily_budget or None,
+            "raised_by_budget": threshold > recall_threshold,
+            "recent_days": n_recent_days,
+            "recent_candidates_per_day": per_day(threshold),
         },
     }
     return RelevanceModel(
@@ -674,6 +700,14 @@ def _fit_low_rank(
     low_rank = LowRank(columns=columns, components=components, centroid=centroid,
                        scale=_scale(oof[labels == 0], params.digits))
     return low_rank, oof
+
+
+def _recent_rows(papers: Sequence[Paper], first_negative: int, days: int) -> np.ndarray:
+    """Rows of the negatives announced on the last ``days`` listing days."""
+    dates = sorted({p.date for p in papers[first_negative:] if p.date})[-days:]
+    wanted = set(dates)
+    return np.array([i for i in range(first_negative, len(papers))
+                     if papers[i].date in wanted], dtype=np.int64)
 
 
 def _scale(values: np.ndarray, digits: int) -> tuple[float, float]:
