@@ -42,6 +42,17 @@ from arxivbot.records import Paper, ScoredPaper
 
 # Words, and runs of word characters joined by "." or "-" (see tech-reference E.1).
 TOKEN_PATTERN = r"(?u)\b\w[\w.\-]*\w\b|\b\w\b"
+# The keyword baseline's term lists (the filter peers use: an RL term AND a multimodal
+# term, whole words, any case); the recipe's default facets.
+RL_TERMS = (
+    "reinforcement learning", "RL", "GRPO", "RLHF", "RLVR", "DPO", "PPO", "reward", "rewards",
+    "policy optimization", "policy optimisation",
+)
+MULTIMODAL_TERMS = (
+    "vision-language", "vision language", "multimodal", "multi-modal", "MLLM", "MLLMs", "VLM",
+    "VLMs", "LVLM", "LVLMs", "LMM", "LMMs", "image", "images", "video", "videos", "visual",
+)
+KEYWORD_FACETS = (RL_TERMS, MULTIMODAL_TERMS)
 TOKEN_PATTERNS = (TOKEN_PATTERN,)  # the only patterns a model file may name (no user regexes)
 
 
@@ -66,17 +77,17 @@ class ModelParams:
     top_terms: int = 5  # terms reported per paper
     nearest: int = 2  # list entries reported per paper
     digits: int = 8  # significant digits kept for stored floats (stable, diffable files)
-    title_weight: int = 1  # the title is read this many times (it says what the paper is)
+    title_weight: int = 3  # the title is read this many times (it says what the paper is)
     # Facets the topic is the conjunction of (each a tuple of whole-word terms): one flag
     # feature per facet and one for "all of them", which a linear model cannot form itself.
-    facets: tuple[tuple[str, ...], ...] = ()
-    facet_value: float = 0.0  # the flags' value in the feature matrix (0: no flags)
+    facets: tuple[tuple[str, ...], ...] = KEYWORD_FACETS
+    facet_value: float = 1.0  # the flags' value in the feature matrix (0: no flags)
     facet_min_share: float = 0.6  # flags only when this share of the positives has all facets
-    lsa_dims: int = 0  # dimensions of the low-rank (truncated SVD) score; 0: none
+    lsa_dims: int = 128  # dimensions of the low-rank (truncated SVD) score; 0: none
     lsa_terms: int = 3000  # the most frequent vocabulary terms the low-rank space is built on
     lsa_negative_share: float = 0.5  # centroid = positives' minus this share of negatives'
     lsa_blend: float = 0.5  # weight of the low-rank score in the combined score
-    daily_budget: float = 0.0  # at most this many candidates a day on recent listings; 0: none
+    daily_budget: float = 5.0  # at most this many candidates a day on recent listings; 0: none
     budget_days: int = 20  # the recent listing days the budget is measured on
 
     def to_dict(self) -> dict[str, Any]:
@@ -673,9 +684,10 @@ def _fit_low_rank(
     sub = matrix[:, columns]
     fit_rows = np.r_[np.flatnonzero(labels == 1), sample_rows]
     dims = max(1, min(params.lsa_dims, len(columns) - 1, len(fit_rows) - 1))
-    svd = TruncatedSVD(n_components=dims, random_state=params.random_state, algorithm="arpack")
+    svd = TruncatedSVD(n_components=dims, random_state=params.random_state, n_iter=5)
     svd.fit(sub[fit_rows])
-    components = _round(svd.components_, 6).reshape(svd.components_.shape)
+    # Four significant digits: the space's directions, not its last decimals, carry the score.
+    components = _round(svd.components_, 4).reshape(svd.components_.shape)
     projected = np.asarray(sub @ components.T)
     norms = np.linalg.norm(projected, axis=1)
     norms[norms == 0.0] = 1.0
