@@ -621,8 +621,8 @@ def train(
         return float((calibrated[recent] >= cut).sum()) / n_recent_days if n_recent_days else 0.0
 
     if params.daily_budget > 0 and n_recent_days and per_day(threshold) > params.daily_budget:
-        allowed = int(params.daily_budget * n_recent_days)
         ranked = np.sort(calibrated[recent])[::-1]
+        allowed = min(int(params.daily_budget * n_recent_days), len(ranked) - 1)
         threshold = float(_round(np.array([ranked[allowed]]), params.digits)[0])
         threshold = math.nextafter(threshold, 2.0) if per_day(threshold) > params.daily_budget \
             else threshold
