@@ -177,7 +177,7 @@ class FakeGitHub:
     def fail(self, method: str, path_regex: str, *, kind: str = "500", nth: int = 1,
              times: int = 1) -> Fault:
         """From the ``nth`` request matching METHOD and the path regex, fail ``times`` of them."""
-        if kind not in {"500", "500-after", "rate-limit", "disconnect"}:
+        if kind not in {"500", "500-after", "rate-limit", "disconnect", "actions-may-not"}:
             raise ValueError(kind)
         fault = Fault(method.upper(), re.compile(path_regex), kind, nth, times)
         with self._lock:
@@ -844,6 +844,12 @@ def _make_handler(server: FakeGitHub) -> type[BaseHTTPRequestHandler]:
                 return 403, {"message": "API rate limit exceeded for installation ID 1.",
                              "documentation_url": "https://docs.github.com/rest"}, {
                     "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": reset}
+            if fault.kind == "actions-may-not":  # the repository's Actions setting forbids it
+                return 403, {
+                    "message": "GitHub Actions is not permitted to create or approve pull "
+                               "requests.",
+                    "documentation_url": "https://docs.github.com/rest/pulls/pulls#create-a-pull-request",
+                }, {}
             return 500, {"message": "Server Error"}, {}
 
         def _answer(self, status: int, payload: Any, extra: dict[str, str]) -> None:

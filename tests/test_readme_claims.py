@@ -112,3 +112,19 @@ def test_a_missing_extra_is_one_line_before_any_work(tmp_path: Path) -> None:
         "Error: matplotlib is not installed (arxivbot eval draws its precision-recall plot with "
         "it): pip install 'arxivbot[eval]'"
     ]
+
+
+@pytest.mark.parametrize("command", [
+    ["fetch", "--from", str(ROOT / "tests" / "fixtures" / "arxiv" / "2025-05-20.jsonl")],
+    ["catalog", "--json"],
+])
+def test_a_closed_pipe_exits_quietly_with_one_code(command: list[str], tmp_path: Path) -> None:
+    """``arxivbot ... | head``: the reader has gone; no traceback, always the same code."""
+    child = subprocess.Popen([sys.executable, "-m", "arxivbot", *command], cwd=tmp_path,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert child.stdout is not None
+    child.stdout.close()  # before the command writes anything
+    _, err = child.communicate(timeout=60)
+
+    assert child.returncode == 141, err
+    assert err == b""

@@ -8,6 +8,7 @@ collaborators and calls the library. ``main`` turns the library's one error fami
 from __future__ import annotations
 
 import logging
+import os
 import sys
 
 import click
@@ -31,14 +32,23 @@ def cli(verbose: bool, quiet: bool) -> None:
     )
 
 
+BROKEN_PIPE_EXIT = 141  # 128 + SIGPIPE, what a shell reports for a tool killed by the pipe
+
 for _command in COMMANDS:
     cli.add_command(_command)
 
 
 def main(argv: list[str] | None = None) -> None:
     try:
-        cli.main(args=argv, prog_name="arxivbot", standalone_mode=False)
-        progress.finish()
+        try:
+            cli.main(args=argv, prog_name="arxivbot", standalone_mode=False)
+            progress.finish()
+            sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's last flush
+        except SystemExit:
+            # click answers a closed pipe with exit 1 and pacified streams; say it like the rest.
+            if isinstance(sys.stdout, click.utils.PacifyFlushWrapper):
+                raise BrokenPipeError from None
+            raise
     except ArxivBotError as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(exc.exit_code)
@@ -51,3 +61,9 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
         sys.exit(130)
+    except BrokenPipeError:
+        # The reader went away (``arxivbot fetch | head``): stop quietly, as shell tools do.
+        # stdout is pointed at /dev/null so the interpreter's last flush cannot fail again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(BROKEN_PIPE_EXIT)

@@ -178,7 +178,12 @@ def test_cli_run_in_the_list_clone(repo: Path, model: RelevanceModel, tmp_path: 
     assert "2 candidates for 2025-05-20" in done.stdout
     assert "papers scanned: 34; already known: 0; candidates: 2" in done.stdout
     assert f"arxivbot/{DAY}" in git(repo, "branch", "--list", "arxivbot/*")
-    assert "2 candidates for 2025-05-20" in summary.read_text(encoding="utf-8")
+    table = summary.read_text(encoding="utf-8")
+    assert "2 candidates for 2025-05-20" in table
+    assert "| papers scanned | 34 |" in table  # a table a maintainer reads in seconds
+    assert "| candidates | 2 |" in table
+    assert "| model |" in table
+    assert f"| pull request | arxivbot/{DAY} |" in table
 
 
 def test_cli_errors_are_one_line_and_reach_the_job_summary(repo: Path, tmp_path: Path) -> None:
@@ -215,3 +220,21 @@ def test_entry_template_override(repo: Path, model: RelevanceModel, tmp_path: Pa
         "* **LongVid-R1** [LongVid-R1: Reinforcing Long Video Reasoning in Multimodal LLMs]"
         "(https://arxiv.org/abs/2505.10002)"
     )
+
+
+def test_an_unknown_section_name_says_which_sections_there_are(
+    repo: Path, model: RelevanceModel
+) -> None:
+    import dataclasses
+
+    from arxivbot.config import ListSettings
+    from arxivbot.errors import ConfigError
+
+    settings = dataclasses.replace(Settings(), list=ListSettings(sections=("Papres",)))
+    with pytest.raises(ConfigError) as failure:
+        daily.run(listing(day_papers()), LocalPublisher(repo, "README.md"), model, settings)
+
+    message = str(failure.value)
+    assert "list.sections names 'Papres', which is no section of" in message
+    assert "add a papers section" not in message
+    assert "did you mean" in message

@@ -22,6 +22,7 @@ from arxivbot.catalog.parse import parse_catalog, read_catalog
 from arxivbot.cli import cli
 from arxivbot.commands.retrain import RETRAIN_BRANCH, open_pull_request
 from arxivbot.config import Settings, override
+from arxivbot.errors import PublishError
 from arxivbot.feedback.collect import collect
 from arxivbot.feedback.decisions import Decision, append_decisions, read_decisions, rejected_ids
 from arxivbot.jobs import daily
@@ -260,3 +261,21 @@ def test_the_default_cutoff_moves_back_to_leave_a_list_paper_to_test_on(
     assert cutoff_with_positives(papers, on_list, "2025-05-23") == "2025-05-20"
     assert cutoff_with_positives(papers, on_list, "2025-05-19") == "2025-05-19"
     assert cutoff_with_positives(papers, set(), "2025-05-23") == "2025-05-23"
+
+
+@pytest.mark.parametrize("kind", ["rate-limit", "500"])
+def test_a_failed_retrain_pull_request_rolls_the_branch_back(
+    server: FakeGitHub, kind: str
+) -> None:
+    """A 403 at PR creation (GitHub's default when Actions may not open PRs) used to leave
+    the arxivbot-retrain branch behind; now the branch is put back, like `run` does."""
+    publisher = github(server)
+    server.fail("POST", r"/pulls$", kind=kind, times=10)
+
+    with pytest.raises(PublishError, match="branch was put back as it was"):
+        open_pull_request(publisher, {"models/m.json": b"{}"}, "Retrain", "body", "Retrain")
+
+    assert RETRAIN_BRANCH not in server.branches()
+    server.clear_faults()
+    assert open_pull_request(publisher, {"models/m.json": b"{}"}, "Retrain", "body", "Retrain")
+    assert RETRAIN_BRANCH in server.branches()

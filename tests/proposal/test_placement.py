@@ -82,3 +82,37 @@ def test_allowed_sections_restrict_the_choice() -> None:
     placed = place(papers, SECTIONS, ENTRIES, vectorize, allowed=["Image / Papers"])
 
     assert placed[0].section == "Image / Papers"
+
+
+YEAR_SECTIONS = (
+    Section(path="Analysis / 2024", title="2024", level=3, line=3, kind="paper"),
+    Section(path="Analysis / 2023", title="2023", level=3, line=10, kind="paper"),
+    Section(path="Blog", title="Blog", level=2, line=20, kind="other"),
+)
+YEAR_ENTRIES = (
+    entry("Analysis / 2024", "Chains of thought in small models", 4, "A"),
+    entry("Analysis / 2023", "Video temporal grounding with reinforcement learning", 11, "B"),
+    entry("Blog", "Video temporal grounding with reinforcement learning explained", 21, "C"),
+)
+
+
+def test_a_year_section_takes_papers_of_its_year_and_the_newest_year_otherwise() -> None:
+    """A paper resembling a 2023 entry still goes to its own year (or the newest year)."""
+    papers = [
+        Paper(id="2405.00001", title="Video temporal grounding with rewards", abstract="",
+              date="2024-05-02"),
+        Paper(id="2505.00002", title="Video temporal grounding with rewards", abstract="",
+              date="2025-05-02"),
+    ]
+    vectorize = vectorizer_for([e.title for e in YEAR_ENTRIES] + [p.title for p in papers])
+    placed = place(papers, YEAR_SECTIONS, YEAR_ENTRIES, vectorize)
+    assert [p.section for p in placed] == ["Analysis / 2024", "Analysis / 2024"]
+    assert "no 2025 section yet" in placed[1].reason
+
+
+def test_a_blog_section_never_receives_a_paper() -> None:
+    """Sections of kind other (blogs, news) are not candidates, however close their entries."""
+    papers = [paper("Video temporal grounding with reinforcement learning explained")]
+    vectorize = vectorizer_for([e.title for e in YEAR_ENTRIES] + [p.title for p in papers])
+    placed = place(papers, YEAR_SECTIONS, YEAR_ENTRIES, vectorize)
+    assert placed[0].section != "Blog"

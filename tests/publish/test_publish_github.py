@@ -142,6 +142,22 @@ def test_next_day_sees_yesterdays_open_pr_and_its_papers(server: FakeGitHub) -> 
         "arxivbot/2025-05-21", "arxivbot/2025-05-20"]  # newest first
 
 
+def test_actions_not_allowed_to_open_prs_names_the_settings_toggle(server: FakeGitHub) -> None:
+    publisher = make_publisher(server)
+    draft = make_draft(publisher, "2025-05-20", ["2505.00001"])
+    server.fail("POST", r"/pulls$", kind="actions-may-not", times=10)
+
+    with pytest.raises(PublishError) as failure:
+        publisher.publish(draft)
+
+    message = str(failure.value)
+    assert "Allow GitHub Actions to create and approve pull requests" in message
+    assert "Settings → Actions → General" in message
+    assert "rerun" not in message  # a rerun fails the same way until a person changes it
+    assert server.branches() == ["main"]
+    assert server.count("POST", r"/pulls$") == 1  # not retried
+
+
 @pytest.mark.parametrize("kind", ["500", "rate-limit", "disconnect"])
 def test_failure_at_pr_creation_leaves_no_branch_and_a_rerun_completes(
     server: FakeGitHub, kind: str

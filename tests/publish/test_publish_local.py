@@ -205,8 +205,14 @@ def test_clear_errors(repo: Path, tmp_path: Path) -> None:
     plain.mkdir()
     with pytest.raises(ConfigError, match="not inside a git repository"):
         LocalPublisher(plain, "README.md")
-    with pytest.raises(ConfigError, match=r"NOPE.md is not in main"):
+    with pytest.raises(ConfigError, match=r"NOPE.md: no such file in main") as typo:
         LocalPublisher(repo, "NOPE.md").read_list()
+    assert "commit the list" not in str(typo.value)  # the file is nowhere: a wrong path
+    with pytest.raises(ConfigError, match=r"did you mean README.md\? check --list"):
+        LocalPublisher(repo, "READNE.md").read_list()
+    (repo / "NEW.md").write_text("* [x](https://arxiv.org/abs/2501.00001)\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"NEW.md is not in main .*commit the list there first"):
+        LocalPublisher(repo, "NEW.md").read_list()
 
     publisher = LocalPublisher(repo, "README.md")
     draft = make_draft(publisher, "2025-05-30", ["2505.00001"])

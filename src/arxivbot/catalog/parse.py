@@ -247,7 +247,9 @@ _KIND_WORDS: tuple[tuple[str, str], ...] = (
     (
         "other",
         r"\b(table of )?contents\b|\bcontribut|\blicen[cs]e\b|\bcitation|\bcite\b"
-        r"|acknowledg|\bstar (chart|history)\b|\bcontact\b|\btodo\b|\bnews\b|\bupdates?\b",
+        r"|acknowledg|\bstar (chart|history)\b|\bcontact\b|\btodo\b|\bnews\b|\bupdates?\b"
+        r"|\bblogs?\b|\bblog posts?\b|\bvideos?\b|\btalks?\b|\bcourses?\b|\blectures?\b"
+        r"|\bpodcasts?\b|\bnewsletters?\b|\bcommunit(y|ies)\b",
     ),
     ("survey", r"\bsurveys?\b|\breviews?\b|\btutorials?\b"),
     ("benchmark", r"\bbenchmarks?\b|\bdatasets?\b|\bevaluation\b"),
@@ -351,7 +353,12 @@ class Catalog:
 
     @property
     def arxiv_ids(self) -> frozenset[str]:
-        return frozenset(e.arxiv_id for e in self.entries if e.arxiv_id)
+        """Every paper the list holds: each entry's own id and every arXiv link it carries
+        (several papers in one table cell, a second paper linked from an entry)."""
+        linked = {
+            aid for e in self.entries for _label, url in e.links if (aid := arxiv_id_from_url(url))
+        }
+        return frozenset(e.arxiv_id for e in self.entries if e.arxiv_id) | linked
 
     @property
     def duplicates(self) -> tuple[tuple[CatalogEntry, ...], ...]:
@@ -371,6 +378,8 @@ class Catalog:
 
 
 def normalise_title(title: str) -> str:
+    """A title for comparing: lower case, no punctuation, no `2024` year decoration."""
+    title = re.sub(r"`(?:19|20)\d{2}`", " ", title)
     return re.sub(r"[^0-9a-z]+", " ", title.lower()).strip()
 
 
@@ -528,6 +537,24 @@ def _looks_like_entry(content: str) -> bool:
     return (paper_link or venue_link) and words <= 30
 
 
+def _nothing_readable(lines: Sequence[_Line]) -> str:
+    """What a list without a readable entry holds, and what to do about it."""
+    bullets = [ln.number for ln in lines if _BULLET.match(ln.text)]
+    rows = [ln.number for ln in lines if ln.text.lstrip().startswith("|")]
+    found = []
+    if bullets:
+        found.append(f"{len(bullets)} bullets (first on line {bullets[0]})")
+    if rows:
+        found.append(f"{len(rows)} table lines (first on line {rows[0]})")
+    what = ", ".join(found) + ", none readable as an entry" if found else "no bullets or tables"
+    return (
+        f"found no list entries: {what} (expected bullets like "
+        "'* [Title](https://arxiv.org/abs/...)', table rows with links, '### [Title](url)' "
+        "headings or '**Title** \\' paragraphs with a link); set list.template in "
+        "arxivbot.yaml, or open an issue with an excerpt of the list"
+    )
+
+
 def _continues_after_blank(current: _Draft, lines: Sequence[_Line], i: int) -> bool:
     """A blank line inside a bullet entry: the next text is indented under the item's content
     and is not an entry of its own (an authors or venue line, not a nested paper)."""
@@ -679,10 +706,7 @@ def parse_catalog(text: str, source: str = "<list>") -> Catalog:
 
     entries = [_entry(d, paths[d.section] if d.section >= 0 else "") for d in drafts]
     if not entries:
-        raise CatalogFormatError(
-            f"{source}: found no list entries (expected bullets like "
-            "'* [Title](https://arxiv.org/abs/...)' or Markdown table rows with links)"
-        )
+        raise CatalogFormatError(f"{source}: {_nothing_readable(lines)}")
     sections = _settle_kinds(sections, entries)
     entries = [_with_kind(e, sections) for e in entries]
     style = infer_style(entries, text)
@@ -896,9 +920,6 @@ def bullet_fields(tokens: Sequence[Token]) -> BulletFields:
             bold = re.fullmatch(r"(\*\*|__)(?P<t>.+?)(\*\*|__)", title_token.raw)
             title = bold.group("t") if bold else title_token.raw
             title_kind = "bold" if bold else "text"
-            year = re.search(r"\s*`((?:19|20)\d{2})`$", title)
-            if year and date is None:  # Title `2024` [[Venue](url)]
-                title, date = title[: year.start()], year.group(1)
         else:
             title = title_token.text
             title_kind = title_token.kind

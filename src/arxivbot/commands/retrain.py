@@ -17,7 +17,7 @@ from arxivbot.commands.common import (
     write_job_summary,
 )
 from arxivbot.config import load_settings, override
-from arxivbot.errors import ConfigError
+from arxivbot.errors import ConfigError, PublishError
 from arxivbot.publish import Publisher
 
 RETRAIN_BRANCH = "arxivbot-retrain"  # outside the proposals' prefix: feedback never reads it
@@ -167,18 +167,26 @@ def open_pull_request(publisher: Publisher, files: dict[str, bytes], title: str,
     existing = [pr for pr in call("listing pull requests", lambda: list(repo.get_pulls(
         state="open", head=f"{publisher.owner}:{RETRAIN_BRANCH}", base=base)))
         if pr.head.ref == RETRAIN_BRANCH]
-    if publisher._branch_sha(RETRAIN_BRANCH) is None:
-        call(f"creating branch {RETRAIN_BRANCH}",
-             lambda: repo.create_git_ref(f"refs/{ref_name}", commit.sha))
-    else:  # the branch is the bot's own: a new retrain replaces the last one
-        ref = call(f"reading branch {RETRAIN_BRANCH}", lambda: repo.get_git_ref(ref_name))
-        call(f"updating branch {RETRAIN_BRANCH}", lambda: ref.edit(commit.sha, force=True))
-    if existing:
-        pr = existing[0]
-        call("editing the pull request", lambda: pr.edit(title=title, body=body))
-    else:
-        pr = call("opening the pull request", lambda: repo.create_pull(
-            base=base, head=RETRAIN_BRANCH, title=title, body=body))
+    old_sha = publisher._branch_sha(RETRAIN_BRANCH)
+    try:  # like `run`: a failure at any write puts the branch back as it was
+        if old_sha is None:
+            call(f"creating branch {RETRAIN_BRANCH}",
+                 lambda: repo.create_git_ref(f"refs/{ref_name}", commit.sha))
+        else:  # the branch is the bot's own: a new retrain replaces the last one
+            ref = call(f"reading branch {RETRAIN_BRANCH}", lambda: repo.get_git_ref(ref_name))
+            call(f"updating branch {RETRAIN_BRANCH}", lambda: ref.edit(commit.sha, force=True))
+        if existing:
+            pr = existing[0]
+            call("editing the pull request", lambda: pr.edit(title=title, body=body))
+        else:
+            pr = call("opening the pull request", lambda: repo.create_pull(
+                base=base, head=RETRAIN_BRANCH, title=title, body=body))
+    except PublishError as exc:
+        if publisher._roll_back(RETRAIN_BRANCH, commit.sha, old_sha):
+            raise PublishError(f"{exc}; the {RETRAIN_BRANCH} branch was put back as it was: "
+                               "rerun to complete") from None
+        raise PublishError(f"{exc}; the {RETRAIN_BRANCH} branch could not be put back: "
+                           "delete it by hand or rerun") from None
     return str(pr.html_url)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +19,7 @@ from arxivbot.catalog.insertion import Addition, insert_entries
 from arxivbot.catalog.parse import Catalog, normalise_title, parse_catalog_bytes
 from arxivbot.catalog.style import EntryFields, render_entry
 from arxivbot.config import Settings
-from arxivbot.errors import CatalogFormatError, ForeignCommitsError
+from arxivbot.errors import CatalogFormatError, ConfigError, ForeignCommitsError
 from arxivbot.model.classifier import RelevanceModel
 from arxivbot.proposal import pr_body, rolling
 from arxivbot.proposal.paper_facts import code_url, paper_name, project_url
@@ -287,6 +288,17 @@ def _candidates(
     settings: Settings,
     template_override: Path | None,
 ) -> list[Candidate]:
+    unknown = [name for name in settings.list.sections
+               if name not in {section.path for section in catalog.sections}]
+    if unknown:
+        paths = [section.path for section in catalog.sections]
+        near = difflib.get_close_matches(unknown[0], paths, n=1, cutoff=0.4)
+        raise ConfigError(
+            f"list.sections names {unknown[0]!r}, which is no section of {catalog.source}"
+            + (f" (did you mean {near[0]!r}?)" if near else "")
+            + "; give heading paths as `arxivbot catalog LIST.md` prints them: "
+            + ", ".join(repr(p) for p in paths[:6]) + (", ..." if len(paths) > 6 else "")
+        )
     placements = place(
         [s.paper for s in selected],
         catalog.sections,

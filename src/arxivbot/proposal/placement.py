@@ -66,8 +66,9 @@ def place(
     ]
     paper_sections = [s for s in usable if s.kind == PAPER]
     other_sections = [s for s in usable if s.kind in _KIND_WORDS]
-    if not paper_sections:
-        paper_sections = [s for s in usable if s.kind not in _KIND_WORDS] or usable[:1]
+    if not paper_sections:  # never a blog, news or other non-paper section
+        paper_sections = [s for s in usable if s.kind not in _KIND_WORDS and s.kind != "other"]
+        paper_sections = paper_sections or usable[:1]
     if not paper_sections:
         return []
     if len(paper_sections) == 1 and not other_sections:
@@ -106,8 +107,53 @@ def place(
                     f"(similarity {scores[section.path]:.2f})"
                 )
                 break
-        placements.append(Placement(choice.path, reason))
+        placements.append(_by_year(Placement(choice.path, reason), paper, sections, by_section))
     return placements
+
+
+_YEAR = re.compile(r"^(?:19|20)\d{2}$")
+
+
+def _paper_year(paper: Paper) -> int | None:
+    if paper.date[:4].isdigit():
+        return int(paper.date[:4])
+    head = paper.id.split(".")[0]
+    return 2000 + int(head[:2]) if len(head) == 4 and head.isdigit() else None
+
+
+def _by_year(
+    placement: Placement,
+    paper: Paper,
+    sections: Sequence[Section],
+    by_section: Mapping[str, list[CatalogEntry]],
+) -> Placement:
+    """A paper chosen for a year section (``### 2024``) goes to its own year's sibling.
+
+    When the list has no section for the paper's year yet, the newest year section holding
+    entries is kept (closest in time), and the reason says so.
+    """
+    chosen = next((s for s in sections if s.path == placement.section), None)
+    year = _paper_year(paper)
+    if chosen is None or year is None or not _YEAR.match(chosen.title.strip()):
+        return placement
+    parent = placement.section.rpartition(" / ")[0]
+    siblings = [
+        s for s in sections
+        if _YEAR.match(s.title.strip()) and s.path.rpartition(" / ")[0] == parent
+        and s.level == chosen.level and by_section.get(s.path)
+    ]
+    same = next((s for s in siblings if int(s.title.strip()) == year), None)
+    if same is not None:
+        if same.path == chosen.path:
+            return placement
+        return Placement(same.path, f"its year ({year}); {placement.reason}")
+    older = [s for s in siblings if int(s.title.strip()) < year]
+    if older:
+        newest = max(older, key=lambda s: int(s.title.strip()))
+        return Placement(
+            newest.path, f"the newest year section (no {year} section yet); {placement.reason}"
+        )
+    return placement
 
 
 def _why(

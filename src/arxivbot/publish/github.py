@@ -193,12 +193,17 @@ class GitHubPublisher:
         except PublishError as exc:
             raise PublishError(f"{exc}; no branch or PR was changed: rerun to complete") from None
 
-        created_branch = False
         try:
             if old_sha is None:
-                self._call(f"creating branch {branch}", lambda: repo.create_git_ref(
-                    f"refs/heads/{branch}", commit_sha))
-                created_branch = True
+                try:
+                    self._call(f"creating branch {branch}", lambda: repo.create_git_ref(
+                        f"refs/heads/{branch}", commit_sha))
+                except PublishError:
+                    # The reply may have been lost after GitHub made the branch (a 502, then
+                    # "Reference already exists" on the retry): adopt it when it is ours.
+                    if self._branch_sha(branch) != commit_sha:
+                        raise
+                    log.info("adopting branch %s created by an earlier attempt", branch)
             else:
                 self._move_branch(branch, commit_sha)
             if existing is not None:
@@ -208,9 +213,15 @@ class GitHubPublisher:
             else:
                 pr, action = self._open_pull(repo, draft), "created"
         except PublishError as exc:
-            self._roll_back(branch, created_branch, old_sha)
-            raise PublishError(f"{exc}; the branch was put back as it was, so nothing is left "
-                               "half-made: rerun to complete") from None
+            if self._roll_back(branch, commit_sha, old_sha):
+                if isinstance(exc, PermissionRefused):  # a rerun would fail the same way
+                    raise PermissionRefused(f"{exc} (the branch was put back as it was)") from None
+                raise PublishError(f"{exc}; the branch was put back as it was, so nothing is "
+                                   "left half-made: rerun to complete") from None
+            raise PublishError(
+                f"{exc}; the branch {branch} could not be put back (GitHub did not answer): "
+                "the next run cleans it up, or delete it by hand"
+            ) from None
         details += self._add_labels(pr)
         return self._result(action, branch, pr, details)
 
@@ -342,19 +353,28 @@ class GitHubPublisher:
                 return pr
             raise
 
-    def _roll_back(self, branch: str, created: bool, old_sha: str | None) -> None:
-        """Undo this call's branch change, best effort (itself bounded by the retry policy)."""
+    def _roll_back(self, branch: str, ours: str, old_sha: str | None) -> bool:
+        """Undo this call's branch change, best effort (itself bounded by the retry policy).
+
+        A branch that did not exist before is deleted when it points at this call's commit
+        ``ours`` (made here, whether or not GitHub's reply arrived); a branch that did is moved
+        back to ``old_sha``. True when the branch is as it was before the call.
+        """
         repo = self._repository()
         try:
             ref = repo.get_git_ref(f"heads/{branch}")
-            if created:
+            if old_sha is None:
+                if ref.object.sha != ours:
+                    return False  # someone else's branch now: not ours to delete
                 ref.delete()
-            elif old_sha is not None and ref.object.sha != old_sha:
+            elif ref.object.sha != old_sha:
                 ref.edit(old_sha, force=True)
         except UnknownObjectException:
-            return
+            return old_sha is None
         except _FAILURES as exc:
             log.warning("could not restore branch %s: %s", branch, self._describe(exc))
+            return False
+        return True
 
     def _ensure_labels(self) -> list[str]:
         """Create the bot's labels if missing; a failure here only costs the labels."""
@@ -445,6 +465,14 @@ class GitHubPublisher:
             if isinstance(exc, GithubException) and exc.status == 401:
                 raise ConfigError("GitHub rejected the token (401 Bad credentials); check the "
                                   "token's value and expiry") from None
+            if isinstance(exc, GithubException) and exc.status == 403 and _ACTIONS_MAY_NOT.search(
+                    self._describe(exc)):
+                raise PermissionRefused(
+                    f"GitHub refused {what}: this repository does not let GitHub Actions create "
+                    "pull requests. Allow it in Settings → Actions → General → Workflow "
+                    "permissions → \"Allow GitHub Actions to create and approve pull requests\" "
+                    "(or pass a personal access token or GitHub App token as token:)"
+                ) from None
             raise PublishError(self._scrub(f"GitHub failed while {what}: "
                                            f"{self._describe(exc)}")) from None
 
@@ -468,6 +496,17 @@ class GitHubPublisher:
 
     def _scrub(self, text: str) -> str:
         return text.replace(self._secret, "***") if self._secret else text
+
+
+# GitHub's 403 when the repository's Actions setting forbids the workflow token to open PRs:
+# "GitHub Actions is not permitted to create or approve pull requests."
+_ACTIONS_MAY_NOT = re.compile(
+    r"not permitted to create or approve pull requests|may not create pull requests", re.I
+)
+
+
+class PermissionRefused(PublishError):
+    """GitHub refused a step for a setting of the repository: only a person can change it."""
 
 
 class _Missing(Exception):

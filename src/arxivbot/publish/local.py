@@ -30,6 +30,7 @@ fast-forward; write ``state: merged`` for a squash merge), *closed* when the hea
 from __future__ import annotations
 
 import contextlib
+import difflib
 import fcntl
 import os
 import re
@@ -100,11 +101,25 @@ class LocalPublisher:
             raise ConfigError(symlink_refusal(self.list_path, str(self.repo_dir)))
         content = self._blob(revision, self.list_path)
         if content is None:
-            raise ConfigError(
+            raise ConfigError(self._not_in_tree(rev, revision))
+        return ListSnapshot(content=content, revision=revision, path=self.list_path)
+
+    def _not_in_tree(self, rev: str, revision: str) -> str:
+        """Why the list file is missing: uncommitted, or a path that names no file (a typo)."""
+        if (self.repo_dir / self.list_path).is_file():
+            return (
                 f"{self.list_path} is not in {rev} of {self.repo_dir}; commit the list there "
                 "first (the bot proposes against committed text only)"
             )
-        return ListSnapshot(content=content, revision=revision, path=self.list_path)
+        tracked = self._git("ls-tree", "-r", "--name-only", revision).decode().splitlines()
+        lists = [name for name in tracked if name.lower().endswith((".md", ".markdown"))]
+        near = difflib.get_close_matches(self.list_path, lists, n=1, cutoff=0.5)
+        hint = f"did you mean {near[0]}? " if near else ""
+        shown = ", ".join(lists[:5]) + (", ..." if len(lists) > 5 else "") or "no Markdown file"
+        return (
+            f"{self.list_path}: no such file in {rev} of {self.repo_dir}; {hint}check --list "
+            f"(or list.path in arxivbot.yaml); the repository holds {shown}"
+        )
 
     def open_proposals(self) -> list[BotPullRequest]:
         return self.bot_pull_requests("open")
