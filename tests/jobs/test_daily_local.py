@@ -178,7 +178,12 @@ def test_cli_run_in_the_list_clone(repo: Path, model: RelevanceModel, tmp_path: 
     assert "2 candidates for 2025-05-20" in done.stdout
     assert "papers scanned: 34; already known: 0; candidates: 2" in done.stdout
     assert f"arxivbot/{DAY}" in git(repo, "branch", "--list", "arxivbot/*")
-    assert "2 candidates for 2025-05-20" in summary.read_text(encoding="utf-8")
+    table = summary.read_text(encoding="utf-8")
+    assert "2 candidates for 2025-05-20" in table
+    assert "| papers scanned | 34 |" in table  # a table a maintainer reads in seconds
+    assert "| candidates | 2 |" in table
+    assert "| model |" in table
+    assert f"| pull request | arxivbot/{DAY} |" in table
 
 
 def test_cli_errors_are_one_line_and_reach_the_job_summary(repo: Path, tmp_path: Path) -> None:

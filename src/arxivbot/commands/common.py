@@ -119,6 +119,16 @@ def portable_path(path: Path) -> str:
     return Path(os.path.relpath(path.resolve(), Path.cwd().resolve())).as_posix()
 
 
+def summary_table(rows: list[tuple[str, str]]) -> str:
+    """A two-column Markdown table for the job summary; values are made safe here."""
+    from arxivbot.safe_text import safe_inline
+
+    lines = ["| | |", "| --- | --- |"]
+    lines += [f"| {name} | {value if value.startswith('[') else safe_inline(value)} |"
+              for name, value in rows]
+    return "\n".join(lines)
+
+
 def write_job_summary(heading: str, markdown: str) -> None:
     """Inside GitHub Actions, append a section to the job summary; elsewhere do nothing."""
     summary_path = os.environ.get("GITHUB_STEP_SUMMARY")

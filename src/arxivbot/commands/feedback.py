@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from arxivbot.commands.common import list_options, make_publisher
+from arxivbot.commands.common import list_options, make_publisher, summary_table, write_job_summary
 from arxivbot.config import load_settings, override
 from arxivbot.feedback.collect import FeedbackReport, collect, edits
 from arxivbot.feedback.decisions import append_decisions
@@ -59,6 +59,12 @@ def feedback(
         return
     added = append_decisions(path, report.decisions)
     click.echo(_summary(report))
+    counts = report.counts()
+    write_job_summary("arxivbot feedback", summary_table([
+        ("bot pull requests read", str(report.pulls_read)),
+        ("accepted", str(counts["accepted"])), ("rejected", str(counts["rejected"])),
+        ("pending", str(counts["pending"])), ("new decisions", str(len(added))),
+    ]))
     click.echo(f"{len(added)} new decision{'s' if len(added) != 1 else ''} appended to {path}")
     for d in added:
         click.echo(f"  {d.id} {d.decision} ({d.how}, {d.pr})")

@@ -7,17 +7,17 @@ import logging
 import os
 import shutil
 import subprocess
+import sys
 import urllib.parse
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from arxivbot.commands.common import list_options, write_job_summary
+from arxivbot.commands.common import list_options, summary_table, write_job_summary
 from arxivbot.config import Settings, load_settings, override
 from arxivbot.errors import ArxivBotError, ConfigError, SourceError
 from arxivbot.resources import package_path
-from arxivbot.safe_text import fence
 
 if TYPE_CHECKING:
     from arxivbot.publish import Publisher
@@ -119,7 +119,7 @@ def run(
             listing = load_day(settings.arxiv, date=date, replay=replay or None)
         target: Publisher = make_publisher(settings, repo_dir)
         if dry_run:
-            target = DryRunPublisher(target, click.get_text_stream("stdout"))
+            target = DryRunPublisher(target, sys.stdout)
         model = load_model(Path(settings.model.path) if settings.model.path else None)
         decisions = Path(settings.feedback.decisions_path)
         rejected = rejected_ids(read_decisions(decisions)) if decisions.is_file() else frozenset()
@@ -135,7 +135,7 @@ def run(
             backlog=backlog,
         )
     except ArxivBotError as exc:
-        write_job_summary("arxivbot failed", fence(f"Error: {exc}"))
+        write_job_summary("arxivbot failed", summary_table([("error", str(exc))]))
         raise
     click.echo(report.summary())
     if demo and report.result is not None and not dry_run:
@@ -143,7 +143,25 @@ def run(
         click.echo(
             f"Review the proposal: git -C {repo_dir} diff {base}...{report.result.branch}"
         )
-    write_job_summary(f"arxivbot {report.day}", fence(report.summary()))
+    write_job_summary(f"arxivbot {report.day}", _summary_rows(report, model, listing))
+
+
+def _summary_rows(report: Any, model: Any, listing: Any) -> str:
+    """The job summary a maintainer reads in ten seconds: figures, the PR, the model."""
+    rows = [("result", report.message), ("papers scanned", str(report.scanned)),
+            ("already known", str(report.known)), ("candidates", str(len(report.candidates)))]
+    if report.above_threshold:
+        rows.append(("above threshold", str(report.above_threshold)))
+    if report.result is not None:
+        url = report.result.url
+        # Our own PR's address, from GitHub's answer: the one link in the table.
+        rows.append(("pull request", f"[{url}]({url})" if url and url.startswith(
+            "https://") else report.result.branch))
+    ap = f", backtest AP {model.backtest_ap:.2f}" if model.backtest_ap is not None else ""
+    rows.append(("model", f"{model.version}{ap}"))
+    if listing.skipped:
+        rows.append(("warnings", f"{listing.skipped} listing records skipped"))
+    return summary_table(rows)
 
 
 def _backlog(target: Publisher, replay: tuple[Path, ...]) -> list[Paper]:
