@@ -46,7 +46,8 @@ def main(argv: list[str] | None = None) -> None:
             sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's last flush
         except SystemExit:
             # click answers a closed pipe with exit 1 and pacified streams; say it like the rest.
-            if isinstance(sys.stdout, click.utils.PacifyFlushWrapper):
+            # (click 8.5 renamed the wrapper _PacifyFlushWrapper; both are matched by name.)
+            if type(sys.stdout).__name__.lstrip("_") == "PacifyFlushWrapper":
                 raise BrokenPipeError from None
             raise
     except ArxivBotError as exc:

@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO, Any, TextIO, cast
 
 import click
 
@@ -78,7 +78,7 @@ def task(label: str, total: int | None = None, unit: str = "") -> Iterator[Calla
     stream = _stream()
     if _interactive(stream) and total:
         bar: Any = click.progressbar(
-            length=total, label=label, file=stream, show_eta=True, show_pos=True
+            length=total, label=label, file=cast(TextIO, stream), show_eta=True, show_pos=True
         )
         with bar:
             def advance_bar(n: int = 1) -> None:

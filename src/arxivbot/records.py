@@ -35,6 +35,31 @@ class Paper:
 
 
 @dataclass(frozen=True, slots=True)
+class DayListing:
+    """One announcement day's papers, from wherever they came."""
+
+    date: str  # YYYY-MM-DD, the arXiv announcement date (US Eastern)
+    papers: tuple[Paper, ...]
+    skipped: int  # replacements, unwanted announce types and malformed entries dropped
+    source: str  # feed URL or replay path(s)
+
+    @property
+    def empty(self) -> bool:
+        return not self.papers
+
+    def count(self, announce_type: str) -> int:
+        return sum(1 for paper in self.papers if paper.announce_type == announce_type)
+
+    def summary(self) -> str:
+        """``N papers (new: A, cross: B, skipped: C) for DATE``."""
+        total = len(self.papers)
+        return (
+            f"{total} paper{'' if total == 1 else 's'} (new: {self.count('new')}, "
+            f"cross: {self.count('cross')}, skipped: {self.skipped}) for {self.date}"
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class CatalogEntry:
     """One entry of an awesome-list: a bullet line (possibly wrapped) or a table row."""
 

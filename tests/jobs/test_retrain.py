@@ -240,7 +240,9 @@ def test_the_command_writes_the_new_model_in_place(
     assert "# Retrain: AP" in dry.output
     assert not out.exists()
 
-    done = runner.invoke(cli, args)
+    # --force: on this tiny fixture whether the new recipe beats the old by a hair is noise;
+    # what must hold is that the new model is written with its card.
+    done = runner.invoke(cli, [*args, "--force"])
     assert done.exit_code == 0, done.output
     assert "0 accepted / 2 rejected since last model" in done.output
     assert re.search(r"rejected papers \(2\): mean score 0\.\d+ → 0\.0\d+", done.output)

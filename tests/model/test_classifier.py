@@ -46,7 +46,10 @@ def entries(papers: list[Paper]) -> list[ListEntry]:
 @pytest.fixture(scope="module")
 def model() -> classifier.RelevanceModel:
     pos = positives()
-    return train(pos, negatives(), entries=entries(pos))
+    # No daily budget: these fixture days are too few and too small to measure one on; the
+    # title read once: the fixture's titles are near copies of each other.
+    return train(pos, negatives(), entries=entries(pos),
+                 params=ModelParams(daily_budget=0.0, title_weight=1))
 
 
 def test_token_pattern_keeps_model_names_whole() -> None:
@@ -207,3 +210,15 @@ def test_vectorize_rows_are_unit_length(model: classifier.RelevanceModel) -> Non
     norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
 
     np.testing.assert_allclose(norms, [1.0, 1.0, 0.0])
+
+
+def test_the_daily_budget_bounds_recent_candidates() -> None:
+    """With a budget, the threshold rises until recent days give at most that many a day."""
+    pos = positives()
+    loose = train(pos, negatives(), params=ModelParams(daily_budget=0.0, recall_target=1.0))
+    tight = train(pos, negatives(), params=ModelParams(daily_budget=0.5, recall_target=1.0))
+
+    rule = tight.card["threshold_rule"]
+    assert rule["recent_candidates_per_day"] <= 0.5
+    assert tight.threshold >= loose.threshold
+    assert rule["threshold_for_recall"] == loose.card["threshold_rule"]["threshold_for_recall"]

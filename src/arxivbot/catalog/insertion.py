@@ -69,6 +69,12 @@ def compare_keys(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> 
     return 0
 
 
+def _compare_members(
+    x: tuple[tuple[int, int, int, int], Addition], y: tuple[tuple[int, int, int, int], Addition]
+) -> int:
+    return compare_keys(x[0], y[0])
+
+
 def _line_offsets(raw: bytes) -> list[int]:
     """Byte offset where each line starts, plus the end of the file (1-based line n -> [n-1])."""
     offsets = [0]
@@ -140,7 +146,7 @@ def plan_insertions(catalog: Catalog, additions: Sequence[Addition]) -> tuple[Sp
 
     splices = []
     for (offset, where), members in sorted(groups.items()):
-        by_key = cmp_to_key(lambda x, y: compare_keys(x[0], y[0]))
+        by_key = cmp_to_key(_compare_members)
         if orders[(offset, where)] == "newest-first":
             members.sort(key=by_key, reverse=True)
         elif orders[(offset, where)] == "oldest-first":

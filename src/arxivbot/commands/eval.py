@@ -179,8 +179,7 @@ def _echo_out_of_list(held: object) -> None:
     assert isinstance(held, generalisation.OutOfList)
     summary = held.summary()
     for labels in held.label_sets():
-        for name in generalisation.METHODS:
-            f = summary[labels][name]
+        for name, f in summary[labels].items():
             click.echo(
                 f"out-of-list {labels:>5} {name:>8}: AP {f['average_precision']:.3f}  recall at "
                 f"threshold {f['recall_at_threshold']:.3f}  candidates/day "

@@ -4,6 +4,7 @@ it is not worse than the current one on the same backtest."""
 from __future__ import annotations
 
 import base64
+from functools import partial
 from pathlib import Path
 
 import click
@@ -157,7 +158,7 @@ def open_pull_request(publisher: Publisher, files: dict[str, bytes], title: str,
     elements = []
     for path, data in sorted(files.items()):
         encoded = base64.b64encode(data).decode("ascii")
-        blob = call(f"uploading {path}", lambda e=encoded: repo.create_git_blob(e, "base64"))
+        blob = call(f"uploading {path}", partial(repo.create_git_blob, encoded, "base64"))
         elements.append(InputGitTreeElement(path, "100644", "blob", sha=blob.sha))
     tree = call("writing the tree",
                 lambda: repo.create_git_tree(elements, base_tree=base_commit.tree))

@@ -8,6 +8,7 @@ import logging
 import os
 import shutil
 import subprocess
+import sys
 import urllib.parse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -121,7 +122,7 @@ def run(
             listing = load_day(settings.arxiv, date=date, replay=replay or None)
         target: Publisher = make_publisher(settings, repo_dir)
         if dry_run:
-            target = DryRunPublisher(target, click.get_text_stream("stdout"))
+            target = DryRunPublisher(target, sys.stdout)
         model = load_model(Path(settings.model.path) if settings.model.path else None)
         decisions = Path(settings.feedback.decisions_path)
         rejected = rejected_ids(read_decisions(decisions)) if decisions.is_file() else frozenset()

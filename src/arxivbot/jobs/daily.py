@@ -25,9 +25,15 @@ from arxivbot.proposal import pr_body, rolling
 from arxivbot.proposal.paper_facts import code_url, paper_name, project_url
 from arxivbot.proposal.placement import nearest_entries, place
 from arxivbot.publish import BotPullRequest, Publisher, proposed_ids
-from arxivbot.records import Candidate, Paper, PublishResult, PullRequestDraft, ScoredPaper
+from arxivbot.records import (
+    Candidate,
+    DayListing,
+    Paper,
+    PublishResult,
+    PullRequestDraft,
+    ScoredPaper,
+)
 from arxivbot.safe_text import escape_markdown
-from arxivbot.sources.day import DayListing
 
 PROPOSED = "proposed"
 NO_ANNOUNCEMENTS = "no-announcements"

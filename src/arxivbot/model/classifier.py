@@ -31,6 +31,7 @@ from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import islice, repeat
 from typing import Any
 
@@ -42,6 +43,17 @@ from arxivbot.records import Paper, ScoredPaper
 
 # Words, and runs of word characters joined by "." or "-" (see tech-reference E.1).
 TOKEN_PATTERN = r"(?u)\b\w[\w.\-]*\w\b|\b\w\b"
+# The keyword baseline's term lists (the filter peers use: an RL term AND a multimodal
+# term, whole words, any case); the recipe's default facets.
+RL_TERMS = (
+    "reinforcement learning", "RL", "GRPO", "RLHF", "RLVR", "DPO", "PPO", "reward", "rewards",
+    "policy optimization", "policy optimisation",
+)
+MULTIMODAL_TERMS = (
+    "vision-language", "vision language", "multimodal", "multi-modal", "MLLM", "MLLMs", "VLM",
+    "VLMs", "LVLM", "LVLMs", "LMM", "LMMs", "image", "images", "video", "videos", "visual",
+)
+KEYWORD_FACETS = (RL_TERMS, MULTIMODAL_TERMS)
 TOKEN_PATTERNS = (TOKEN_PATTERN,)  # the only patterns a model file may name (no user regexes)
 
 
@@ -66,16 +78,18 @@ class ModelParams:
     top_terms: int = 5  # terms reported per paper
     nearest: int = 2  # list entries reported per paper
     digits: int = 8  # significant digits kept for stored floats (stable, diffable files)
-    title_weight: int = 1  # the title is read this many times (it says what the paper is)
+    title_weight: int = 3  # the title is read this many times (it says what the paper is)
     # Facets the topic is the conjunction of (each a tuple of whole-word terms): one flag
     # feature per facet and one for "all of them", which a linear model cannot form itself.
-    facets: tuple[tuple[str, ...], ...] = ()
-    facet_value: float = 0.0  # the flags' value in the feature matrix (0: no flags)
+    facets: tuple[tuple[str, ...], ...] = KEYWORD_FACETS
+    facet_value: float = 1.0  # the flags' value in the feature matrix (0: no flags)
     facet_min_share: float = 0.6  # flags only when this share of the positives has all facets
-    lsa_dims: int = 0  # dimensions of the low-rank (truncated SVD) score; 0: none
+    lsa_dims: int = 128  # dimensions of the low-rank (truncated SVD) score; 0: none
     lsa_terms: int = 3000  # the most frequent vocabulary terms the low-rank space is built on
     lsa_negative_share: float = 0.5  # centroid = positives' minus this share of negatives'
     lsa_blend: float = 0.5  # weight of the low-rank score in the combined score
+    daily_budget: float = 5.0  # at most this many candidates a day on recent listings; 0: none
+    budget_days: int = 20  # the recent listing days the budget is measured on
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -117,7 +131,8 @@ class ModelParams:
                   "min_positive_df": (1, 10**6), "vocabulary_sample": (0, 10**7),
                   "max_iter": (1, 10**6), "cv_folds": (1, 100), "random_state": (0, 2**32),
                   "top_terms": (0, 100), "nearest": (0, 100), "digits": (3, 17),
-                  "title_weight": (1, 10), "lsa_dims": (0, 1024), "lsa_terms": (1, 10**5)}
+                  "title_weight": (1, 10), "lsa_dims": (0, 1024), "lsa_terms": (1, 10**5),
+                  "budget_days": (1, 1000)}
         for name, (low, high) in bounds.items():
             if not low <= getattr(self, name) <= high:
                 raise ValueError(f"parameter {name} is outside {low}..{high}")
@@ -125,7 +140,7 @@ class ModelParams:
                      "lsa_negative_share"):
             if not 0.0 <= getattr(self, name) <= 1.0:
                 raise ValueError(f"parameter {name} is outside 0..1")
-        for name in ("c", "hard_negative_weight", "facet_value"):
+        for name in ("c", "hard_negative_weight", "facet_value", "daily_budget"):
             if getattr(self, name) < 0.0:
                 raise ValueError(f"parameter {name} is negative")
         if len(self.facets) > 8 or any(len(f) > 200 or not f for f in self.facets) or any(
@@ -437,16 +452,21 @@ class RelevanceModel:
             keep = min(similarity.shape[1], 4 * want)
             best = np.argpartition(-similarity, keep - 1, axis=1)[:, :keep]
             for row in range(similarity.shape[0]):
-                columns = sorted(best[row], key=lambda c, r=row: (-similarity[r, c], c))
+                columns = sorted(best[row], key=partial(_by_similarity, similarity[row]))
                 picked: list[tuple[str, str]] = []
                 for column in columns:
                     if similarity[row, column] <= 0.0 or len(picked) == want:
                         break
-                    entry = self.entries[column]
+                    entry = self.entries[int(column)]
                     if all(entry.id != seen for seen, _ in picked):
                         picked.append((entry.id, entry.name))
                 result.append(tuple(picked))
         return result
+
+
+def _by_similarity(row_similarity: np.ndarray, column: int) -> tuple[float, int]:
+    """Sort key of a column: most similar first, ties by column."""
+    return (-row_similarity[column], column)
 
 
 def select(
@@ -458,15 +478,17 @@ def select(
         return chosen
     by_day: dict[str, list[int]] = {}
     for i in np.flatnonzero(chosen):
-        by_day.setdefault(dates[i], []).append(int(i))
+        by_day.setdefault(dates[int(i)], []).append(int(i))
     for rows in by_day.values():
         rows.sort(key=lambda i: -scores[i])  # stable: ties keep input order
-        for i in rows[max(max_per_day, 0) :]:
-            chosen[i] = False
+        for dropped in rows[max(max_per_day, 0) :]:
+            chosen[dropped] = False
     return chosen
 
 
-def threshold_for_recall(positive_scores: Sequence[float], recall_target: float) -> float:
+def threshold_for_recall(
+    positive_scores: Sequence[float] | np.ndarray, recall_target: float
+) -> float:
     """The highest score that keeps at least ``recall_target`` of these positives."""
     ordered = sorted(positive_scores, reverse=True)
     if not ordered:
@@ -597,6 +619,21 @@ def train(
     threshold = _round_down(
         threshold_for_recall(calibrated[:n_pos], params.recall_target), params.digits
     )
+    recall_threshold = threshold
+    # The budget: on the most recent listing days (out-of-fold scores), never more than
+    # ``daily_budget`` candidates a day on average; the card says what it would have been.
+    recent = _recent_rows(all_papers, n_pos + n_hard, params.budget_days)
+    n_recent_days = len({all_papers[i].date for i in recent})
+
+    def per_day(cut: float) -> float:
+        return float((calibrated[recent] >= cut).sum()) / n_recent_days if n_recent_days else 0.0
+
+    if params.daily_budget > 0 and n_recent_days and per_day(threshold) > params.daily_budget:
+        ranked = np.sort(calibrated[recent])[::-1]
+        allowed = min(int(params.daily_budget * n_recent_days), len(ranked) - 1)
+        threshold = float(_round(np.array([ranked[allowed]]), params.digits)[0])
+        threshold = math.nextafter(threshold, 2.0) if per_day(threshold) > params.daily_budget \
+            else threshold
 
     known_ids = {paper.id: paper.text for paper in positives}
     kept_entries = tuple(e for e in entries if e.id in known_ids)
@@ -610,6 +647,14 @@ def train(
             "folds": folds,
             "average_precision": _average_precision(calibrated, labels) if folds >= 2 else None,
             "recall_at_threshold": float(np.mean(calibrated[:n_pos] >= threshold)),
+        },
+        "threshold_rule": {
+            "recall_target": params.recall_target,
+            "threshold_for_recall": recall_threshold,
+            "daily_budget": params.daily_budget or None,
+            "raised_by_budget": threshold > recall_threshold,
+            "recent_days": n_recent_days,
+            "recent_candidates_per_day": per_day(threshold),
         },
     }
     return RelevanceModel(
@@ -647,9 +692,10 @@ def _fit_low_rank(
     sub = matrix[:, columns]
     fit_rows = np.r_[np.flatnonzero(labels == 1), sample_rows]
     dims = max(1, min(params.lsa_dims, len(columns) - 1, len(fit_rows) - 1))
-    svd = TruncatedSVD(n_components=dims, random_state=params.random_state, algorithm="arpack")
+    svd = TruncatedSVD(n_components=dims, random_state=params.random_state, n_iter=5)
     svd.fit(sub[fit_rows])
-    components = _round(svd.components_, 6).reshape(svd.components_.shape)
+    # Four significant digits: the space's directions, not its last decimals, carry the score.
+    components = _round(svd.components_, 4).reshape(svd.components_.shape)
     projected = np.asarray(sub @ components.T)
     norms = np.linalg.norm(projected, axis=1)
     norms[norms == 0.0] = 1.0
@@ -674,6 +720,14 @@ def _fit_low_rank(
     low_rank = LowRank(columns=columns, components=components, centroid=centroid,
                        scale=_scale(oof[labels == 0], params.digits))
     return low_rank, oof
+
+
+def _recent_rows(papers: Sequence[Paper], first_negative: int, days: int) -> np.ndarray:
+    """Rows of the negatives announced on the last ``days`` listing days."""
+    dates = sorted({p.date for p in papers[first_negative:] if p.date})[-days:]
+    wanted = set(dates)
+    return np.array([i for i in range(first_negative, len(papers))
+                     if papers[i].date in wanted], dtype=np.int64)
 
 
 def _scale(values: np.ndarray, digits: int) -> tuple[float, float]:

@@ -42,15 +42,9 @@ SIMILARITY = "similarity"
 METHODS = (MODEL, KEYWORD, KEYWORD_RANKED, SIMILARITY)
 KS = (10, 25)
 
-# The filter peers use: an RL term AND a multimodal term, case-insensitive, whole words.
-RL_TERMS = (
-    "reinforcement learning", "RL", "GRPO", "RLHF", "RLVR", "DPO", "PPO", "reward", "rewards",
-    "policy optimization", "policy optimisation",
-)
-MULTIMODAL_TERMS = (
-    "vision-language", "vision language", "multimodal", "multi-modal", "MLLM", "MLLMs", "VLM",
-    "VLMs", "LVLM", "LVLMs", "LMM", "LMMs", "image", "images", "video", "videos", "visual",
-)
+# The filter peers use: an RL term AND a multimodal term (one home: the classifier's facets).
+RL_TERMS = classifier.RL_TERMS
+MULTIMODAL_TERMS = classifier.MULTIMODAL_TERMS
 
 
 def _any_of(terms: Sequence[str]) -> re.Pattern[str]:

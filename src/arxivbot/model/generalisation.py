@@ -21,6 +21,7 @@ Pure: papers in, figures out.
 
 from __future__ import annotations
 
+import builtins
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -74,7 +75,7 @@ class HeldOut:
     """The figures for one held-out list."""
 
     list: str
-    train_lists: list[str]
+    train_lists: builtins.list[str]  # `list` is a field name here
     train_positives: int
     train_negatives: int
     test_days: int
@@ -105,7 +106,7 @@ class OutOfList:
                                   "max_per_day": self.max_per_day}
         for labels in self.label_sets():
             result[labels] = {}
-            for method in METHODS:
+            for method in [m for m in METHODS if m in self.held_out[0].figures[labels]]:
                 rows = [h.figures[labels][method].to_dict() for h in self.held_out]
                 result[labels][method] = {
                     key: _mean(row[key] for row in rows) for key in rows[0]
@@ -331,7 +332,7 @@ def render_markdown(result: OutOfList) -> str:
     names = {LIST_LABELS: "the held-out list's labels", WIDER_LABELS: "wider labels"}
     for labels in result.label_sets():
         lines += [f"### Mean over held-out lists, {names[labels]}", "", header, rule]
-        lines += [_row(m, summary[labels][m]) for m in METHODS]
+        lines += [_row(m, summary[labels][m]) for m in summary[labels]]
         lines.append("")
     for held in result.held_out:
         lines += [

@@ -195,9 +195,9 @@ def build_training_set(
                         what, len(missing), exc)
             continue
         for paper_id in missing:
-            paper = got.get(paper_id)
-            if paper is not None and paper.abstract:
-                found[paper_id] = (paper, source)
+            looked_up = got.get(paper_id)
+            if looked_up is not None and looked_up.abstract:
+                found[paper_id] = (looked_up, source)
         missing = [i for i in missing if i not in found]
 
     positives: list[Paper] = []
@@ -224,9 +224,9 @@ def build_training_set(
     hard = list(hard_negatives)
     hard_ids = {p.id for p in hard}
     for paper_id in sorted(rejected - hard_ids):
-        paper = by_id.get(paper_id) or abstracts.get(paper_id)
-        if paper is not None:
-            hard.append(paper)
+        known = by_id.get(paper_id) or abstracts.get(paper_id)
+        if known is not None:
+            hard.append(known)
         else:
             log.warning("rejected paper %s: no text in the listings; not used", paper_id)
     return TrainingSet(

@@ -15,6 +15,7 @@ import logging
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 import arxiv
@@ -43,11 +44,10 @@ def cache_path(settings: ArxivSettings) -> Path:
 def cached(ids: Iterable[str], settings: ArxivSettings) -> dict[str, Paper]:
     """The papers among ``ids`` already in the cache; never touches the network."""
     known = _read_cache(cache_path(settings))
-    found = {}
+    found: dict[str, Paper] = {}
     for raw in ids:
         paper_id = normalise_id(raw)
-        paper = known.get(paper_id) if paper_id else None
-        if paper is not None:
+        if paper_id and (paper := known.get(paper_id)) is not None:
             found[paper_id] = paper
     return found
 
@@ -68,14 +68,14 @@ def lookup(ids: Iterable[str], settings: ArxivSettings) -> dict[str, Paper]:
             batches = list(_chunks(todo, BATCH_SIZE))
             for batch in progress.track(batches, "arXiv API look-ups", "batches"):
                 url = _describe(settings.api_url, batch)
-                found = retrying(lambda b=batch: client.fetch(b), url=url, settings=settings)
+                found = retrying(partial(client.fetch, batch), url=url, settings=settings)
                 missing = [paper_id for paper_id in batch if paper_id not in found]
                 if missing:
                     log.warning("arXiv API has no paper for: %s", ", ".join(missing))
                 _append_cache(path, found, missing)
                 known.update(found)
                 known.update(dict.fromkeys(missing))
-    return {paper_id: known[paper_id] for paper_id in wanted if known.get(paper_id) is not None}
+    return {pid: paper for pid in wanted if (paper := known.get(pid)) is not None}
 
 
 def _valid_ids(ids: Iterable[str]) -> Iterator[str]:

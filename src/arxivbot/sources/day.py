@@ -10,40 +10,15 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
 from arxivbot.config import ArxivSettings
 from arxivbot.errors import ConfigError, SourceError
-from arxivbot.records import Paper
+from arxivbot.records import DayListing, Paper
 from arxivbot.sources.feed import ARXIV_TZ, fetch_feed
 from arxivbot.sources.replay import day_of_file, iter_papers, listing_files
-
-
-@dataclass(frozen=True, slots=True)
-class DayListing:
-    """One announcement day's papers, from wherever they came."""
-
-    date: str  # YYYY-MM-DD, the arXiv announcement date (US Eastern)
-    papers: tuple[Paper, ...]
-    skipped: int  # replacements, unwanted announce types and malformed entries dropped
-    source: str  # feed URL or replay path(s)
-
-    @property
-    def empty(self) -> bool:
-        return not self.papers
-
-    def count(self, announce_type: str) -> int:
-        return sum(1 for paper in self.papers if paper.announce_type == announce_type)
-
-    def summary(self) -> str:
-        """``N papers (new: A, cross: B, skipped: C) for DATE``."""
-        total = len(self.papers)
-        return (
-            f"{total} paper{'' if total == 1 else 's'} (new: {self.count('new')}, "
-            f"cross: {self.count('cross')}, skipped: {self.skipped}) for {self.date}"
-        )
 
 
 def load_day(

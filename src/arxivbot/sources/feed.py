@@ -150,7 +150,7 @@ class PoliteSession(requests.Session):
                 response.close()
             # requests' own cache of the body: ``response.content`` now returns it.
             response._content = body
-            response._content_consumed = True
+            response._content_consumed = True  # type: ignore[attr-defined]
         finally:
             self._last_end = time.monotonic()
         self.last_retry_after = retry_after_seconds(response.headers.get("Retry-After"))
