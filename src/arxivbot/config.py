@@ -60,9 +60,14 @@ class ModelSettings:
     max_candidates: int = 10  # at most this many papers proposed per day
 
 
+# Where proposals go: the publishers a config or --publisher may name (the one list of them).
+PublisherName = typing.Literal["local", "github"]
+PUBLISHER_NAMES: tuple[PublisherName, ...] = typing.get_args(PublisherName)
+
+
 @dataclass(frozen=True, slots=True)
 class PublishSettings:
-    publisher: str = "local"  # local | github
+    publisher: PublisherName = "local"
     labels: tuple[str, ...] = ("arxivbot",)
     max_open_prs: int = 5
     rolling: bool = True  # one open proposal, each day's papers added to it; False: one per day
@@ -99,11 +104,6 @@ class Settings:
         return token
 
 
-_CHOICES = {
-    ("publish", "publisher"): ("local", "github"),
-}
-
-
 class _StrictLoader(yaml.SafeLoader):
     """SafeLoader without implicit floats and timestamps: values are typed by our schema."""
 
@@ -130,6 +130,10 @@ def _convert(value: Any, annotation: Any, where: str) -> Any:
             return None
         inner = [a for a in args if a is not type(None)]
         return _convert(value, inner[0], where)
+    if origin is typing.Literal:
+        if value in args:
+            return value
+        raise ConfigError(f"{where}: must be one of {', '.join(map(str, args))}")
     if origin is tuple:
         items = value if isinstance(value, list) else [value]
         return tuple(_convert(item, args[0], f"{where}[{i}]") for i, item in enumerate(items))
@@ -169,10 +173,6 @@ def _build(cls: type, data: Any, where: str) -> Any:
             values[key] = _build(hints[key], value, f"{where}.{key}")
             continue
         values[key] = _convert(value, hints[key], f"{where}.{key}")
-        section = where.rsplit(".", 1)[-1]
-        choices = _CHOICES.get((section, key))
-        if choices and values[key] not in choices:
-            raise ConfigError(f"{where}.{key}: must be one of {', '.join(choices)}")
     return cls(**values)
 
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from arxivbot.config import Settings
+from arxivbot.config import PUBLISHER_NAMES, Settings
 from arxivbot.errors import ConfigError
 from arxivbot.publish import Publisher
 
@@ -23,7 +23,7 @@ F = TypeVar("F", bound=Callable[..., object])
 _LIST_OPTIONS = (
     click.option("--config", "config_path", type=click.Path(path_type=Path),
                  help="arxivbot.yaml (default: ./arxivbot.yaml or .github/arxivbot.yaml)."),
-    click.option("--publisher", type=click.Choice(["local", "github"]),
+    click.option("--publisher", type=click.Choice(PUBLISHER_NAMES),
                  help="Where the list and its proposals live: a local clone or GitHub."),
     click.option("--repository", help="owner/name of the list's GitHub repository."),
     click.option("--list", "list_path", help="The list file, relative to its repository."),
