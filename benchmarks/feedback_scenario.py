@@ -233,7 +233,7 @@ def _review(repo: Path, day: str, candidates: Sequence[Candidate], truth: Catalo
     body = "".join(out).encode("utf-8", "surrogateescape")
     if moves:
         here = parse_catalog(body.decode("utf-8", "surrogateescape"), "README.md")
-        here = Catalog(here.source, body, here.entries, here.sections, here.style)
+        here = Catalog(here.source, body, here.entries, here.sections)
         moves = [m for m in moves if here.section(m.section) is not None]
         body = insert_entries(here, moves) if moves else body
     (repo / "README.md").write_bytes(body)
@@ -246,7 +246,7 @@ def _add_by_hand(repo: Path, truth: Catalog, when: Callable[[CatalogEntry], bool
     """Commit to main the real list's entries ``when`` selects that main lacks."""
     raw = (repo / "README.md").read_bytes()
     here = parse_catalog(raw.decode("utf-8", "surrogateescape"), "README.md")
-    here = Catalog(here.source, raw, here.entries, here.sections, here.style)
+    here = Catalog(here.source, raw, here.entries, here.sections)
     have = here.arxiv_ids
     additions = [Addition(section=e.section, text=e.raw, sort_key=e.arxiv_id)
                  for e in truth.entries

@@ -186,7 +186,7 @@ def _proposed(repo: Path) -> dict[str, str]:
 
 def measure(path: Path, day: Path, max_candidates: int) -> dict[str, object]:
     from arxivbot.catalog.parse import parse_catalog_bytes
-    from arxivbot.catalog.style import check_style
+    from arxivbot.catalog.render import check_style
     from arxivbot.errors import ArxivBotError
 
     raw = path.read_bytes()

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 from arxivbot.catalog.insertion import Addition, insert_entries
 from arxivbot.catalog.parse import parse_catalog_bytes
-from arxivbot.catalog.style import EntryFields, render_entry
+from arxivbot.catalog.render import EntryFields, render_entry
+from arxivbot.catalog.style import list_style
 from arxivbot.config import parse_settings
 from arxivbot.errors import ArxivBotError
 
@@ -47,7 +48,7 @@ def test_any_list_is_parsed_or_refused_and_never_loses_a_byte(
             return
         fields = EntryFields(arxiv_id="2505.09999", title="Nu-R1: {{ 7*7 }} Reasoning",
                              date=dt.date(2025, 5, 20), name="Nu-R1")
-        text = render_entry(catalog.style, fields, paper_sections[0])
+        text = render_entry(list_style(catalog), fields, paper_sections[0])
         new = insert_entries(catalog, [Addition(paper_sections[0], text, "2505.09999")])
     except ArxivBotError:
         return

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from arxivbot.catalog.parse import Catalog, read_catalog
-from arxivbot.catalog.style import check_style
+from arxivbot.catalog.render import check_style
+from arxivbot.catalog.style import list_style
 
 SEEDS = {
     "000_187c482135ca83e4.txt": {
@@ -91,7 +92,7 @@ def test_000_quirks(shared: Path) -> None:
 
 def test_001_mojibake_survives_in_the_style(shared: Path) -> None:
     catalog = seed(shared, "001_6f30e543fcd0e480.txt")
-    style = catalog.style.for_section("Vision (Image) / Papers")
+    style = list_style(catalog).for_section("Vision (Image) / Papers")
     code = dict(style.badges)["code"]
     assert code.encode("utf-8") in catalog.raw
     assert (style.badge_open, style.lead, style.order) == (
@@ -109,5 +110,5 @@ def test_002_table_and_hugging_face_link(shared: Path) -> None:
     assert visual.arxiv_id == "2503.01785"
     assert visual.links_dict["Paper"] == "https://huggingface.co/papers/2503.01785"
     assert visual.date == "Mar 4, 2025"
-    style = catalog.style.for_section("Papers")
+    style = list_style(catalog).for_section("Papers")
     assert (style.shape, style.placeholder, style.date_form) == ("table", "-", "mon d, yyyy")

@@ -9,13 +9,14 @@ import jinja2
 import pytest
 
 from arxivbot.catalog.parse import parse_catalog, read_catalog
-from arxivbot.catalog.style import (
+from arxivbot.catalog.render import (
     EntryFields,
     check_style,
     entry_template,
     format_date,
     render_entry,
 )
+from arxivbot.catalog.style import list_style
 from arxivbot.errors import CatalogFormatError
 
 LISTS = Path(__file__).parents[1] / "fixtures" / "lists"
@@ -36,7 +37,7 @@ def fields(**changes: object) -> EntryFields:
 
 
 def test_bullet_style_is_learnt_from_the_list() -> None:
-    style = read_catalog(LISTS / "bullets.md").style.for_section("Papers")
+    style = list_style(read_catalog(LISTS / "bullets.md")).for_section("Papers")
     assert style.shape == "bullet"
     assert style.marker == "* "
     assert style.lead == ("date", "name", "title")
@@ -50,14 +51,14 @@ def test_bullet_style_is_learnt_from_the_list() -> None:
 
 def test_double_bracket_badges_keep_their_mojibake_bytes_and_crlf() -> None:
     catalog = read_catalog(LISTS / "double-brackets-crlf.md")
-    style = catalog.style.for_section("Vision (Image) / Papers")
+    style = list_style(catalog).for_section("Vision (Image) / Papers")
     assert (style.badge_open, style.badge_close) == ("[", "]")
     assert dict(style.badges)["code"] == CODE_MOJIBAKE
-    assert catalog.style.eol == "\r\n"
+    assert list_style(catalog).eol == "\r\n"
 
 
 def test_table_style_is_learnt_from_the_rows() -> None:
-    style = read_catalog(LISTS / "table.md").style.for_section("Papers")
+    style = list_style(read_catalog(LISTS / "table.md")).for_section("Papers")
     assert style.shape == "table"
     assert style.roles == ("date", "title", "code")
     assert style.widths == (16, 70, 43)
@@ -69,14 +70,15 @@ def test_table_style_is_learnt_from_the_rows() -> None:
 
 
 def test_a_one_entry_section_borrows_the_lists_habits() -> None:
-    style = read_catalog(LISTS / "double-brackets-crlf.md").style.for_section("Agents / Papers")
+    catalog = read_catalog(LISTS / "double-brackets-crlf.md")
+    style = list_style(catalog).for_section("Agents / Papers")
     assert style.order == "newest-first"
     assert style.separator == ("",)
     assert dict(style.badges)["project"] == PROJECT_MOJIBAKE
 
 
 def test_render_a_new_entry_in_a_bullet_list() -> None:
-    style = read_catalog(LISTS / "bullets.md").style
+    style = list_style(read_catalog(LISTS / "bullets.md"))
     assert render_entry(style, fields(), "Papers") == (
         "* [2505] [Nu-R1] [Nu-R1: Reasoning Anew](https://arxiv.org/abs/2505.09999)"
         " [Code 💻](https://github.com/n/nu)"
@@ -84,7 +86,7 @@ def test_render_a_new_entry_in_a_bullet_list() -> None:
 
 
 def test_badges_only_where_the_url_is_known_in_the_lists_order() -> None:
-    style = read_catalog(LISTS / "bullets.md").style
+    style = list_style(read_catalog(LISTS / "bullets.md"))
     bare = render_entry(style, fields(code_url=None), "Papers")
     assert bare == "* [2505] [Nu-R1] [Nu-R1: Reasoning Anew](https://arxiv.org/abs/2505.09999)"
     both = render_entry(style, fields(project_url="https://nu.io"), "Papers")
@@ -92,7 +94,7 @@ def test_badges_only_where_the_url_is_known_in_the_lists_order() -> None:
 
 
 def test_render_in_a_double_bracket_mojibake_list() -> None:
-    style = read_catalog(LISTS / "double-brackets-crlf.md").style
+    style = list_style(read_catalog(LISTS / "double-brackets-crlf.md"))
     line = render_entry(style, fields(), "Vision (Image) / Papers")
     assert line == (
         "* [2505] [Nu-R1] [Nu-R1: Reasoning Anew](https://arxiv.org/abs/2505.09999)"
@@ -101,7 +103,7 @@ def test_render_in_a_double_bracket_mojibake_list() -> None:
 
 
 def test_render_a_table_row_with_padding_placeholder_and_escaped_pipe() -> None:
-    style = read_catalog(LISTS / "table.md").style
+    style = list_style(read_catalog(LISTS / "table.md"))
     row = render_entry(style, fields(title="Nu | R1", code_url=None), "Papers")
     title_cell = "[Nu \\| R1](https://arxiv.org/abs/2505.09999)".ljust(70 - 2)
     assert row == f"| May 20, 2025   | {title_cell} | - |"
@@ -110,7 +112,7 @@ def test_render_a_table_row_with_padding_placeholder_and_escaped_pipe() -> None:
 
 
 def test_render_bold_title_lists_put_the_paper_in_a_badge() -> None:
-    style = read_catalog(LISTS / "numbered.md").style
+    style = list_style(read_catalog(LISTS / "numbered.md"))
     assert render_entry(style, fields(), "Papers") == (
         "1. **Nu-R1: Reasoning Anew** [[Paper](https://arxiv.org/abs/2505.09999)]"
         " [[Code](https://github.com/n/nu)]"
@@ -118,7 +120,7 @@ def test_render_bold_title_lists_put_the_paper_in_a_badge() -> None:
 
 
 def test_text_is_collapsed_onto_one_line_and_a_missing_name_is_derived() -> None:
-    style = read_catalog(LISTS / "bullets.md").style
+    style = list_style(read_catalog(LISTS / "bullets.md"))
     line = render_entry(style, fields(title="Xi-VL:\n  Looking   Twice", name=None), "Papers")
     assert line.startswith("* [2505] [Xi-VL] [Xi-VL: Looking Twice](")
     assert "\n" not in line
@@ -133,7 +135,7 @@ def test_yymm_follows_the_arxiv_id() -> None:
 
 def test_a_rendered_entry_reads_back_as_the_same_fields() -> None:
     catalog = read_catalog(LISTS / "double-brackets-crlf.md")
-    line = render_entry(catalog.style, fields(), "Vision (Image) / Papers")
+    line = render_entry(list_style(catalog), fields(), "Vision (Image) / Papers")
     reread = parse_catalog(f"## Papers\n\n{line}\n").entries[0]
     assert (reread.arxiv_id, reread.name, reread.date, reread.title) == (
         "2505.09999",
@@ -145,7 +147,7 @@ def test_a_rendered_entry_reads_back_as_the_same_fields() -> None:
 
 
 def test_entry_template_is_jinja_source() -> None:
-    style = read_catalog(LISTS / "bullets.md").style
+    style = list_style(read_catalog(LISTS / "bullets.md"))
     source = entry_template(style, "Papers")
     assert "[{{ date }}]" in source
     assert "[{{ title }}]" in source
@@ -195,7 +197,7 @@ def test_a_template_override_from_config(tmp_path: Path) -> None:
     override.write_text(
         "- {{ title }} ({{ paper_url }}){% if code_url %} [code]({{ code_url }}){% endif %}\n"
     )
-    style = read_catalog(LISTS / "bullets.md").style
+    style = list_style(read_catalog(LISTS / "bullets.md"))
     line = render_entry(style, fields(), "Papers", template_override=override)
     assert (
         line
@@ -208,15 +210,15 @@ def test_a_template_override_from_config(tmp_path: Path) -> None:
 def test_other_shapes_render_in_their_own_style() -> None:
     catalog = read_catalog(LISTS / "other-shapes.md")
     assert check_style(catalog).identical == len(catalog.entries)
-    assert render_entry(catalog.style, fields(), "Setext Papers") == (
+    assert render_entry(list_style(catalog), fields(), "Setext Papers") == (
         "- **[Nu-R1: Reasoning Anew](https://arxiv.org/abs/2505.09999)**"
         " [[code](https://github.com/n/nu)]"
     )
-    assert render_entry(catalog.style, fields(code_url=None), "Badged") == (
+    assert render_entry(list_style(catalog), fields(code_url=None), "Badged") == (
         "* Nu-R1: Reasoning Anew [[Paper]](https://arxiv.org/abs/2505.09999)"
     )
     # An unpadded table stays unpadded; an unknown venue is an empty cell, not the "-".
-    assert render_entry(catalog.style, fields(), "Table") == (
+    assert render_entry(list_style(catalog), fields(), "Table") == (
         "| **[Nu-R1: Reasoning Anew](https://arxiv.org/abs/2505.09999)** |  | 2025-05-20 |"
         " [Github](https://github.com/n/nu) |"
     )

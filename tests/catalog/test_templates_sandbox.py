@@ -14,7 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from arxivbot.catalog.parse import parse_catalog
-from arxivbot.catalog.style import EntryFields, EntryStyle, ListStyle, render_entry
+from arxivbot.catalog.render import EntryFields, render_entry
+from arxivbot.catalog.style import EntryStyle, ListStyle, list_style
 from arxivbot.errors import CatalogFormatError
 
 FIELDS = EntryFields(
@@ -53,7 +54,7 @@ def test_jinja_looking_text_in_a_lists_entries_stays_text() -> None:
     )
     catalog = parse_catalog(text)
 
-    line = render_entry(catalog.style, FIELDS, "Papers")
+    line = render_entry(list_style(catalog), FIELDS, "Papers")
 
     assert "49" not in line
     assert "Nu-R1" in line

@@ -18,7 +18,7 @@ import pytest
 from tests.run_data import DAY, FIXTURE_LIST, day_papers, listing, tiny_model
 
 from arxivbot.catalog.parse import parse_catalog_bytes
-from arxivbot.catalog.style import check_style
+from arxivbot.catalog.render import check_style
 from arxivbot.config import Settings
 from arxivbot.jobs import daily
 from arxivbot.model.classifier import RelevanceModel

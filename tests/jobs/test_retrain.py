@@ -252,6 +252,46 @@ def test_the_command_writes_the_new_model_in_place(
     assert card["feedback"]["decision_records"] == 2
     assert card["retrain"]["previous_model"] == load_model(current).version
     assert load_model(out).version == card["model_version"]
+    assert "outside" in done.output
+    assert "not proposed" in done.output
+
+
+def test_the_local_retrain_makes_a_branch_like_run(
+    current: Path, papers: list[Paper], tmp_path: Path,
+) -> None:
+    """`retrain --publisher local` proposes the model, its card and the decisions as one commit
+    on the arxivbot-retrain branch with a PR file, and leaves the base branch alone."""
+    repo = tmp_path / "list"
+    repo.mkdir()
+    (repo / "README.md").write_bytes((FIXTURES / "list.md").read_bytes())
+    git(repo, "init", "--quiet", "--initial-branch=main")
+    git(repo, "add", "README.md")
+    git(repo, "commit", "--quiet", "-m", "list")
+    base = subprocess.run(["git", "-C", str(repo), "rev-parse", "main"], check=True,
+                          capture_output=True, text=True).stdout.strip()
+    decisions = repo / "models" / "decisions.jsonl"
+    append_decisions(decisions, [Decision(id=i, decision="rejected", day=DAY1, pr="#2",
+                                          how="deleted-before-merge") for i in ROBOTS])
+    out = repo / "models" / "list.json"
+    args = ["retrain", "--publisher", "local", "--repo-dir", str(repo), "--list", "README.md",
+            "--decisions", str(decisions), "--listings", str(FIXTURES / "days"), "--abstracts",
+            str(FIXTURES / "abstracts.jsonl"), "--model", str(current), "--out", str(out),
+            "--cutoff", DAY1, "--no-api", "--force"]
+
+    done = CliRunner().invoke(cli, args)
+
+    assert done.exit_code == 0, done.output
+    def show(ref: str) -> bytes:
+        return subprocess.run(["git", "-C", str(repo), "show", ref], check=True,
+                              capture_output=True).stdout
+    assert show(f"{RETRAIN_BRANCH}:models/list.json") == out.read_bytes()
+    assert show(f"{RETRAIN_BRANCH}:models/decisions.jsonl") == decisions.read_bytes()
+    assert show(f"{RETRAIN_BRANCH}:{card_path(out).relative_to(repo).as_posix()}")
+    assert show(f"{RETRAIN_BRANCH}^").startswith(b"commit " + base.encode())
+    head = subprocess.run(["git", "-C", str(repo), "rev-parse", "main"], check=True,
+                          capture_output=True, text=True).stdout.strip()
+    assert head == base
+    assert (repo / ".git" / "arxivbot" / f"{RETRAIN_BRANCH}.md").is_file()
 
 
 def test_the_default_cutoff_moves_back_to_leave_a_list_paper_to_test_on(

@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from functools import cmp_to_key
 
 from arxivbot.arxiv_ids import is_arxiv_id
-from arxivbot.catalog.parse import Catalog, date_key
-from arxivbot.catalog.style import sort_key as entry_sort_key
+from arxivbot.catalog.entry import sort_key as entry_sort_key
+from arxivbot.catalog.grammar import date_key
+from arxivbot.catalog.parse import Catalog
+from arxivbot.catalog.style import ListStyle, list_style
 from arxivbot.errors import CatalogFormatError
 from arxivbot.records import CatalogEntry
 
@@ -101,11 +103,17 @@ def _anchor(
     return "after", entries[-1]
 
 
-def plan_insertions(catalog: Catalog, additions: Sequence[Addition]) -> tuple[Splice, ...]:
-    """The splices that add ``additions`` to the list, in file order."""
+def plan_insertions(
+    catalog: Catalog, additions: Sequence[Addition], style: ListStyle | None = None
+) -> tuple[Splice, ...]:
+    """The splices that add ``additions`` to the list, in file order.
+
+    ``style`` is the list's inferred style when the caller has it already.
+    """
+    list_wide = style or list_style(catalog)
     raw = catalog.raw
     offsets = _line_offsets(raw)
-    eol = catalog.style.eol.encode()
+    eol = list_wide.eol.encode()
     known = {s.path for s in catalog.sections} | {e.section for e in catalog.entries}
     groups: dict[tuple[int, str], list[tuple[tuple[int, int, int, int], Addition]]] = defaultdict(
         list
@@ -121,14 +129,14 @@ def plan_insertions(catalog: Catalog, additions: Sequence[Addition]) -> tuple[Sp
                 f"{catalog.source}: no section {addition.section!r} to add to "
                 f"(expected one of the list's headings: {sections})"
             )
-        style = catalog.style.for_section(addition.section)
+        section_style = list_wide.for_section(addition.section)
         key = _key(addition.sort_key)
         entries = catalog.entries_in(addition.section)
         separator = b"".join(
-            line.encode("utf-8", "surrogateescape") + eol for line in style.separator
+            line.encode("utf-8", "surrogateescape") + eol for line in section_style.separator
         )
         if entries:
-            where, entry = _anchor(entries, style.order, key)
+            where, entry = _anchor(entries, section_style.order, key)
             line = entry.line if where == "before" else entry.end_line + 1
             group = (offsets[line - 1] if line - 1 < len(offsets) else len(raw), where)
         else:  # an empty section: right under its heading
@@ -139,9 +147,9 @@ def plan_insertions(catalog: Catalog, additions: Sequence[Addition]) -> tuple[Sp
                 )
             heading = next(s for s in catalog.sections if s.path == addition.section)
             group = (offsets[heading.line] if heading.line < len(offsets) else len(raw), "after")
-            separator = b"" if not style.separator else eol
+            separator = b"" if not section_style.separator else eol
         groups[group].append((key, addition))
-        orders[group] = style.order
+        orders[group] = section_style.order
         separators[group] = separator
 
     splices = []
@@ -176,6 +184,8 @@ def apply_splices(raw: bytes, splices: Sequence[Splice]) -> bytes:
     return bytes(out)
 
 
-def insert_entries(catalog: Catalog, additions: Sequence[Addition]) -> bytes:
+def insert_entries(
+    catalog: Catalog, additions: Sequence[Addition], style: ListStyle | None = None
+) -> bytes:
     """The list's new bytes with ``additions`` in place; every existing byte is unchanged."""
-    return apply_splices(catalog.raw, plan_insertions(catalog, additions))
+    return apply_splices(catalog.raw, plan_insertions(catalog, additions, style))

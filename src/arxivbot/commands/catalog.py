@@ -9,7 +9,8 @@ from pathlib import Path
 import click
 
 from arxivbot.catalog.parse import Catalog, read_catalog
-from arxivbot.catalog.style import check_style as round_trip
+from arxivbot.catalog.render import check_style as round_trip
+from arxivbot.catalog.style import list_style
 from arxivbot.records import CatalogEntry
 from arxivbot.resources import package_path
 
@@ -92,7 +93,7 @@ def summary(parsed: Catalog) -> str:
         key = group[0].arxiv_id or group[0].title
         where = ", ".join(f"line {e.line} ({e.section or 'top'})" for e in group)
         lines.append(f"  {key}: {where}")
-    lines.append(f"entry style: {parsed.style.default.describe()}")
+    lines.append(f"entry style: {list_style(parsed).default.describe()}")
     return _printable("\n".join(lines))
 
 

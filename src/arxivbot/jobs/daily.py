@@ -17,7 +17,8 @@ from pathlib import Path
 from arxivbot.arxiv_ids import id_month
 from arxivbot.catalog.insertion import Addition, insert_entries
 from arxivbot.catalog.parse import Catalog, normalise_title, parse_catalog_bytes
-from arxivbot.catalog.style import EntryFields, render_entry
+from arxivbot.catalog.render import EntryFields, render_entry
+from arxivbot.catalog.style import list_style
 from arxivbot.config import Settings
 from arxivbot.errors import CatalogFormatError, ConfigError, ForeignCommitsError
 from arxivbot.model.classifier import RelevanceModel
@@ -320,13 +321,14 @@ def _candidates(
         raise CatalogFormatError(
             f"{catalog.source}: no section of the list can take a paper; add a papers section"
         )
+    style = list_style(catalog)
     return [
         Candidate(
             scored=dataclasses.replace(s, nearest=near),
             section=p.section,
             section_reason=p.reason,
             entry_text=render_entry(
-                catalog.style, entry_fields(s.paper, settings.list.repository), p.section,
+                style, entry_fields(s.paper, settings.list.repository), p.section,
                 template_override,
             ),
         )

@@ -1,0 +1,342 @@
+"""What an entry says: its shape, its lead fields (date, name, title) and links, read once.
+
+The parser reads each entry here and the entry keeps what was read (``Entry``: its tokens, its
+``BulletFields``, its table cells), so style inference and the round-trip check use the same
+reading instead of tokenising the entry's text again.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from arxivbot.arxiv_ids import arxiv_id_from_url, id_month, id_serial
+from arxivbot.catalog.grammar import (
+    WRAPS,
+    Token,
+    clean_heading,
+    date_form,
+    date_key,
+    links_in,
+    split_row,
+    tokenize,
+)
+from arxivbot.records import CatalogEntry
+
+__all__ = [
+    "BulletFields",
+    "Entry",
+    "block_entry",
+    "bullet_entry",
+    "bullet_fields",
+    "column_roles",
+    "normalise_title",
+    "sort_key",
+    "table_entry",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Entry(CatalogEntry):
+    """A ``CatalogEntry`` with what the parser read from it (not part of its identity).
+
+    ``tokens``: the inline tokens after a bullet marker (bullets) or of the lead line (heading
+    and paragraph entries); ``fields``: the lead fields read from them; ``cells``: a table
+    row's cells as written and ``cell_tokens`` the tokens of each stripped cell.
+    """
+
+    tokens: tuple[Token, ...] = field(default=(), compare=False, repr=False)
+    fields: BulletFields | None = field(default=None, compare=False, repr=False)
+    cells: tuple[str, ...] = field(default=(), compare=False, repr=False)
+    cell_tokens: tuple[tuple[Token, ...], ...] = field(default=(), compare=False, repr=False)
+
+
+def normalise_title(title: str) -> str:
+    """A title for comparing: lower case, no punctuation, no `2024` year decoration."""
+    title = re.sub(r"`(?:19|20)\d{2}`", " ", title)
+    return re.sub(r"[^0-9a-z]+", " ", title.lower()).strip()
+
+
+def sort_key(arxiv_id: str | None, date: str | None = None) -> tuple[int, int, int, int]:
+    """A key that grows with time: from the written date, else from the arXiv id prefix.
+
+    ``date`` may be as the list writes it (``2503``, ``Mar 18, 2025``) or ISO.
+    """
+    ymd = date_key(date) if date else None
+    month = id_month(arxiv_id or "")
+    if ymd is None and month:
+        ymd = (*month, 0)
+    number = id_serial(arxiv_id or "")
+    return (*(ymd or (0, 0, 0)), number)
+
+
+def _strip_symbols(text: str) -> str:
+    """A label without its emoji (or their mojibake): ``EasyR1 💻`` -> ``EasyR1``."""
+    return clean_heading(text) if text.strip() else text
+
+
+@dataclass(frozen=True, slots=True)
+class BulletFields:
+    """What a bullet entry says, and how its lead is laid out (``lead`` slots in order)."""
+
+    lead: tuple[str, ...]  # e.g. ("date", "name", "title")
+    lead_count: int  # solid tokens the lead used
+    slot_tokens: tuple[Token, ...]  # the first token of each lead slot (its gap is the slot's)
+    date: str | None
+    name: str | None
+    title: str
+    paper_url: str | None  # the title link's real target, None when the title is not a link
+    title_kind: str  # link | dlink | bracket | bold | text
+    title_wrap: str  # emphasis around a linked title: "**" for **[Title](url)**
+    arxiv_id: str | None
+    links: tuple[tuple[str, str], ...]
+
+
+
+
+def bullet_fields(tokens: Sequence[Token]) -> BulletFields:
+    """Read date, name, title and links from a bullet entry's tokens."""
+    solid = [t for t in tokens if t.raw]
+    date: str | None = None
+    title = ""
+    paper_url: str | None = None
+    title_kind = "text"
+    wrap = ""
+    lead: list[str] = []
+    slots: list[Token] = []
+    k = 0
+    if solid and solid[0].kind in {"bracket", "text"} and date_form(solid[0].text):
+        date, k = solid[0].text, 1  # [2503] or a bare 26.03 before the title
+        lead.append("date")
+        slots.append(solid[0])
+    if (
+        k + 1 < len(solid)
+        and solid[k].kind == "paren"
+        and solid[k + 1].kind in {"link", "dlink"}
+        and len(solid[k].text.split()) <= 3
+    ):
+        k += 1  # a venue tag before the title: 23.08 (CVPR24)[Title](url)
+    brackets: list[Token] = []
+    while k < len(solid) and solid[k].kind == "bracket":
+        brackets.append(solid[k])
+        k += 1
+    wrap_token: Token | None = None
+    if (
+        k + 1 < len(solid)
+        and solid[k].raw in WRAPS
+        and solid[k + 1].kind in {"link", "dlink"}
+        and not solid[k + 1].gap
+    ):
+        wrap_token, wrap = solid[k], solid[k].raw  # **[Title](url)**
+        k += 1
+    title_token: Token | None = None
+    names: list[Token] = []
+    if k < len(solid) and solid[k].kind in {"link", "dlink"}:
+        title_token, names = solid[k], brackets
+        k += 1
+        if wrap:
+            closing = solid[k] if k < len(solid) else None
+            if closing is not None and closing.raw == wrap and not closing.gap:
+                k += 1
+            else:  # not a real emphasis pair: read the marker as text before the title
+                wrap, wrap_token, title_token, names = "", None, None, []
+                k -= 2
+                brackets = []
+    if title_token is None and brackets:
+        title_token, names = brackets[-1], brackets[:-1]
+    elif title_token is None and k < len(solid) and solid[k].kind == "text":
+        title_token = solid[k]
+        k += 1
+        while k < len(solid) and solid[k].kind in {"text", "paren"} and any(
+            t.kind in {"link", "dlink"} for t in solid[k:]
+        ):  # a plain title holding parentheses: Reinforced Self-Training (ReST) for ...
+            raw = title_token.raw + solid[k].gap + solid[k].raw
+            title_token = Token("text", title_token.gap, raw, raw)
+            k += 1
+    for token in names:
+        lead.append("name")
+        slots.append(token)
+    name = " ".join(t.text for t in names) or None
+    if title_token is not None:
+        if title_token.kind == "text":
+            bold = re.fullmatch(r"(\*\*|__)(?P<t>.+?)(\*\*|__)", title_token.raw)
+            title = bold.group("t") if bold else title_token.raw
+            title_kind = "bold" if bold else "text"
+        else:
+            title = title_token.text
+            title_kind = title_token.kind
+            paper_url = title_token.url or None
+        lead.append("title")
+        slots.append(wrap_token or title_token)
+    links: list[tuple[str, str]] = []
+    for token in solid:
+        if token is title_token and paper_url and (date or arxiv_id_from_url(paper_url)):
+            links.append(("Paper", token.url))  # the title link of a paper: label it plainly
+        elif token.kind in {"link", "dlink"}:
+            links.append((token.text, token.url))
+        elif token.kind == "paren":
+            links.extend(links_in(token.text))  # a note such as "(see [X](url))"
+    arxiv_id = arxiv_id_from_url(paper_url) if paper_url else None
+    if arxiv_id is None:  # a [Paper](arxiv) badge, or an arXiv link anywhere else in the entry
+        arxiv_id = next((aid for _label, url in links if (aid := arxiv_id_from_url(url))), None)
+    if (
+        name is None
+        and title_kind in {"link", "dlink"}
+        and not date
+        and paper_url
+        and not (arxiv_id_from_url(paper_url))
+    ):
+        name = _strip_symbols(title).split(": ")[0]  # a project: [EasyR1 💻](github)
+    return BulletFields(
+        lead=tuple(lead),
+        lead_count=k,
+        slot_tokens=tuple(slots),
+        date=date,
+        name=name,
+        title=title.strip(),
+        paper_url=paper_url,
+        title_kind=title_kind,
+        title_wrap=wrap,
+        arxiv_id=arxiv_id,
+        links=tuple(links),
+    )
+
+
+
+
+_TABLE_ROLES: tuple[tuple[str, str], ...] = (
+    ("date", r"date|time|year|month|published|release"),
+    ("title", r"paper|title|publication|article|work"),
+    ("name", r"name|model|method|short"),
+    ("code", r"code|repo|github|implementation|source"),
+    ("project", r"project|page|website|homepage|demo"),
+)
+
+
+def column_roles(header: Sequence[str]) -> tuple[str, ...]:
+    """What each table column holds: date, title, name, code, project or text."""
+    roles: list[str] = []
+    for cell in header:
+        lowered = clean_heading(cell).lower() if cell.strip() else ""
+        role = next(
+            (r for r, p in _TABLE_ROLES if re.search(p, lowered) and r not in roles), "text"
+        )
+        roles.append(role)
+    if "title" not in roles and "name" in roles:
+        roles[roles.index("name")] = "title"
+    return tuple(roles)
+
+
+
+
+def bullet_entry(raw: str, content_start: int, line: int, end_line: int, path: str) -> Entry:
+    """A bullet entry: ``raw`` is its text (all lines), ``content_start`` where its content
+    begins after the marker."""
+    tokens = tuple(tokenize(raw[content_start:]))
+    fields = bullet_fields(tokens)
+    return Entry(
+        line=line,
+        end_line=end_line,
+        section=path,
+        kind="",
+        arxiv_id=fields.arxiv_id,
+        title=fields.title,
+        name=fields.name,
+        date=fields.date,
+        links=fields.links,
+        raw=raw,
+        tokens=tokens,
+        fields=fields,
+    )
+
+
+def block_entry(lines: Sequence[tuple[int, str]], shape: str, lead: str, path: str) -> Entry:
+    """A heading entry (``### [Title](url)`` + metadata) or a paragraph entry (``**Title** \\``).
+
+    ``lines`` are (number, text) of the whole entry, ``lead`` the text of its title line
+    without the heading marks or the line-break backslash.
+    """
+    tokens = tuple(tokenize(lead))
+    fields = bullet_fields(tokens)
+    links = list(fields.links)
+    for _number, text in lines[1:]:
+        links.extend(links_in(text))
+    arxiv_id = fields.arxiv_id or next(
+        (aid for _label, url in links if (aid := arxiv_id_from_url(url))), None
+    )
+    date = fields.date
+    if date is None:  # a paragraph's last line is often its date: "16 Oct 2023"
+        tail = lines[-1][1].strip().removesuffix("\\").strip()
+        date = tail if date_form(tail) else None
+    paper = next((u for label, u in links if arxiv_id_from_url(u)), None)
+    if fields.title_kind in {"link", "dlink"} or paper is None:
+        links_out = tuple(links)
+    else:  # the paper link sits on a later line: label it plainly, as a title link would be
+        links_out = tuple(("Paper", u) if u == paper else (label, u) for label, u in links)
+    return Entry(
+        line=lines[0][0],
+        end_line=lines[-1][0],
+        section=path,
+        kind="",
+        arxiv_id=arxiv_id,
+        title=fields.title,
+        name=fields.name,
+        date=date,
+        links=links_out,
+        raw="\n".join(text for _number, text in lines),
+        shape=shape,
+        tokens=tokens,
+        fields=fields,
+    )
+
+
+def table_entry(raw: str, header: tuple[str, ...], path: str, number: int) -> Entry:
+    """A table row; its columns are read by what the header names them."""
+    written = tuple(split_row(raw))
+    cells = [c.strip() for c in written]
+    cell_tokens = tuple(tuple(tokenize(cell)) for cell in cells)
+    roles = column_roles(header)
+    date = name = None
+    title = ""
+    paper_url: str | None = None
+    links: list[tuple[str, str]] = []
+    for cell, role, tokens in zip(cells, roles, cell_tokens, strict=False):
+        cell_links = [(t.text, t.url) for t in tokens if t.kind in {"link", "dlink"}]
+        if role == "title" and cell_links:
+            links.append(("Paper", cell_links[0][1]))
+            links.extend(cell_links[1:])
+        else:
+            links.extend(cell_links)
+        if role == "date" and date is None:
+            date = cell or None
+        elif role == "title" and not title:
+            title = cell_links[0][0] if cell_links else cell
+            paper_url = cell_links[0][1] if cell_links else None
+        elif role == "name" and name is None:
+            name = (cell_links[0][0] if cell_links else cell) or None
+    if not title and "title" not in roles:  # no paper column: the longest plain cell, if
+        plain = [  # it reads like a title, else the first linked cell
+            c for c, r in zip(cells, roles, strict=False)
+            if r != "date" and c and not links_in(c) and len(c.split()) >= 3
+        ]
+        title = max(plain, key=len) if plain else ""
+    if not title:
+        title = next((label for label, _url in links), cells[0] if cells else "")
+    arxiv_id = arxiv_id_from_url(paper_url) if paper_url else None
+    arxiv_id = arxiv_id or next((a for _l, u in links if (a := arxiv_id_from_url(u))), None)
+    return Entry(
+        line=number,
+        end_line=number,
+        section=path,
+        kind="",
+        arxiv_id=arxiv_id,
+        title=title.replace("\\|", "|"),
+        name=name,
+        date=date,
+        links=tuple(links),
+        raw=raw,
+        shape="table",
+        cells=written,
+        cell_tokens=cell_tokens,
+    )
