@@ -99,8 +99,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                                      recall_target=settings.model.recall_target,
                                      hard_negative_weight=settings.feedback.hard_negative_weight)
         model_path = Path(tmp) / "current.json"
-        save_model(classifier.train(data.positives, data.negatives, entries=data.entries,
-                                    params=params), model_path, data.card())
+        model = classifier.train(data.positives, data.negatives, entries=data.entries,
+                                 params=params)
+        save_model(model, model_path, model.card.but(training_data=data.card()))
         current = load_model(model_path)
         print(f"day 0 ({DAY0}): list with {len(data.positives)} papers; model "
               f"{current.version}, threshold {current.threshold:.3f}")
