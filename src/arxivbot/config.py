@@ -19,11 +19,15 @@ import typing
 import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 
 from arxivbot.errors import ConfigError
+
+# Where the list lives and proposals go: a local clone, or a GitHub repository.
+PublisherName = Literal["local", "github"]
+PUBLISHERS: tuple[PublisherName, ...] = typing.get_args(PublisherName)
 
 # Looked for, in this order, in the working directory when no --config is given.
 CONFIG_CANDIDATES = ("arxivbot.yaml", ".github/arxivbot.yaml", "config/arxivbot.yaml")
@@ -58,11 +62,6 @@ class ModelSettings:
     threshold: float | None = None  # None: the threshold the model was trained with
     recall_target: float = 0.9  # recall on held-out list papers the threshold is chosen for
     max_candidates: int = 10  # at most this many papers proposed per day
-
-
-# Where proposals go: the publishers a config or --publisher may name (the one list of them).
-PublisherName = typing.Literal["local", "github"]
-PUBLISHER_NAMES: tuple[PublisherName, ...] = typing.get_args(PublisherName)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +129,7 @@ def _convert(value: Any, annotation: Any, where: str) -> Any:
             return None
         inner = [a for a in args if a is not type(None)]
         return _convert(value, inner[0], where)
-    if origin is typing.Literal:
+    if origin is Literal:
         if value in args:
             return value
         raise ConfigError(f"{where}: must be one of {', '.join(map(str, args))}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from arxivbot.config import PUBLISHER_NAMES, PublishSettings
+from arxivbot.config import PUBLISHERS, PublishSettings
 from arxivbot.files import write_atomic
 
 SRC = Path(__file__).parents[2] / "src" / "arxivbot"
@@ -28,8 +28,8 @@ def test_one_body_limit() -> None:
 
 def test_one_list_of_publishers() -> None:
     """The publisher names come from one Literal, and the default is one of them."""
-    assert PUBLISHER_NAMES == ("local", "github")
-    assert PublishSettings().publisher in PUBLISHER_NAMES
+    assert PUBLISHERS == ("local", "github")
+    assert PublishSettings().publisher in PUBLISHERS
 
 
 def test_an_atomic_write_replaces_the_whole_file(tmp_path: Path) -> None:

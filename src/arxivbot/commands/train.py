@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -87,19 +86,19 @@ def train(
         from arxivbot.errors import ModelError
 
         raise ModelError(f"cannot train: {exc}") from exc
-    card: dict[str, Any] = {
-        **data.card(),
-        "lists": [portable_path(p) for p in list_paths],
-        "listings": [portable_path(p) for p in listing_paths],
-        "abstracts": portable_path(abstracts_path) if abstracts_path else None,
-        "until": until,
-        "all_listings": all_listings,
-    }
+    counts = data.card()
+    card = model.card.but(
+        training_data=counts,
+        lists=tuple(portable_path(p) for p in list_paths),
+        listings=tuple(portable_path(p) for p in listing_paths),
+        abstracts=portable_path(abstracts_path) if abstracts_path else None,
+        until=until,
+        all_listings=all_listings,
+    )
     save_model(model, out_path, card)
-    counts = card["training_data"]
     click.echo(
-        f"model {model.version}: {counts['positives']} list papers "
-        f"({counts['positives_title_only']} on their title only), {counts['negatives']} "
-        f"negatives, {counts['hard_negatives']} hard negatives; threshold {model.threshold:.4g}"
+        f"model {model.version}: {counts.positives} list papers "
+        f"({counts.positives_title_only} on their title only), {counts.negatives} "
+        f"negatives, {counts.hard_negatives} hard negatives; threshold {model.threshold:.4g}"
     )
     click.echo(f"wrote {out_path} and {card_path(out_path)}")
