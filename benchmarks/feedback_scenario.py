@@ -53,8 +53,9 @@ from arxivbot.publish.local import LocalPublisher
 from arxivbot.records import Candidate, CatalogEntry, Paper
 from arxivbot.sources import replay
 from arxivbot.sources.day import DayListing
+from common import SHARED_ROOT
 
-SHARED = Path(os.environ.get("ARXIVBOT_SHARED", Path(__file__).resolve().parents[2] / "shared"))
+SHARED = SHARED_ROOT
 SEED = "001_6f30e543fcd0e480.txt"
 DAY0, DAY1, RETRAIN_DAY, DAY2 = "2025-04-10", "2025-04-11", "2025-04-25", "2025-04-28"
 GIT_ENV = {"GIT_AUTHOR_NAME": "maintainer", "GIT_AUTHOR_EMAIL": "m@example.invalid",

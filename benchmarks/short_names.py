@@ -29,9 +29,8 @@ from arxivbot.catalog.parse import read_catalog
 from arxivbot.proposal.paper_facts import code_url, paper_name
 from arxivbot.records import Paper
 from arxivbot.sources.replay import read_papers
-from common import ABSTRACTS, LISTINGS, SEEDS, SHARED, require_shared
+from common import ABSTRACTS, LISTINGS, LISTS, SEEDS, require_shared
 
-LISTS = SHARED.parent.parent / "lists"
 # Held-out lists whose entries carry names; opendilab writes them after the link: "(PHF)".
 HELD_OUT = ("BradyFU__Awesome-Multimodal-Large-Language-Models.md", "opendilab__awesome-RLHF.md")
 _TRAILING_NAME = re.compile(r"\]\((https?://arxiv\.org/[^)\s]+)\)\s*\(([^()]{2,40})\)\s*$")

@@ -6,6 +6,7 @@ publishing. Every stage takes and returns these frozen dataclasses; none of them
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -161,3 +162,17 @@ class PublishResult:
     url: str | None = None  # PR URL (github), or path of the PR file (local)
     number: int | None = None
     details: tuple[str, ...] = field(default=())
+
+
+# A title that names a benchmark or dataset ("Benchmarking", "ZeroBench"), or a survey.
+_BENCHMARK_TITLE = re.compile(r"bench", re.IGNORECASE)
+_SURVEY_TITLE = re.compile(r"\b(?:survey|review|overview)\b", re.IGNORECASE)
+
+
+def title_kind(title: str) -> Literal["survey", "benchmark"] | None:
+    """What a paper's title says it is when it is not just a paper: a survey or a benchmark."""
+    if _SURVEY_TITLE.search(title):
+        return "survey"
+    if _BENCHMARK_TITLE.search(title):
+        return "benchmark"
+    return None

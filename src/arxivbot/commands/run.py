@@ -15,8 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from arxivbot.commands.common import list_options, summary_table, write_job_summary
-from arxivbot.config import Settings, load_settings, override
+from arxivbot.commands.common import (
+    list_options,
+    list_settings,
+    summary_table,
+    write_job_summary,
+)
+from arxivbot.config import Settings, override
 from arxivbot.errors import ArxivBotError, ConfigError, SourceError
 from arxivbot.resources import package_path
 
@@ -87,15 +92,11 @@ def run(
       arxivbot run --list README.md --listings day.jsonl.gz --publisher local
       arxivbot run --publisher github --dry-run # what today's PR would be
     """
-    settings = override(
-        load_settings(config_path),
-        list__path=list_path,
-        list__repository=repository,
-        list__base_branch=base_branch,
+    settings = list_settings(
+        config_path, list_path, repository, base_branch, publisher,
         model__path=str(model_path) if model_path else None,
         model__threshold=threshold,
         model__max_candidates=max_candidates,
-        publish__publisher=publisher,
     )
     # Imported here, not at the top: every command module loads with the CLI, and a run
     # needs the whole pipeline while `arxivbot score` should start fast.

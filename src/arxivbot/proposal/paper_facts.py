@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from arxivbot.records import Paper
+from arxivbot.safe_text import collapse_whitespace
 
 _NAME_PREFIX_MAX_WORDS = 4
 _NAME_PREFIX_MAX_CHARS = 32
@@ -32,7 +33,7 @@ def short_name(title: str, abstract: str = "", code: str | None = None) -> str:
     the paper links (``code``); else a compact form of the title (a name-like title word such
     as "R1-Zero", or its first content words).
     """
-    title = " ".join(title.split())
+    title = collapse_whitespace(title)
     prefix, colon, _ = title.partition(":")
     prefix = prefix.strip()
     if (

@@ -35,6 +35,7 @@ from arxivbot.arxiv_ids import strip_version
 from arxivbot.config import ArxivSettings, polite_delay
 from arxivbot.errors import ConfigError, SourceError
 from arxivbot.records import Paper
+from arxivbot.safe_text import collapse_whitespace
 from arxivbot.sources.schema import Tally, checked
 
 log = logging.getLogger(__name__)
@@ -450,5 +451,5 @@ def _eastern_date(node: Any, key: str) -> str | None:
     return instant.astimezone(ARXIV_TZ).date().isoformat()
 
 
-def _one_line(text: str) -> str:
-    return " ".join(str(text).split())
+def _one_line(text: object) -> str:
+    return collapse_whitespace(str(text))
