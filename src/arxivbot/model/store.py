@@ -14,9 +14,7 @@ what the model was trained on, with which libraries and settings, and how well i
 from __future__ import annotations
 
 import json
-import os
 import platform
-import tempfile
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -24,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from arxivbot.errors import ModelError
+from arxivbot.files import write_atomic
 from arxivbot.model import canonical
 from arxivbot.model.canonical import FORMAT, FORMAT_VERSION, content_digest, render
 from arxivbot.model.card import ModelCard
@@ -231,18 +230,9 @@ def _write_card(model_path: Path, card: ModelCard) -> None:
 
 def write_file(path: Path, data: bytes) -> None:
     """Write a report or a plot atomically (the eval command's output)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        Path(temp).chmod(0o644)  # mkstemp makes 0600; a model in a repository is for all
-        Path(temp).replace(path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, data)
 
 
 def _write_atomic(path: Path, text: str) -> None:
     """Write to a temp file in the same folder, then rename: readers never see half a file."""
-    write_file(path, text.encode("utf-8"))
+    write_atomic(path, text)

@@ -18,11 +18,11 @@ import jinja2
 
 from arxivbot.model.card import ModelCard
 from arxivbot.proposal import prmeta
-from arxivbot.records import Candidate, ScoredPaper
+from arxivbot.records import GITHUB_BODY_LIMIT, Candidate, ScoredPaper
 from arxivbot.safe_text import neutralize, safe_block, safe_html, safe_inline
 
-# GitHub rejects PR bodies over 65,536 characters; stay well inside.
-MAX_BODY_CHARS = 60_000
+# GitHub rejects PR bodies over GITHUB_BODY_LIMIT (65,536) characters; stay well inside.
+MAX_BODY_CHARS = GITHUB_BODY_LIMIT - 5_536  # 60,000
 # Waiting papers listed one line each, best first; the block keeps every id regardless.
 MAX_WAITING_LINES = 100
 

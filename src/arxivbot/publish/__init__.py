@@ -37,8 +37,6 @@ __all__ = [
     "proposed_ids",
 ]
 
-PublisherName = Literal["local", "github"]  # the publishers a config or --publisher may name
-PUBLISHER_NAMES: tuple[PublisherName, ...] = get_args(PublisherName)
 PRState = Literal["open", "merged", "closed"]  # closed = closed without merging
 PR_STATES: tuple[PRState, ...] = get_args(PRState)
 StateFilter = Literal["all", "open", "merged", "closed"]

@@ -42,6 +42,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from arxivbot.errors import ConfigError, ForeignCommitsError, PublishError
+from arxivbot.files import write_atomic
 from arxivbot.publish import (
     PR_STATES,
     BotPullRequest,
@@ -253,7 +254,7 @@ class LocalPublisher:
         # A run killed in between leaves a pending record that the next run cleans up, never
         # a proposal that looks rejected. If moving the branch fails, the file goes back.
         pending = _render_pr_file({**header, "state": "pending"}, draft.title, draft.body)
-        _write_atomic(pr_file, pending if commit != old else pr_text)
+        write_atomic(pr_file, pending if commit != old else pr_text)
         if commit != old:
             moved = self._run("update-ref", "-m", f"arxivbot: {draft.title}", ref, commit,
                               old or _ZERO)
@@ -261,12 +262,12 @@ class LocalPublisher:
                 if previous_text is None:
                     pr_file.unlink(missing_ok=True)
                 else:
-                    _write_atomic(pr_file, previous_text)
+                    write_atomic(pr_file, previous_text)
                 raise PublishError(
                     f"could not move branch {branch}: {_stderr(moved)}; nothing was changed, "
                     "rerun to complete"
                 )
-            _write_atomic(pr_file, pr_text)
+            write_atomic(pr_file, pr_text)
         action: PublishAction = "created" if previous_text is None else "updated"
         return PublishResult(
             action=action,
@@ -310,7 +311,7 @@ class LocalPublisher:
         frozen = {**header, "state": pr.state, "frozen": "1", "head_sha": pr.head_sha,
                   "merge_sha": pr.merge_sha or ""}
         stamp = re.sub(r"\W", "", header.get("created", "")) or "old"
-        _write_atomic(pr_file.with_name(f"{pr_file.stem}.{stamp}.md"),
+        write_atomic(pr_file.with_name(f"{pr_file.stem}.{stamp}.md"),
                       _render_pr_file(frozen, title, body))
         return False
 
@@ -380,7 +381,7 @@ class LocalPublisher:
                     "interrupted run never published"
                 )
             else:
-                _write_atomic(path, _render_pr_file({**header, "state": "open"}, title, body))
+                write_atomic(path, _render_pr_file({**header, "state": "open"}, title, body))
                 notes.append(f"completed the record of the proposal on {header.get('branch')}")
         return notes
 
@@ -531,18 +532,6 @@ def _same_pr(old: str, new: str) -> bool:
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".md")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _now() -> str:
