@@ -97,10 +97,20 @@ class Retrain:
     reason: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class ApiNegatives:
+    """Negatives fetched from the arXiv API (training without listings)."""
+
+    first_day: str = ""
+    last_day: str = ""
+    papers: int = 0
+    requests: int = 0
+
+
 _RECORDS: dict[str, type] = {
     "counts": Counts, "facets": FacetUse, "out_of_fold": OutOfFold,
     "threshold_rule": ThresholdRule, "training_data": TrainingData, "feedback": Feedback,
-    "retrain": Retrain,
+    "retrain": Retrain, "api_negatives": ApiNegatives,
 }
 _SEQUENCES = ("lists", "listings")
 
@@ -127,7 +137,9 @@ class ModelCard:
     # training (the data's and the command's part)
     training_data: TrainingData | None = None
     lists: tuple[str, ...] = ()  # the lists trained on, as paths
+    list_digests: dict[str, str] = field(default_factory=dict)  # list path -> sha256 then
     listings: tuple[str, ...] = ()
+    api_negatives: ApiNegatives | None = None  # without listings: what the API gave
     abstracts: str | None = None
     until: str | None = None
     all_listings: bool = False
@@ -197,7 +209,7 @@ class ModelCard:
                 values[key] = _record(_RECORDS[key], value)
             elif key in _SEQUENCES:
                 values[key] = tuple(str(v) for v in value) if isinstance(value, list) else ()
-            elif key in ("library_versions", "hyperparameters"):
+            elif key in ("library_versions", "hyperparameters", "list_digests"):
                 values[key] = dict(value) if isinstance(value, Mapping) else {}
             elif key in ("backtest", "out_of_list"):
                 values[key] = dict(value) if isinstance(value, Mapping) else None
