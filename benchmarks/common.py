@@ -11,10 +11,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("ARXIVBOT_SHARED", ROOT.parent / "shared")) / "data" / "arxiv"
+# The one place that says where the shared data is: ../shared beside the project (as in CI),
+# or $ARXIVBOT_SHARED. Benchmarks and tests (tests/conftest.py) both read it from here.
+SHARED_ROOT = Path(os.environ.get("ARXIVBOT_SHARED", ROOT.parent / "shared"))
+SHARED = SHARED_ROOT / "data" / "arxiv"
 LISTINGS = SHARED / "listings"
 ABSTRACTS = SHARED / "catalog_abstracts.jsonl"
-SEEDS = SHARED.parent.parent / "seeds"
+SEEDS = SHARED_ROOT / "seeds"
+LISTS = SHARED_ROOT / "lists"  # curated lists in the wild, not developed on
 PYTHON = sys.executable
 
 

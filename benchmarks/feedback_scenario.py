@@ -53,8 +53,9 @@ from arxivbot.publish.local import LocalPublisher
 from arxivbot.records import Candidate, CatalogEntry, Paper
 from arxivbot.sources import replay
 from arxivbot.sources.day import DayListing
+from common import SHARED_ROOT
 
-SHARED = Path(os.environ.get("ARXIVBOT_SHARED", Path(__file__).resolve().parents[2] / "shared"))
+SHARED = SHARED_ROOT
 SEED = "001_6f30e543fcd0e480.txt"
 DAY0, DAY1, RETRAIN_DAY, DAY2 = "2025-04-10", "2025-04-11", "2025-04-25", "2025-04-28"
 GIT_ENV = {"GIT_AUTHOR_NAME": "maintainer", "GIT_AUTHOR_EMAIL": "m@example.invalid",
@@ -98,8 +99,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                                      recall_target=settings.model.recall_target,
                                      hard_negative_weight=settings.feedback.hard_negative_weight)
         model_path = Path(tmp) / "current.json"
-        save_model(classifier.train(data.positives, data.negatives, entries=data.entries,
-                                    params=params), model_path, data.card())
+        model = classifier.train(data.positives, data.negatives, entries=data.entries,
+                                 params=params)
+        save_model(model, model_path, model.card.but(training_data=data.card()))
         current = load_model(model_path)
         print(f"day 0 ({DAY0}): list with {len(data.positives)} papers; model "
               f"{current.version}, threshold {current.threshold:.3f}")

@@ -20,8 +20,7 @@ from arxivbot.catalog.parse import read_catalog
 from arxivbot.model.store import load_model
 from arxivbot.proposal.placement import place
 from arxivbot.records import Paper
-
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+from common import SEEDS
 
 
 def main() -> int:

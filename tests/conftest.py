@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from benchmarks.common import SHARED_ROOT
 
 FIXTURES = Path(__file__).parent / "fixtures"
 # The shared data beside the project; tests that read it skip when it is absent.
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+SHARED = SHARED_ROOT
 
 
 @pytest.fixture

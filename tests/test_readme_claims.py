@@ -128,3 +128,25 @@ def test_a_closed_pipe_exits_quietly_with_one_code(command: list[str], tmp_path:
 
     assert child.returncode == 141, err
     assert err == b""
+
+
+def test_every_command_of_the_help_is_in_the_readme() -> None:
+    """Each command ``arxivbot --help`` lists is documented in the README by its full name."""
+    from click.testing import CliRunner
+
+    from arxivbot.cli import cli
+
+    shown = CliRunner().invoke(cli, ["--help"]).output
+    listed = shown.split("Commands:", 1)[1].splitlines()
+    names = [line.split()[0] for line in listed if line.strip()]
+    assert len(names) >= 10, shown
+    missing = [name for name in names if f"`arxivbot {name}" not in README]
+    assert not missing, missing
+
+
+def test_the_readme_names_every_package_of_the_architecture() -> None:
+    """The Architecture section has a line for every package of ``src/arxivbot``."""
+    section = README.split("## Architecture", 1)[1].split("\n## ", 1)[0]
+    packages = sorted(p.parent.name for p in (ROOT / "src" / "arxivbot").glob("*/__init__.py"))
+    assert packages
+    assert not [p for p in packages if f"| `{p}/` |" not in section]

@@ -19,11 +19,15 @@ import typing
 import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 
 from arxivbot.errors import ConfigError
+
+# Where the list lives and proposals go: a local clone, or a GitHub repository.
+PublisherName = Literal["local", "github"]
+PUBLISHERS: tuple[PublisherName, ...] = typing.get_args(PublisherName)
 
 # Looked for, in this order, in the working directory when no --config is given.
 CONFIG_CANDIDATES = ("arxivbot.yaml", ".github/arxivbot.yaml", "config/arxivbot.yaml")
@@ -62,7 +66,7 @@ class ModelSettings:
 
 @dataclass(frozen=True, slots=True)
 class PublishSettings:
-    publisher: str = "local"  # local | github
+    publisher: PublisherName = "local"
     labels: tuple[str, ...] = ("arxivbot",)
     max_open_prs: int = 5
     rolling: bool = True  # one open proposal, each day's papers added to it; False: one per day
@@ -99,11 +103,6 @@ class Settings:
         return token
 
 
-_CHOICES = {
-    ("publish", "publisher"): ("local", "github"),
-}
-
-
 class _StrictLoader(yaml.SafeLoader):
     """SafeLoader without implicit floats and timestamps: values are typed by our schema."""
 
@@ -130,6 +129,10 @@ def _convert(value: Any, annotation: Any, where: str) -> Any:
             return None
         inner = [a for a in args if a is not type(None)]
         return _convert(value, inner[0], where)
+    if origin is Literal:
+        if value in args:
+            return value
+        raise ConfigError(f"{where}: must be one of {', '.join(map(str, args))}")
     if origin is tuple:
         items = value if isinstance(value, list) else [value]
         return tuple(_convert(item, args[0], f"{where}[{i}]") for i, item in enumerate(items))
@@ -169,10 +172,6 @@ def _build(cls: type, data: Any, where: str) -> Any:
             values[key] = _build(hints[key], value, f"{where}.{key}")
             continue
         values[key] = _convert(value, hints[key], f"{where}.{key}")
-        section = where.rsplit(".", 1)[-1]
-        choices = _CHOICES.get((section, key))
-        if choices and values[key] not in choices:
-            raise ConfigError(f"{where}.{key}: must be one of {', '.join(choices)}")
     return cls(**values)
 
 

@@ -6,7 +6,16 @@ publishing. Every stage takes and returns these frozen dataclasses; none of them
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from typing import Literal
+
+# What a pull request proposes: the day's papers (read back by feedback) or a retrained model.
+ProposalKind = Literal["papers", "model"]
+# What a publisher did with a draft.
+PublishAction = Literal["created", "updated", "unchanged", "dry-run"]
+# GitHub refuses a pull request body (or a comment) longer than this many characters.
+GITHUB_BODY_LIMIT = 65_536
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,25 +127,52 @@ class Candidate:
 
 @dataclass(frozen=True, slots=True)
 class PullRequestDraft:
-    """Everything a publisher needs to propose a change to the list."""
+    """Everything a publisher needs to propose a change: one commit of whole files on the base.
+
+    A daily proposal changes the list (``list_path``, ``new_content``); a retrain changes
+    other files (``files``: the model, its card, the decisions) and leaves ``list_path``
+    empty. ``changes`` is every file the commit writes, the list first.
+    """
 
     branch: str  # e.g. "arxivbot/2025-05-20"
     title: str
     body: str
-    list_path: str  # path of the list file inside its repository
-    new_content: bytes  # the whole new list file
+    list_path: str  # path of the list file inside its repository ("": the list is untouched)
+    new_content: bytes  # the whole new list file (ignored when list_path is "")
     base_revision: str  # revision of the base branch the new content was computed from
     commit_message: str
     labels: tuple[str, ...] = ()
     paper_ids: tuple[str, ...] = ()
+    files: tuple[tuple[str, bytes], ...] = ()  # (path in the repository, whole new bytes)
+    kind: ProposalKind = "papers"  # papers: feedback reads it back; model: a retrain
+
+    @property
+    def changes(self) -> tuple[tuple[str, bytes], ...]:
+        """Every file the proposal's commit writes, (path, bytes), the list first."""
+        own = ((self.list_path, self.new_content),) if self.list_path else ()
+        return own + self.files
 
 
 @dataclass(frozen=True, slots=True)
 class PublishResult:
     """What a publisher did: where the proposal can be reviewed."""
 
-    action: str  # created | updated | unchanged | dry-run
+    action: PublishAction
     branch: str
     url: str | None = None  # PR URL (github), or path of the PR file (local)
     number: int | None = None
     details: tuple[str, ...] = field(default=())
+
+
+# A title that names a benchmark or dataset ("Benchmarking", "ZeroBench"), or a survey.
+_BENCHMARK_TITLE = re.compile(r"bench", re.IGNORECASE)
+_SURVEY_TITLE = re.compile(r"\b(?:survey|review|overview)\b", re.IGNORECASE)
+
+
+def title_kind(title: str) -> Literal["survey", "benchmark"] | None:
+    """What a paper's title says it is when it is not just a paper: a survey or a benchmark."""
+    if _SURVEY_TITLE.search(title):
+        return "survey"
+    if _BENCHMARK_TITLE.search(title):
+        return "benchmark"
+    return None

@@ -13,7 +13,6 @@ from __future__ import annotations
 import html
 import re
 
-_WHITESPACE = re.compile(r"\s+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 # Invisible characters that break copy-paste (zero-width space/joiners, word joiner, BOM).
 _ZERO_WIDTH = re.compile(r"[\u200b-\u200d\u2060\ufeff]")
@@ -38,9 +37,19 @@ _LIVE = re.compile(
 _TRAILING_PUNCTUATION = ".,;:!?)]}'\""
 
 
+def collapse_whitespace(text: str) -> str:
+    """Every run of whitespace (newlines included) as one space, none at either end."""
+    return " ".join(text.split())
+
+
+def drop_controls(text: str) -> str:
+    """``text`` without control characters (tab and newlines kept) and bidi overrides."""
+    return _CONTROL.sub("", text)
+
+
 def one_line(text: str) -> str:
     """Collapse whitespace (newlines included); drop control, bidi and zero-width characters."""
-    return _WHITESPACE.sub(" ", _ZERO_WIDTH.sub("", _CONTROL.sub("", text))).strip()
+    return collapse_whitespace(_ZERO_WIDTH.sub("", drop_controls(text)))
 
 
 def escape_markdown(text: str) -> str:

@@ -172,7 +172,7 @@ def test_cli_on_github_reads_the_token_from_the_environment(
     server: FakeGitHub, model: RelevanceModel, tmp_path: Path
 ) -> None:
     model_path = tmp_path / "model.json"
-    save_model(model, model_path, card={})
+    save_model(model, model_path)
     day_file = tmp_path / f"{DAY}.jsonl"
     with open(day_file, "w", encoding="utf-8") as out:
         write_papers(day_papers(), out)

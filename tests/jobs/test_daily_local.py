@@ -161,7 +161,7 @@ def test_empty_day_opens_nothing(repo: Path, model: RelevanceModel) -> None:
 def test_cli_run_in_the_list_clone(repo: Path, model: RelevanceModel, tmp_path: Path) -> None:
     """What a maintainer types: `arxivbot run --list README.md --listings DAY --publisher local`."""
     model_path = tmp_path / "model.json"
-    save_model(model, model_path, card={})
+    save_model(model, model_path)
     day_file = tmp_path / f"{DAY}.jsonl"
     with open(day_file, "w", encoding="utf-8") as out:
         write_papers(day_papers(), out)

@@ -49,7 +49,7 @@ def setup(tmp_path: Path) -> tuple[Path, list[str]]:
     for args in (["init", "-q", "--initial-branch=main"], ["add", "README.md"],
                  ["commit", "-q", "-m", "list"]):
         subprocess.run(["git", "-C", str(repo), *args], check=True, env=GIT_ENV)
-    save_model(tiny_model(), tmp_path / "model.json", card={})
+    save_model(tiny_model(), tmp_path / "model.json")
     with open(tmp_path / f"{DAY}.jsonl", "w", encoding="utf-8") as out:
         write_papers(day_papers(), out)
     run = [sys.executable, "-m", "arxivbot", "run", "--list", "README.md", "--listings",

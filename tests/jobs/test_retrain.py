@@ -28,6 +28,7 @@ from arxivbot.feedback.decisions import Decision, append_decisions, read_decisio
 from arxivbot.jobs import daily
 from arxivbot.jobs.retrain import cutoff_with_positives, retrain, since_last_model
 from arxivbot.model import classifier
+from arxivbot.model.card import Feedback, ModelCard, OutOfFold
 from arxivbot.model.store import card_path, load_model, model_from_dict, save_model
 from arxivbot.model.training_data import build_training_set
 from arxivbot.publish.github import GitHubPublisher
@@ -59,7 +60,7 @@ def current(tmp_path: Path, papers: list[Paper], abstracts: dict[str, Paper]) ->
     model = classifier.train(data.positives, data.negatives, entries=data.entries)
     path = tmp_path / "models" / "current.json"
     path.parent.mkdir()
-    save_model(model, path, data.card())
+    save_model(model, path, model.card.but(training_data=data.card()))
     return path
 
 
@@ -132,7 +133,7 @@ def test_day1_merge_feedback_retrain_day2(
     assert re.fullmatch(rf"Retrain: AP \d\.\d\d → \d\.\d\d, {n_accepted} accepted / 2 rejected "
                         "since last model", outcome.title)
     assert "| average precision |" in outcome.body
-    assert outcome.card["feedback"]["decision_records"] == len(proposed)
+    assert outcome.card.decision_records == len(proposed)
 
     # The retrain PR: the new model, its card and the decisions in one commit.
     out = tmp_path / "models" / "current.json"
@@ -170,7 +171,7 @@ def test_the_current_model_stays_unless_forced(
     model = load_model(current)
     # No list paper after the cutoff: the backtest has no AP, so the models' out-of-fold AP
     # decides, and this card claims one no new model can beat.
-    model.card = {**model.card, "out_of_fold": {"average_precision": 1.5}}
+    model.card = model.card.but(out_of_fold=OutOfFold(average_precision=1.5))
     lists = {"list.md": read_catalog(FIXTURES / "list.md").entries}
     rejected = [Decision(id=ROBOTS[0], decision="rejected", day=DAY1, pr="#2",
                          how="closed-unmerged")]
@@ -194,7 +195,7 @@ def test_since_last_model_counts_only_newer_decisions() -> None:
     decisions = [d("1", "rejected"), d("2", "accepted"), d("3", "pending"), d("3", "accepted"),
                  d("4", "rejected"), d("1", "accepted", pr="#5")]
 
-    since = since_last_model(decisions, {"feedback": {"decision_records": 2}})
+    since = since_last_model(decisions, ModelCard(feedback=Feedback(decision_records=2)))
 
     assert (since.accepted_since, since.rejected_since) == (2, 1)  # 3 and 1; 4
     assert since.known_rejected == {"1"}
@@ -251,6 +252,46 @@ def test_the_command_writes_the_new_model_in_place(
     assert card["feedback"]["decision_records"] == 2
     assert card["retrain"]["previous_model"] == load_model(current).version
     assert load_model(out).version == card["model_version"]
+    assert "outside" in done.output
+    assert "not proposed" in done.output
+
+
+def test_the_local_retrain_makes_a_branch_like_run(
+    current: Path, papers: list[Paper], tmp_path: Path,
+) -> None:
+    """`retrain --publisher local` proposes the model, its card and the decisions as one commit
+    on the arxivbot-retrain branch with a PR file, and leaves the base branch alone."""
+    repo = tmp_path / "list"
+    repo.mkdir()
+    (repo / "README.md").write_bytes((FIXTURES / "list.md").read_bytes())
+    git(repo, "init", "--quiet", "--initial-branch=main")
+    git(repo, "add", "README.md")
+    git(repo, "commit", "--quiet", "-m", "list")
+    base = subprocess.run(["git", "-C", str(repo), "rev-parse", "main"], check=True,
+                          capture_output=True, text=True).stdout.strip()
+    decisions = repo / "models" / "decisions.jsonl"
+    append_decisions(decisions, [Decision(id=i, decision="rejected", day=DAY1, pr="#2",
+                                          how="deleted-before-merge") for i in ROBOTS])
+    out = repo / "models" / "list.json"
+    args = ["retrain", "--publisher", "local", "--repo-dir", str(repo), "--list", "README.md",
+            "--decisions", str(decisions), "--listings", str(FIXTURES / "days"), "--abstracts",
+            str(FIXTURES / "abstracts.jsonl"), "--model", str(current), "--out", str(out),
+            "--cutoff", DAY1, "--no-api", "--force"]
+
+    done = CliRunner().invoke(cli, args)
+
+    assert done.exit_code == 0, done.output
+    def show(ref: str) -> bytes:
+        return subprocess.run(["git", "-C", str(repo), "show", ref], check=True,
+                              capture_output=True).stdout
+    assert show(f"{RETRAIN_BRANCH}:models/list.json") == out.read_bytes()
+    assert show(f"{RETRAIN_BRANCH}:models/decisions.jsonl") == decisions.read_bytes()
+    assert show(f"{RETRAIN_BRANCH}:{card_path(out).relative_to(repo).as_posix()}")
+    assert show(f"{RETRAIN_BRANCH}^").startswith(b"commit " + base.encode())
+    head = subprocess.run(["git", "-C", str(repo), "rev-parse", "main"], check=True,
+                          capture_output=True, text=True).stdout.strip()
+    assert head == base
+    assert (repo / ".git" / "arxivbot" / f"{RETRAIN_BRANCH}.md").is_file()
 
 
 def test_the_default_cutoff_moves_back_to_leave_a_list_paper_to_test_on(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -148,7 +150,7 @@ def test_trained_threshold_meets_recall_on_held_out_positives(
     model: classifier.RelevanceModel,
 ) -> None:
     """The out-of-fold recall at the chosen threshold reaches the target."""
-    held_out = model.card["out_of_fold"]
+    held_out = dataclasses.asdict(model.card.out_of_fold)
 
     assert held_out["folds"] == 5
     assert held_out["recall_at_threshold"] >= model.params.recall_target
@@ -184,7 +186,7 @@ def test_one_positive_is_enough_to_train() -> None:
     """Too few positives for cross-validation still give a usable model."""
     trained = train(positives(1), negatives(20))
 
-    assert trained.card["out_of_fold"]["folds"] == 1
+    assert trained.card.out_of_fold.folds == 1
     assert trained.score(positives(1))[0].selected
 
 
@@ -218,7 +220,7 @@ def test_the_daily_budget_bounds_recent_candidates() -> None:
     loose = train(pos, negatives(), params=ModelParams(daily_budget=0.0, recall_target=1.0))
     tight = train(pos, negatives(), params=ModelParams(daily_budget=0.5, recall_target=1.0))
 
-    rule = tight.card["threshold_rule"]
+    rule = dataclasses.asdict(tight.card.threshold_rule)
     assert rule["recent_candidates_per_day"] <= 0.5
     assert tight.threshold >= loose.threshold
-    assert rule["threshold_for_recall"] == loose.card["threshold_rule"]["threshold_for_recall"]
+    assert rule["threshold_for_recall"] == loose.card.threshold_rule.threshold_for_recall

@@ -36,7 +36,7 @@ def trained() -> RelevanceModel:
 @pytest.fixture
 def saved(tmp_path: Path, trained: RelevanceModel) -> Path:
     path = tmp_path / "models" / "m.json"
-    save_model(trained, path, {"note": "test"})
+    save_model(trained, path, trained.card.but(extra={"note": "test"}))
     return path
 
 
@@ -74,7 +74,7 @@ def test_card_sits_beside_the_model_with_what_it_must_say(saved: Path) -> None:
     assert {"scikit-learn", "numpy", "python"} <= set(card["library_versions"])
     assert card["hyperparameters"]["c"] > 0
     assert card["threshold"] == load_model(saved).threshold
-    assert load_model(saved).card == card
+    assert load_model(saved).card.to_dict() == card
 
 
 def test_file_is_diffable_json_one_term_per_line(saved: Path) -> None:
@@ -96,11 +96,11 @@ def test_save_is_atomic_and_leaves_no_temp_files(saved: Path) -> None:
 
 def test_update_card_merges_backtest_figures(saved: Path) -> None:
     """update_card adds to the card and keeps what was there."""
-    store.update_card(saved, {"backtest": {"average_precision": 0.5}})
+    store.update_card(saved, backtest={"average_precision": 0.5})
 
     loaded = load_model(saved)
 
-    assert loaded.card["note"] == "test"
+    assert loaded.card.extra["note"] == "test"
     assert loaded.backtest_ap == 0.5
 
 
@@ -196,7 +196,7 @@ def test_the_shipped_model_loads_and_scores() -> None:
                                    abstract=RL_MM, date="2025-05-01")])
 
     assert 0.0 <= scored.score <= 1.0
-    assert model.card["training_data"]["positives"] > 0
+    assert model.card.training_data.positives > 0
     assert len(model.version) == 12
 
 
@@ -213,7 +213,7 @@ def test_low_rank_and_facets_round_trip_as_data(tmp_path: Path) -> None:
     """The fitted SVD and the facet weights are stored as numbers and score identically."""
     model = _recipe_model()
     path = tmp_path / "m.json"
-    save_model(model, path, {})
+    save_model(model, path)
     pos, neg = _papers()
 
     loaded = load_model(path)
@@ -227,13 +227,17 @@ def test_low_rank_and_facets_round_trip_as_data(tmp_path: Path) -> None:
 
 
 def test_version_is_a_pure_function_of_content(tmp_path: Path) -> None:
-    """Training twice on the same data gives the same version, saved or not."""
+    """Training twice on the same data gives the same version before and after saving,
+    whatever the cards say; a loaded model's version is its content's, recomputed."""
     first, second = _recipe_model(), _recipe_model()
-    save_model(first, tmp_path / "a.json", {})
-    save_model(second, tmp_path / "b.json", {"other": "card"})
+    unsaved = first.version
+    save_model(first, tmp_path / "a.json")
+    save_model(second, tmp_path / "b.json", second.card.but(extra={"other": "card"}))
+    loaded = load_model(tmp_path / "a.json")
 
-    assert first.version == second.version
+    assert first.version == second.version == unsaved
     assert store.model_to_text(first)[1][:12] == first.version
+    assert content_digest(loaded.content()) == loaded.digest == first.digest
 
 
 @pytest.mark.parametrize(
@@ -258,7 +262,7 @@ def test_version_is_a_pure_function_of_content(tmp_path: Path) -> None:
 def test_every_field_is_checked_at_load(tmp_path: Path, change: callable, message: str) -> None:  # type: ignore[valid-type]
     """A signed file with a bad field gives ModelError naming the field."""
     path = tmp_path / "m.json"
-    save_model(_recipe_model(), path, {})
+    save_model(_recipe_model(), path)
     body = json.loads(path.read_text(encoding="utf-8"))
     change(body)
     body["digest"] = store.content_digest(body)

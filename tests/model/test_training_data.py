@@ -79,7 +79,7 @@ def test_negatives_are_the_other_papers_up_to_until(lists: dict, listings: list[
     assert len(data.negatives) == 48
     assert not negative_ids & {p.id for p in data.positives}
     assert {p.date for p in data.negatives} == {"2025-04-01", "2025-04-02"}
-    assert data.card()["training_data"]["listing_days"] == {
+    assert data.card().listing_days == {
         "first": "2025-04-01", "last": "2025-04-02"}
 
 
@@ -107,7 +107,7 @@ def test_rejected_papers_become_hard_negatives(lists: dict, listings: list[Paper
 
     assert [p.id for p in data.hard_negatives] == [rejected]
     assert rejected not in {p.id for p in data.negatives}
-    assert data.card()["training_data"]["hard_negatives"] == 1
+    assert data.card().hard_negatives == 1
 
 
 def test_until_keeps_only_what_was_known(

@@ -74,3 +74,47 @@ def test_project_page() -> None:
         "https://tiger-ai-lab.github.io/VL-Rethinker/"
     )
     assert project_url(paper("none here")) is None
+
+
+@pytest.mark.parametrize(
+    ("title", "abstract", "expected"),
+    [
+        # A descriptive prefix: the acronym the abstract gives it.
+        ("Window Policy Tuning: Credit Assignment for Long Answers",
+         "We propose Window Policy Tuning (WPT), a method that assigns credit.", "WPT"),
+        # ... or the name the abstract introduces.
+        ("Beyond Short Horizons: Search Agents at Scale",
+         "This paper introduces DeepHunter, an open-source search agent.", "DeepHunter"),
+        # ... unless the abstract uses the prefix as the name itself.
+        ("Quiet Zero: Self-Play without Data",
+         "We propose a new RLVR paradigm called Quiet Zero.", "Quiet Zero"),
+        # A prefix that is a name stays, whatever the abstract says.
+        ("Lynx-R1: Reasoning in Video", "We propose Temporal Reward Shaping (TRS).", "Lynx-R1"),
+        # "Name Technical Report" and a size after a name.
+        ("Nova-VL Technical Report", "", "Nova-VL"),
+        ("Quill-Coder 7B: A Diffusion Model for Code", "", "Quill-Coder"),
+    ],
+)
+def test_a_descriptive_title_prefix_gives_way_to_the_name_the_abstract_gives(
+    title: str, abstract: str, expected: str
+) -> None:
+    """Lists name a paper by its method's short name, not by a subtitle-like phrase."""
+    assert short_name(title, abstract) == expected
+
+
+@pytest.mark.parametrize(
+    ("abstract", "expected"),
+    [
+        ("we propose Horizon-Aware Credit Assignment (HACA), an algorithm", "HACA"),
+        ("we introduce a novel PSRL framework (FocusRL), which branches", "FocusRL"),
+        ("we develop Meta Rollout Tuning, or MRT, a new class of methods", "MRT"),
+        ("we introduce Ranking Reward Models (RRMs), designed to", "RRM"),
+        ("we propose \\textbf{S}elf-\\textbf{G}uided \\textbf{O}ptimization~(\\textbf{SGO}), a",
+         "SGO"),
+        ("we propose \\textit{\\underline{R}}ecall-\\textit{\\underline{E}}xtend (RE): a", "RE"),
+        ("we propose Mango, a novel framework that trains two models", "Mango"),
+    ],
+)
+def test_the_short_form_of_the_phrase_an_abstract_introduces(abstract: str, expected: str) -> None:
+    """A phrase then its short form in parentheses (or after ", or") is named by the short form."""
+    assert short_name("Learning Things with Other Things", abstract) == expected

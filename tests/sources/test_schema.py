@@ -174,7 +174,7 @@ def test_a_replayed_day_with_10_percent_malformed_records_proposes_the_good_pape
         subprocess.run(["git", "-C", str(repo), *args], check=True,
                        env={**GIT_ENV, "PATH": "/usr/bin:/bin"})
     model_path = tmp_path / "model.json"
-    save_model(tiny_model(), model_path, card={})
+    save_model(tiny_model(), model_path)
     good = [paper_to_record(p) for p in day_papers()]  # 34 papers, 2 of them relevant
     relevant = {**good[0], "title": "Seg-Zero3: " + good[0]["title"]}  # would be proposed
     bad: list[object] = [

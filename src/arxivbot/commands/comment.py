@@ -7,8 +7,7 @@ from pathlib import Path
 
 import click
 
-from arxivbot.commands.common import list_options
-from arxivbot.config import load_settings, override
+from arxivbot.commands.common import list_options, list_settings
 from arxivbot.errors import ConfigError
 
 
@@ -41,13 +40,7 @@ def comment(
     from arxivbot.feedback.decisions import append_decisions
     from arxivbot.publish.github import TRUSTED_COMMENTERS, GitHubPublisher
 
-    settings = override(
-        load_settings(config_path),
-        list__path=list_path,
-        list__repository=repository,
-        list__base_branch=base_branch,
-        publish__publisher=publisher,
-    )
+    settings = list_settings(config_path, list_path, repository, base_branch, publisher)
     command = parse_comment(os.environ.get("ARXIVBOT_COMMENT_BODY", ""))
     if command is None:
         click.echo("not addressed to arxivbot: nothing to do")

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from arxivbot.config import Settings
+from arxivbot.config import PUBLISHERS, Settings, load_settings, override
 from arxivbot.errors import ConfigError
 from arxivbot.publish import Publisher
 
@@ -23,7 +23,7 @@ F = TypeVar("F", bound=Callable[..., object])
 _LIST_OPTIONS = (
     click.option("--config", "config_path", type=click.Path(path_type=Path),
                  help="arxivbot.yaml (default: ./arxivbot.yaml or .github/arxivbot.yaml)."),
-    click.option("--publisher", type=click.Choice(["local", "github"]),
+    click.option("--publisher", type=click.Choice(PUBLISHERS),
                  help="Where the list and its proposals live: a local clone or GitHub."),
     click.option("--repository", help="owner/name of the list's GitHub repository."),
     click.option("--list", "list_path", help="The list file, relative to its repository."),
@@ -38,6 +38,26 @@ def list_options(command: F) -> F:
     for option in reversed(_LIST_OPTIONS):
         command = option(command)
     return command
+
+
+def list_settings(
+    config_path: Path | None,
+    list_path: str | None,
+    repository: str | None,
+    base_branch: str | None,
+    publisher: str | None,
+    **more: Any,
+) -> Settings:
+    """The settings of a command with ``list_options``: the file's, with the list flags and
+    ``more`` (``model__path=...``; None: not given) applied."""
+    return override(
+        load_settings(config_path),
+        list__path=list_path,
+        list__repository=repository,
+        list__base_branch=base_branch,
+        publish__publisher=publisher,
+        **more,
+    )
 
 
 def make_publisher(settings: Settings, repo_dir: Path | None = None) -> Publisher:

@@ -7,6 +7,7 @@ import re
 import shlex
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -126,12 +127,12 @@ def eval_(
         title, _, rest = parts[1].partition("\n")
         parts = [title + "\n", parts[0], rest]
     write_file(report_path, ("\n".join(parts) + _kept_notes(report_path)).encode())
-    card_changes: dict[str, object] = {}
+    card_changes: dict[str, Any] = {}
     if held is not None:
         card_changes["out_of_list"] = held.summary()
     if result is None:
         if card_model is not None:
-            update_card(card_model, card_changes)
+            update_card(card_model, **card_changes)
         click.echo(f"wrote {report_path}")
         return
     write_file(plot_path, evaluate.plot_pr(result))
@@ -139,7 +140,7 @@ def eval_(
     if card_model is not None:
         note = ("models trained at each cutoff with the same code and parameters as this "
                 "one, tested on the full listing days after it")
-        update_card(card_model, {**card_changes, "backtest": {**summary, "note": note}})
+        update_card(card_model, **card_changes, backtest={**summary, "note": note})
     for name in evaluate.METHODS:
         figures = summary if name == evaluate.MODEL else summary[name]
         click.echo(

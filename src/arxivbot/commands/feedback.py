@@ -6,8 +6,13 @@ from pathlib import Path
 
 import click
 
-from arxivbot.commands.common import list_options, make_publisher, summary_table, write_job_summary
-from arxivbot.config import load_settings, override
+from arxivbot.commands.common import (
+    list_options,
+    list_settings,
+    make_publisher,
+    summary_table,
+    write_job_summary,
+)
 from arxivbot.feedback.collect import FeedbackReport, collect, edits
 from arxivbot.feedback.decisions import append_decisions
 
@@ -40,12 +45,8 @@ def feedback(
       arxivbot feedback --publisher github --repository owner/awesome-list
       arxivbot feedback --repo-dir ../awesome-list --list README.md --dry-run
     """
-    settings = override(
-        load_settings(config_path),
-        list__path=list_path,
-        list__repository=repository,
-        list__base_branch=base_branch,
-        publish__publisher=publisher,
+    settings = list_settings(
+        config_path, list_path, repository, base_branch, publisher,
         feedback__decisions_path=str(decisions_path) if decisions_path else None,
     )
     report = collect(make_publisher(settings, repo_dir))

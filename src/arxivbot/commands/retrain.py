@@ -3,14 +3,13 @@ it is not worse than the current one on the same backtest."""
 
 from __future__ import annotations
 
-import base64
-from functools import partial
 from pathlib import Path
 
 import click
 
 from arxivbot.commands.common import (
     check_day,
+    git_toplevel,
     list_options,
     make_publisher,
     model_params,
@@ -18,10 +17,11 @@ from arxivbot.commands.common import (
     write_job_summary,
 )
 from arxivbot.config import load_settings, override
-from arxivbot.errors import ConfigError, PublishError
-from arxivbot.publish import Publisher
+from arxivbot.errors import ConfigError
+from arxivbot.publish import RETRAIN_BRANCH, Publisher
+from arxivbot.records import PullRequestDraft
 
-RETRAIN_BRANCH = "arxivbot-retrain"  # outside the proposals' prefix: feedback never reads it
+__all__ = ["RETRAIN_BRANCH", "open_pull_request", "retrain"]
 
 
 @click.command(name="retrain")
@@ -65,10 +65,10 @@ def retrain(
     backtest; keep the new one if it is not worse (or with --force).
 
     \b
-    With --publisher github the new model, its card and the decisions file go into one pull
-    request (branch arxivbot-retrain) titled with the change, e.g.
-    "Retrain: AP 0.41 → 0.47, 12 accepted / 5 rejected since last model".
-    With the local publisher they are written in place.
+    The new model, its card and the decisions file are written in place and proposed as one
+    commit on the branch arxivbot-retrain, titled with the change, e.g.
+    "Retrain: AP 0.41 → 0.47, 12 accepted / 5 rejected since last model": a pull request
+    with --publisher github, a branch and a PR file (like `run`) with the local publisher.
 
     \b
     Example:
@@ -125,78 +125,56 @@ def retrain(
     out = out_path or Path(settings.model.path or "models/default.json")
     save_model(outcome.model, out, outcome.card)
     click.echo(f"wrote {out} and {card_path(out)}")
-    if settings.publish.publisher != "github":
+    on_github = settings.publish.publisher == "github"
+    # The files go into the proposal by their path in the list's repository: the checkout
+    # (the working directory) on GitHub, the clone the local publisher proposes in.
+    root = Path.cwd() if on_github else git_toplevel(repo_dir or Path.cwd())
+    files: dict[str, bytes] = {}
+    for path in (out, card_path(out), decisions_file):
+        if not path.is_file():
+            continue
+        inside = _repo_path(path, root)
+        if inside is not None:
+            files[inside] = path.read_bytes()
+        elif on_github:
+            raise ConfigError(
+                f"{path} is outside the working directory; with the github publisher run "
+                "retrain from the repository's checkout, with --out and the decisions file "
+                "inside it"
+            )
+        else:
+            click.echo(f"{path} is outside {root}: written in place, not proposed")
+    if not files:
         if settings.model.path is None or Path(settings.model.path) != out:
             click.echo(f"to run with it: set `model: {{path: {out}}}` in arxivbot.yaml")
         return
-    files = {_repo_path(p): p.read_bytes() for p in (out, card_path(out), decisions_file)
-             if p.is_file()}
-    url = open_pull_request(source, files, outcome.title, outcome.body,
-                             f"{outcome.title}\n\n{outcome.reason}\n")
-    click.echo(f"pull request: {url}")
+    result = open_pull_request(source, files, outcome.title, outcome.body,
+                               f"{outcome.title}\n\n{outcome.reason}\n",
+                               base_revision=snapshot.revision)
+    click.echo(f"pull request: {result}")
 
 
 def open_pull_request(publisher: Publisher, files: dict[str, bytes], title: str, body: str,
-                       message: str) -> str:
-    """One commit with ``files`` on the base branch, on the retrain branch, and its PR.
+                      message: str, *, base_revision: str | None = None) -> str:
+    """Propose ``files`` as one commit on the base branch, on the retrain branch, through the
+    publisher (a pull request on GitHub, a branch and a PR file locally); where to review it.
 
-    The list publisher writes one file per proposal; a retrain changes three (model, card,
-    decisions), so this builds the commit with the same Git Data API steps and reuses the
-    publisher's client, retry policy and error handling.
+    A later retrain replaces the open one; a failure at any write puts the branch back as it
+    was, as for `run`.
     """
-    from github import InputGitTreeElement
-
-    from arxivbot.publish.github import GitHubPublisher
-
-    if not isinstance(publisher, GitHubPublisher):
-        raise ConfigError("a retrain pull request needs the github publisher")
-    repo = publisher._repository()
-    call = publisher._call
-    base = publisher.base_branch
-    head = call(f"reading branch {base}", lambda: repo.get_branch(base)).commit.sha
-    base_commit = call("reading the base commit", lambda: repo.get_git_commit(head))
-    elements = []
-    for path, data in sorted(files.items()):
-        encoded = base64.b64encode(data).decode("ascii")
-        blob = call(f"uploading {path}", partial(repo.create_git_blob, encoded, "base64"))
-        elements.append(InputGitTreeElement(path, "100644", "blob", sha=blob.sha))
-    tree = call("writing the tree",
-                lambda: repo.create_git_tree(elements, base_tree=base_commit.tree))
-    commit = call("writing the commit",
-                  lambda: repo.create_git_commit(message, tree, [base_commit]))
-    ref_name = f"heads/{RETRAIN_BRANCH}"
-    existing = [pr for pr in call("listing pull requests", lambda: list(repo.get_pulls(
-        state="open", head=f"{publisher.owner}:{RETRAIN_BRANCH}", base=base)))
-        if pr.head.ref == RETRAIN_BRANCH]
-    old_sha = publisher._branch_sha(RETRAIN_BRANCH)
-    try:  # like `run`: a failure at any write puts the branch back as it was
-        if old_sha is None:
-            call(f"creating branch {RETRAIN_BRANCH}",
-                 lambda: repo.create_git_ref(f"refs/{ref_name}", commit.sha))
-        else:  # the branch is the bot's own: a new retrain replaces the last one
-            ref = call(f"reading branch {RETRAIN_BRANCH}", lambda: repo.get_git_ref(ref_name))
-            call(f"updating branch {RETRAIN_BRANCH}", lambda: ref.edit(commit.sha, force=True))
-        if existing:
-            pr = existing[0]
-            call("editing the pull request", lambda: pr.edit(title=title, body=body))
-        else:
-            pr = call("opening the pull request", lambda: repo.create_pull(
-                base=base, head=RETRAIN_BRANCH, title=title, body=body))
-    except PublishError as exc:
-        if publisher._roll_back(RETRAIN_BRANCH, commit.sha, old_sha):
-            raise PublishError(f"{exc}; the {RETRAIN_BRANCH} branch was put back as it was: "
-                               "rerun to complete") from None
-        raise PublishError(f"{exc}; the {RETRAIN_BRANCH} branch could not be put back: "
-                           "delete it by hand or rerun") from None
-    return str(pr.html_url)
+    base = base_revision or publisher.read_list().revision
+    draft = PullRequestDraft(
+        branch=RETRAIN_BRANCH, title=title, body=body, list_path="", new_content=b"",
+        base_revision=base, commit_message=message, files=tuple(sorted(files.items())),
+        kind="model",
+    )
+    result = publisher.publish(draft)
+    return result.url or result.branch
 
 
-def _repo_path(path: Path) -> str:
-    """``path`` as the repository sees it: relative to the working directory (the checkout)."""
+def _repo_path(path: Path, root: Path) -> str | None:
+    """``path`` as the repository at ``root`` sees it (None when it is outside)."""
     try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+        return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
-        raise ConfigError(
-            f"{path} is outside the working directory; with the github publisher run retrain "
-            "from the repository's checkout, with --out and the decisions file inside it"
-        ) from None
+        return None

@@ -15,8 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from arxivbot.commands.common import list_options, summary_table, write_job_summary
-from arxivbot.config import Settings, load_settings, override
+from arxivbot.commands.common import (
+    list_options,
+    list_settings,
+    summary_table,
+    write_job_summary,
+)
+from arxivbot.config import Settings, override
 from arxivbot.errors import ArxivBotError, ConfigError, SourceError
 from arxivbot.resources import package_path
 
@@ -87,22 +92,18 @@ def run(
       arxivbot run --list README.md --listings day.jsonl.gz --publisher local
       arxivbot run --publisher github --dry-run # what today's PR would be
     """
-    settings = override(
-        load_settings(config_path),
-        list__path=list_path,
-        list__repository=repository,
-        list__base_branch=base_branch,
+    settings = list_settings(
+        config_path, list_path, repository, base_branch, publisher,
         model__path=str(model_path) if model_path else None,
         model__threshold=threshold,
         model__max_candidates=max_candidates,
-        publish__publisher=publisher,
     )
     # Imported here, not at the top: every command module loads with the CLI, and a run
     # needs the whole pipeline while `arxivbot score` should start fast.
     from arxivbot.commands.common import make_publisher
+    from arxivbot.commands.train import model_for_run
     from arxivbot.feedback.decisions import read_decisions, rejected_ids
     from arxivbot.jobs import daily
-    from arxivbot.model.store import load_model
     from arxivbot.publish.dry_run import DryRunPublisher
     from arxivbot.sources.day import load_day
 
@@ -123,7 +124,9 @@ def run(
         target: Publisher = make_publisher(settings, repo_dir)
         if dry_run:
             target = DryRunPublisher(target, sys.stdout)
-        model = load_model(Path(settings.model.path) if settings.model.path else None)
+        model, first_model = model_for_run(settings, repo_dir, replay, listing.date)
+        if first_model:
+            click.echo(first_model)
         decisions = Path(settings.feedback.decisions_path)
         rejected = rejected_ids(read_decisions(decisions)) if decisions.is_file() else frozenset()
         template = Path(settings.list.template) if settings.list.template else None
@@ -149,7 +152,8 @@ def run(
         click.echo(
             f"Review the proposal: git -C {repo_dir} diff {base}...{report.result.branch}"
         )
-    write_job_summary(f"arxivbot {report.day}", _summary_rows(report, model, listing))
+    write_job_summary(f"arxivbot {report.day}",
+                      _summary_rows(report, model, listing, first_model))
 
 
 def _report_json(report: Any) -> dict[str, Any]:
@@ -164,7 +168,7 @@ def _report_json(report: Any) -> dict[str, Any]:
     }
 
 
-def _summary_rows(report: Any, model: Any, listing: Any) -> str:
+def _summary_rows(report: Any, model: Any, listing: Any, first_model: str = "") -> str:
     """The job summary a maintainer reads in ten seconds: figures, the PR, the model."""
     rows = [("result", report.message), ("papers scanned", str(report.scanned)),
             ("already known", str(report.known)), ("candidates", str(len(report.candidates)))]
@@ -177,6 +181,8 @@ def _summary_rows(report: Any, model: Any, listing: Any) -> str:
             "https://") else report.result.branch))
     ap = f", backtest AP {model.backtest_ap:.2f}" if model.backtest_ap is not None else ""
     rows.append(("model", f"{model.version}{ap}"))
+    if first_model:
+        rows.append(("model trained", first_model))
     if listing.skipped:
         rows.append(("warnings", f"{listing.skipped} listing records skipped"))
     return summary_table(rows)

@@ -95,6 +95,8 @@ def decide(pr: BotPullRequest, merged: Catalog | None = None) -> list[Decision]:
     commands = comment_commands(pr.comments)
     key = pull_key(pr)
     result: list[Decision] = []
+    verdict: str
+    how: str
     for paper in meta.papers:
         entry = _final_entry(on_list.get(paper.id, ()), paper)
         if pr.state == OPEN:

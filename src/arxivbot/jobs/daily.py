@@ -13,6 +13,7 @@ import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Final, Literal
 
 from arxivbot.arxiv_ids import id_month
 from arxivbot.catalog.insertion import Addition, insert_entries
@@ -36,17 +37,19 @@ from arxivbot.records import (
 )
 from arxivbot.safe_text import escape_markdown
 
-PROPOSED = "proposed"
-NO_ANNOUNCEMENTS = "no-announcements"
-NOTHING_NEW = "nothing-new"
-NONE_ABOVE_THRESHOLD = "none-above-threshold"
+# What a run ended with (the report's status, the job summary's and --json's "status").
+RunStatus = Literal["proposed", "no-announcements", "nothing-new", "none-above-threshold"]
+PROPOSED: Final = "proposed"
+NO_ANNOUNCEMENTS: Final = "no-announcements"
+NOTHING_NEW: Final = "nothing-new"
+NONE_ABOVE_THRESHOLD: Final = "none-above-threshold"
 
 
 @dataclass(frozen=True, slots=True)
 class RunReport:
     """What a run did, in figures; ``message`` is the one line a person reads first."""
 
-    status: str  # proposed | no-announcements | nothing-new | none-above-threshold
+    status: RunStatus
     day: str
     message: str
     scanned: int = 0

@@ -33,8 +33,8 @@ from typing import Any
 from arxivbot.errors import ModelError
 from arxivbot.feedback.decisions import ACCEPTED, REJECTED, Decision, latest
 from arxivbot.model import classifier, evaluate
+from arxivbot.model.card import Feedback, ModelCard, Retrain
 from arxivbot.model.classifier import ModelParams, RelevanceModel
-from arxivbot.model.store import model_to_text
 from arxivbot.model.training_data import Lookup, TrainingSet, build_training_set
 from arxivbot.records import CatalogEntry, Paper
 from arxivbot.safe_text import safe_inline
@@ -100,7 +100,7 @@ class Outcome:
     """What a retrain produced and decided."""
 
     model: RelevanceModel  # the new model, trained on everything
-    card: dict[str, Any]  # what the new card adds (training data, feedback, comparison)
+    card: ModelCard  # the new model's card (training data, feedback, comparison)
     comparison: Comparison
     since: Since
     rejected_scores: list[ScoreMove]
@@ -111,9 +111,9 @@ class Outcome:
     body: str = ""
 
 
-def since_last_model(decisions: Sequence[Decision], card: Mapping[str, Any]) -> Since:
+def since_last_model(decisions: Sequence[Decision], card: ModelCard) -> Since:
     """Split the decisions into those the current model knew and those made since."""
-    seen = int((card.get("feedback") or {}).get("decision_records", 0) or 0)
+    seen = card.decision_records
     seen = max(0, min(seen, len(decisions)))
     now, then = latest(decisions), latest(decisions[:seen])
     new = latest(decisions[seen:])
@@ -170,7 +170,6 @@ def retrain(
                                  hard_negatives=new_data.hard_negatives, params=params)
     except classifier.TrainingError as exc:
         raise ModelError(f"cannot retrain: {exc}") from exc
-    model.version = model_to_text(model)[1][:12]  # what saving it will name it
 
     comparison = _compare(current, model, old_data, new_data, listings,
                           cutoff or default_cutoff(listings), categories=categories,
@@ -185,23 +184,24 @@ def retrain(
                   f"({comparison.metric})")
     if force and verdict is not True:
         reason += "; kept because --force was given"
-    card = {
-        **new_data.card(),
-        "feedback": {
-            "decision_records": since.records,
-            "accepted": len(since.accepted),
-            "rejected": len(since.rejected),
-            "accepted_since_last_model": since.accepted_since,
-            "rejected_since_last_model": since.rejected_since,
-        },
-        "retrain": {
-            "previous_model": current.version,
-            "comparison": _comparison_card(comparison),
-            "kept": keep,
-            "forced": force,
-            "reason": reason,
-        },
-    }
+    card = model.card.but(
+        training_data=new_data.card(),
+        lists=current.card.lists,
+        feedback=Feedback(
+            decision_records=since.records,
+            accepted=len(since.accepted),
+            rejected=len(since.rejected),
+            accepted_since_last_model=since.accepted_since,
+            rejected_since_last_model=since.rejected_since,
+        ),
+        retrain=Retrain(
+            previous_model=current.version,
+            comparison=_comparison_card(comparison),
+            kept=keep,
+            forced=force,
+            reason=reason,
+        ),
+    )
     outcome = Outcome(model, card, comparison, since, moves, keep, force, reason)
     outcome.title = title(comparison, since)
     outcome.body = body(outcome)
@@ -255,7 +255,7 @@ def body(outcome: Outcome) -> str:
         f"| hard negatives | {c.before.hard_negatives} | {c.after.hard_negatives} |",
         "",
         f"New model `{safe_inline(outcome.model.version)}` replaces "
-        f"`{safe_inline(str(outcome.card.get('retrain', {}).get('previous_model', '')))}`.",
+        f"`{safe_inline(outcome.card.retrain.previous_model if outcome.card.retrain else '')}`.",
     ]
     if outcome.rejected_scores:
         moved = outcome.rejected_scores[:MAX_SCORE_ROWS]
@@ -359,9 +359,9 @@ def _compare(
     # Fallback: the two full models' out-of-fold AP (their own cross-validation).
     return Comparison(
         "out-of-fold AP",
-        Figures(_oof_ap(current.card), threshold=current.threshold,
-                hard_negatives=_hard_count(current.card)),
-        Figures(_oof_ap(new.card), threshold=new.threshold,
+        Figures(_finite(current.card.out_of_fold_ap), threshold=current.threshold,
+                hard_negatives=current.card.hard_negatives),
+        Figures(_finite(new.card.out_of_fold_ap), threshold=new.threshold,
                 hard_negatives=len(new_data.hard_negatives)),
         note=(note + "; " if note else "") + "compared on the models' out-of-fold AP instead",
     )
@@ -419,17 +419,6 @@ def _score_moves(
 def _comparison_card(c: Comparison) -> dict[str, Any]:
     return {"metric": c.metric, "before": dataclasses.asdict(c.before),
             "after": dataclasses.asdict(c.after), "test": c.test, "note": c.note}
-
-
-def _oof_ap(card: Mapping[str, Any]) -> float | None:
-    value = (card.get("out_of_fold") or {}).get("average_precision")
-    return _finite(value) if isinstance(value, int | float) else None
-
-
-def _hard_count(card: Mapping[str, Any]) -> int:
-    counts = card.get("training_data") or card.get("counts") or {}
-    value = counts.get("hard_negatives", 0)
-    return int(value) if isinstance(value, int) else 0
 
 
 def _finite(value: float | None) -> float | None:

@@ -1,7 +1,8 @@
 """The relevance model: TF-IDF over title + abstract, a linear classifier, calibrated scores.
 
 Pure: texts and labels in, a ``RelevanceModel`` out; papers in, ``ScoredPaper`` records out.
-No file access (``model_store`` reads and writes models).
+No file access (``store`` reads and writes models). A model's version is the digest of its
+content (``canonical``), computed from the model, never assigned to it.
 
 How it is built, and why:
 
@@ -39,6 +40,8 @@ import numpy as np
 import scipy.sparse as sp
 
 from arxivbot import progress
+from arxivbot.model import canonical
+from arxivbot.model.card import Counts, FacetUse, ModelCard, OutOfFold, ThresholdRule
 from arxivbot.records import Paper, ScoredPaper
 
 # Words, and runs of word characters joined by "." or "-" (see tech-reference E.1).
@@ -332,11 +335,14 @@ class RelevanceModel:
     threshold: float
     entries: tuple[ListEntry, ...]
     entry_texts: dict[str, str]  # arXiv id -> title + abstract of each entry's paper
-    card: dict[str, Any] = field(default_factory=dict)
+    card: ModelCard = field(default_factory=ModelCard)  # documentation, not content
     facet_coef: np.ndarray = field(default_factory=lambda: np.zeros(0))  # one per flag column
     decision_scale: tuple[float, float] = (0.0, 1.0)  # classifier's (mean, std) on negatives
     low_rank: LowRank | None = None
-    version: str = "unsaved"  # short digest of the model file, set when saved or loaded
+    sklearn_version: str = "none"  # major.minor of the scikit-learn that fitted it
+    # The content's sha256 once computed (or verified by the loader): the content fields
+    # above are never changed after training, so it never goes stale.
+    _digest: str | None = field(default=None, repr=False)
     _vectorizer: TextVectorizer | None = field(default=None, repr=False)
     _entry_vectors: sp.csr_matrix | None = field(default=None, repr=False)
 
@@ -357,8 +363,46 @@ class RelevanceModel:
     @property
     def backtest_ap(self) -> float | None:
         """Average precision of the model's backtest, when its card records one."""
-        value = (self.card.get("backtest") or {}).get("average_precision")
-        return float(value) if isinstance(value, int | float) else None
+        return self.card.backtest_ap
+
+    @property
+    def digest(self) -> str:
+        """sha256 of the model's canonical content: what its file carries as ``digest``."""
+        if self._digest is None:
+            self._digest = canonical.content_digest(self.content())
+        return self._digest
+
+    @property
+    def version(self) -> str:
+        """The model's name: the first 12 hex digits of its content digest."""
+        return self.digest[: canonical.VERSION_DIGITS]
+
+    def content(self) -> dict[str, Any]:
+        """Everything that defines the model, as JSON-ready values (without the digest)."""
+        entries = [
+            {"id": e.id, "name": e.name, "section": e.section, "list": e.list}
+            for e in self.entries
+        ]
+        return {
+            "format": canonical.FORMAT,
+            "format_version": canonical.FORMAT_VERSION,
+            "sklearn_version": self.sklearn_version,
+            "params": self.params.to_dict(),
+            # [term, idf, weight]: the vocabulary in column order (sorted), one per line
+            "terms": [
+                [term, float(idf), float(weight)]
+                for term, idf, weight in zip(self.terms, self.idf, self.coef, strict=True)
+            ],
+            "intercept": float(self.intercept),
+            "calibration": {"a": self.calibration[0], "b": self.calibration[1]},
+            "threshold": float(self.threshold),
+            "entries": entries,
+            # [id, title + abstract]: what ``nearest`` and section placement compare papers to
+            "entry_texts": [[key, text] for key, text in sorted(self.entry_texts.items())],
+            "facet_coef": [float(v) for v in self.facet_coef],
+            "decision_scale": list(self.decision_scale),
+            **_low_rank_content(self.low_rank),
+        }
 
     def vectorize(self, texts: Sequence[str]) -> sp.csr_matrix:
         """The L2-normalised TF-IDF matrix of ``texts`` (rows = texts, columns = terms)."""
@@ -462,6 +506,31 @@ class RelevanceModel:
                         picked.append((entry.id, entry.name))
                 result.append(tuple(picked))
         return result
+
+
+def _low_rank_content(low_rank: LowRank | None) -> dict[str, Any]:
+    """The fitted truncated SVD as data: one line per vocabulary term it reads, holding
+    ``[term column, component values...]``, plus the centroid and the score's scale."""
+    if low_rank is None:
+        return {"low_rank": None}
+    return {
+        "low_rank": {"centroid": [float(v) for v in low_rank.centroid],
+                     "scale": list(low_rank.scale)},
+        "low_rank_components": [
+            [int(column), *(float(v) for v in low_rank.components[:, i])]
+            for i, column in enumerate(low_rank.columns)
+        ],
+    }
+
+
+def sklearn_version() -> str:
+    """The installed scikit-learn's major.minor, e.g. ``"1.9"`` (cheap: no import)."""
+    from importlib import metadata
+
+    try:
+        return ".".join(metadata.version("scikit-learn").split(".")[:2])
+    except metadata.PackageNotFoundError:
+        return "none"
 
 
 def _by_similarity(row_similarity: np.ndarray, column: int) -> tuple[float, int]:
@@ -639,24 +708,24 @@ def train(
     kept_entries = tuple(e for e in entries if e.id in known_ids)
     entry_texts = {e.id: known_ids[e.id] for e in kept_entries}
 
-    card = {
-        "counts": {"positives": n_pos, "negatives": n_neg, "hard_negatives": n_hard},
-        "vocabulary_size": len(terms),
-        "facets": {"share_of_positives_with_all": facet_share, "used": use_facets},
-        "out_of_fold": {
-            "folds": folds,
-            "average_precision": _average_precision(calibrated, labels) if folds >= 2 else None,
-            "recall_at_threshold": float(np.mean(calibrated[:n_pos] >= threshold)),
-        },
-        "threshold_rule": {
-            "recall_target": params.recall_target,
-            "threshold_for_recall": recall_threshold,
-            "daily_budget": params.daily_budget or None,
-            "raised_by_budget": threshold > recall_threshold,
-            "recent_days": n_recent_days,
-            "recent_candidates_per_day": per_day(threshold),
-        },
-    }
+    card = ModelCard(
+        counts=Counts(positives=n_pos, negatives=n_neg, hard_negatives=n_hard),
+        vocabulary_size=len(terms),
+        facets=FacetUse(share_of_positives_with_all=facet_share, used=use_facets),
+        out_of_fold=OutOfFold(
+            folds=folds,
+            average_precision=_average_precision(calibrated, labels) if folds >= 2 else None,
+            recall_at_threshold=float(np.mean(calibrated[:n_pos] >= threshold)),
+        ),
+        threshold_rule=ThresholdRule(
+            recall_target=params.recall_target,
+            threshold_for_recall=recall_threshold,
+            daily_budget=params.daily_budget or None,
+            raised_by_budget=threshold > recall_threshold,
+            recent_days=n_recent_days,
+            recent_candidates_per_day=per_day(threshold),
+        ),
+    )
     return RelevanceModel(
         params=params,
         terms=tuple(terms),
@@ -671,6 +740,7 @@ def train(
         facet_coef=facet_coef,
         decision_scale=decision_scale,
         low_rank=low_rank,
+        sklearn_version=sklearn_version(),
         _vectorizer=vectorizer,
     )
 

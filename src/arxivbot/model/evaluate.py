@@ -21,12 +21,13 @@ Pure: papers in, figures out; the command writes the report and the plot.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final, Literal
 
 import numpy as np
 
@@ -35,11 +36,12 @@ from arxivbot.model import classifier
 from arxivbot.model.training_data import TrainingSet, known_by
 from arxivbot.records import Paper
 
-MODEL = "model"
-KEYWORD = "keyword"
-KEYWORD_RANKED = "keyword-ranked"
-SIMILARITY = "similarity"
-METHODS = (MODEL, KEYWORD, KEYWORD_RANKED, SIMILARITY)
+Method = Literal["model", "keyword", "keyword-ranked", "similarity"]
+MODEL: Final = "model"
+KEYWORD: Final = "keyword"
+KEYWORD_RANKED: Final = "keyword-ranked"
+SIMILARITY: Final = "similarity"
+METHODS: tuple[Method, ...] = (MODEL, KEYWORD, KEYWORD_RANKED, SIMILARITY)
 KS = (10, 25)
 
 # The filter peers use: an RL term AND a multimodal term (one home: the classifier's facets).
@@ -90,7 +92,7 @@ class CutoffResult:
     threshold: float
     model_version: str
     out_of_fold: dict[str, Any]
-    methods: dict[str, MethodResult]
+    methods: dict[Method, MethodResult]
 
 
 @dataclass
@@ -182,7 +184,7 @@ def run_backtest(
         similarity_selected = classifier.select(
             similarity_scores, days, similarity_threshold, max_per_day
         )
-        methods = {
+        methods: dict[Method, MethodResult] = {
             MODEL: _figures(MODEL, model_scores, model_selected, labels, days),
             KEYWORD: _figures(KEYWORD, keyword_binary, keyword_selected, labels, days),
             KEYWORD_RANKED: _figures(
@@ -205,8 +207,9 @@ def run_backtest(
                 train_title_only=len(known.title_only),
                 train_negatives=len(known.negatives),
                 threshold=model.threshold,
-                model_version=_short_digest(model),
-                out_of_fold=model.card.get("out_of_fold", {}),
+                model_version=model.version,
+                out_of_fold=dataclasses.asdict(model.card.out_of_fold)
+                if model.card.out_of_fold else {},
                 methods=methods,
             )
         )
@@ -277,12 +280,6 @@ def _figures(
         per_day=per_day,
         curve=curve,
     )
-
-
-def _short_digest(model: classifier.RelevanceModel) -> str:
-    from arxivbot.model.store import model_to_text
-
-    return model_to_text(model)[1][:12]
 
 
 def _mean(values: Any) -> float:

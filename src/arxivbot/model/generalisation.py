@@ -25,7 +25,7 @@ import builtins
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final, Literal
 
 import numpy as np
 
@@ -34,13 +34,15 @@ from arxivbot.model.evaluate import full_days, keyword_hits
 from arxivbot.model.training_data import TrainingSet, known_by
 from arxivbot.records import Paper
 
-MODEL = "model"
-KEYWORD = "keyword"
-UNTUNED = "tfidf-lr"
-METHODS = (MODEL, KEYWORD, UNTUNED)
+Method = Literal["model", "keyword", "tfidf-lr"]
+LabelSet = Literal["list", "wider"]
+MODEL: Final = "model"
+KEYWORD: Final = "keyword"
+UNTUNED: Final = "tfidf-lr"
+METHODS: tuple[Method, ...] = (MODEL, KEYWORD, UNTUNED)
 KS = (3, 10)
-LIST_LABELS = "list"
-WIDER_LABELS = "wider"
+LIST_LABELS: Final = "list"
+WIDER_LABELS: Final = "wider"
 RECALL_POINT = 0.9
 
 Trainer = Callable[[TrainingSet, classifier.ModelParams], classifier.RelevanceModel]
@@ -83,7 +85,7 @@ class HeldOut:
     first_test_day: str
     last_test_day: str
     threshold: float
-    figures: dict[str, dict[str, Figures]]  # label set -> method -> figures
+    figures: dict[LabelSet, dict[Method, Figures]]  # label set -> method -> figures
     leaked: int = 0  # test positives found in training (must stay 0)
 
 
@@ -95,7 +97,7 @@ class OutOfList:
     params: dict[str, Any] = field(default_factory=dict)
     skipped: dict[str, int] = field(default_factory=dict)  # list -> its papers after the cutoff
 
-    def label_sets(self) -> list[str]:
+    def label_sets(self) -> list[LabelSet]:
         return [s for s in (LIST_LABELS, WIDER_LABELS)
                 if all(s in h.figures for h in self.held_out)]
 
@@ -199,15 +201,16 @@ def run_out_of_list(
         model = trainer(training, params)
         days = [p.date for p in test]
         scored = model.score(test, max_per_day=max_per_day, nearest=False)
-        scores = {MODEL: np.array([s.score for s in scored])}
-        selected = {MODEL: np.array([s.selected for s in scored])}
+        scores: dict[Method, np.ndarray] = {MODEL: np.array([s.score for s in scored])}
+        selected: dict[Method, np.ndarray] = {MODEL: np.array([s.selected for s in scored])}
         if baselines:
             hits = np.array([keyword_hits(p.text) for p in test], dtype=float)
             scores[KEYWORD], selected[KEYWORD] = hits, hits > 0
             untuned = untuned_tfidf_lr(training, test)
             scores[UNTUNED] = untuned
             selected[UNTUNED] = classifier.select(untuned, days, 0.5, max_per_day)
-        label_sets = {LIST_LABELS: np.array([p.id in held_ids for p in test])}
+        label_sets: dict[LabelSet, np.ndarray] = {
+            LIST_LABELS: np.array([p.id in held_ids for p in test])}
         if wider:
             label_sets[WIDER_LABELS] = np.array(
                 [p.id in held_ids or (p.id in wider) for p in test])

@@ -5,19 +5,16 @@ arrays from them, so a hostile file can at worst be refused. It is written to be
 diff (sorted keys, one vocabulary term per line, floats cut to a fixed number of significant
 digits) and carries a sha256 digest of its own content, so a file edited by hand or damaged
 in transit is refused rather than silently scoring differently. ``model.version`` is the
-first 12 hex digits of that digest.
+first 12 hex digits of that digest (``canonical``: a pure function of the model's content).
 
-The model card sits beside it (``default.json`` → ``default.card.json``): what the model was
-trained on, with which libraries and settings, and how well it did.
+The model card (``card.ModelCard``) sits beside it (``default.json`` → ``default.card.json``):
+what the model was trained on, with which libraries and settings, and how well it did.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 import platform
-import tempfile
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -25,28 +22,25 @@ from typing import Any
 import numpy as np
 
 from arxivbot.errors import ModelError
+from arxivbot.files import write_atomic
+from arxivbot.model import canonical
+from arxivbot.model.canonical import FORMAT, FORMAT_VERSION, content_digest, render
+from arxivbot.model.card import ModelCard
 from arxivbot.model.classifier import ListEntry, LowRank, ModelParams, RelevanceModel
 from arxivbot.resources import bundled_path
 
-FORMAT = "arxivbot-relevance-model"
-FORMAT_VERSION = 2  # 2: facet flags and the low-rank score (a version-1 file still loads)
+__all__ = ["FORMAT", "FORMAT_VERSION", "card_path", "content_digest", "load_card",
+           "load_model", "model_from_dict", "model_to_text", "render", "save_model",
+           "update_card", "write_file"]
+
 READABLE_VERSIONS = (1, 2)
 DEFAULT_MODEL = "models/default.json"
 RETRAIN_HINT = "retrain with `arxivbot train --list LIST.md --listings LISTINGS --out MODEL.json`"
-_ONE_ITEM_PER_LINE = ("entries", "entry_texts", "terms", "low_rank_components")
 
 
 def card_path(model_path: Path) -> Path:
     """Where the card of ``model_path`` lives: ``x.json`` → ``x.card.json``."""
     return model_path.with_name(f"{model_path.stem}.card.json")
-
-
-def sklearn_version() -> str:
-    """The installed scikit-learn's major.minor, e.g. ``"1.9"`` (cheap: no import)."""
-    try:
-        return ".".join(metadata.version("scikit-learn").split(".")[:2])
-    except metadata.PackageNotFoundError:
-        return "none"
 
 
 def library_versions() -> dict[str, str]:
@@ -64,44 +58,7 @@ def library_versions() -> dict[str, str]:
 
 def model_to_dict(model: RelevanceModel) -> dict[str, Any]:
     """Everything that defines the model, as JSON-ready values (without the digest)."""
-    entries = [
-        {"id": e.id, "name": e.name, "section": e.section, "list": e.list} for e in model.entries
-    ]
-    return {
-        "format": FORMAT,
-        "format_version": FORMAT_VERSION,
-        "sklearn_version": sklearn_version(),
-        "params": model.params.to_dict(),
-        # [term, idf, weight]: the vocabulary in column order (sorted), one per line
-        "terms": [
-            [term, float(idf), float(weight)]
-            for term, idf, weight in zip(model.terms, model.idf, model.coef, strict=True)
-        ],
-        "intercept": float(model.intercept),
-        "calibration": {"a": model.calibration[0], "b": model.calibration[1]},
-        "threshold": float(model.threshold),
-        "entries": entries,
-        # [id, title + abstract]: what ``nearest`` and section placement compare papers to
-        "entry_texts": [[key, text] for key, text in sorted(model.entry_texts.items())],
-        "facet_coef": [float(v) for v in model.facet_coef],
-        "decision_scale": list(model.decision_scale),
-        **_low_rank_to_dict(model.low_rank),
-    }
-
-
-def _low_rank_to_dict(low_rank: LowRank | None) -> dict[str, Any]:
-    """The fitted truncated SVD as data: one line per vocabulary term it reads, holding
-    ``[term column, component values...]``, plus the centroid and the score's scale."""
-    if low_rank is None:
-        return {"low_rank": None}
-    return {
-        "low_rank": {"centroid": [float(v) for v in low_rank.centroid],
-                     "scale": list(low_rank.scale)},
-        "low_rank_components": [
-            [int(column), *(float(v) for v in low_rank.components[:, i])]
-            for i, column in enumerate(low_rank.columns)
-        ],
-    }
+    return model.content()
 
 
 def _finite(values: Any, what: str) -> np.ndarray:
@@ -132,35 +89,10 @@ def _low_rank_from_dict(body: dict[str, Any], n_terms: int) -> LowRank | None:
                    scale=(mean, std))
 
 
-def render(body: dict[str, Any]) -> str:
-    """Stable JSON text: sorted keys, the long lists one item per line."""
-    lines = ["{"]
-    items = sorted(body.items())
-    for position, (key, value) in enumerate(items):
-        comma = "," if position < len(items) - 1 else ""
-        if key in _ONE_ITEM_PER_LINE and value:
-            lines.append(f"  {json.dumps(key)}: [")
-            for i, item in enumerate(value):
-                text = json.dumps(item, sort_keys=True, ensure_ascii=False, allow_nan=False)
-                lines.append(f"    {text}{',' if i < len(value) - 1 else ''}")
-            lines.append(f"  ]{comma}")
-        else:
-            text = json.dumps(value, sort_keys=True, ensure_ascii=False, allow_nan=False)
-            lines.append(f"  {json.dumps(key)}: {text}{comma}")
-    lines.append("}")
-    return "\n".join(lines) + "\n"
-
-
-def content_digest(body: dict[str, Any]) -> str:
-    """sha256 of the rendered body without its ``digest`` key."""
-    unsigned = {key: value for key, value in body.items() if key != "digest"}
-    return hashlib.sha256(render(unsigned).encode("utf-8")).hexdigest()
-
-
 def model_to_text(model: RelevanceModel) -> tuple[str, str]:
     """(file text, digest) of ``model``."""
-    body = model_to_dict(model)
-    digest = content_digest(body)
+    body = model.content()
+    digest = canonical.content_digest(body)
     body["digest"] = digest
     return render(body), digest
 
@@ -222,7 +154,10 @@ def model_from_dict(body: Any, source: str) -> RelevanceModel:
             facet_coef=facet_coef,
             decision_scale=(mean, std),
             low_rank=_low_rank_from_dict(body, len(terms)),
-            version=digest[:12],
+            sklearn_version=str(body.get("sklearn_version", "none")),
+            # The digest just verified is the content's own when the file is of this
+            # format (a round trip is exact); an older file's content renders anew.
+            _digest=digest if version == FORMAT_VERSION else None,
         )
     except (KeyError, TypeError, ValueError, IndexError) as exc:
         raise ModelError(f"{source}: malformed model ({exc}); {RETRAIN_HINT}") from exc
@@ -252,57 +187,52 @@ def load_model(path: Path | None = None) -> RelevanceModel:
     return model
 
 
-def load_card(model_path: Path) -> dict[str, Any]:
+def load_card(model_path: Path) -> ModelCard:
     """The card beside ``model_path``; empty when there is none (it is documentation only)."""
     try:
-        card = json.loads(card_path(model_path).read_text(encoding="utf-8"))
+        data = json.loads(card_path(model_path).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-        return {}
-    return card if isinstance(card, dict) else {}
+        return ModelCard()
+    return ModelCard.from_dict(data)
 
 
-def save_model(model: RelevanceModel, path: Path, card: dict[str, Any]) -> None:
-    """Write the model and its card atomically; sets ``model.version`` and ``model.card``."""
+def save_model(model: RelevanceModel, path: Path, card: ModelCard | None = None) -> None:
+    """Write the model and its card (``card``, else the model's own) atomically; the card is
+    stamped with the model's identity, versions and settings and becomes ``model.card``."""
     path = Path(path)
     text, digest = model_to_text(model)
-    full_card = {
-        **model.card,
-        **card,
-        "model_file": path.name,
-        "model_version": digest[:12],
-        "model_sha256": digest,
-        "format": FORMAT,
-        "format_version": FORMAT_VERSION,
-        "library_versions": library_versions(),
-        "hyperparameters": model.params.to_dict(),
-        "threshold": model.threshold,
-    }
+    full_card = (card if card is not None else model.card).but(
+        model_file=path.name,
+        model_version=digest[: canonical.VERSION_DIGITS],
+        model_sha256=digest,
+        format=FORMAT,
+        format_version=FORMAT_VERSION,
+        library_versions=library_versions(),
+        hyperparameters=model.params.to_dict(),
+        threshold=model.threshold,
+    )
     _write_atomic(path, text)
-    _write_atomic(card_path(path), json.dumps(full_card, indent=2, sort_keys=True) + "\n")
-    model.version = digest[:12]
+    _write_card(path, full_card)
     model.card = full_card
 
 
-def update_card(model_path: Path, changes: dict[str, Any]) -> None:
-    """Merge ``changes`` into the card of ``model_path`` (e.g. the backtest figures)."""
-    card = {**load_card(Path(model_path)), **changes}
-    _write_atomic(card_path(Path(model_path)), json.dumps(card, indent=2, sort_keys=True) + "\n")
+def update_card(model_path: Path, **changes: Any) -> ModelCard:
+    """Set ``changes`` (card fields, e.g. the backtest figures) in the card of ``model_path``."""
+    card = load_card(Path(model_path)).but(**changes)
+    _write_card(Path(model_path), card)
+    return card
+
+
+def _write_card(model_path: Path, card: ModelCard) -> None:
+    text = json.dumps(card.to_dict(), indent=2, sort_keys=True) + "\n"
+    _write_atomic(card_path(model_path), text)
 
 
 def write_file(path: Path, data: bytes) -> None:
     """Write a report or a plot atomically (the eval command's output)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        Path(temp).chmod(0o644)  # mkstemp makes 0600; a model in a repository is for all
-        Path(temp).replace(path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, data)
 
 
 def _write_atomic(path: Path, text: str) -> None:
     """Write to a temp file in the same folder, then rename: readers never see half a file."""
-    write_file(path, text.encode("utf-8"))
+    write_atomic(path, text)

@@ -22,10 +22,11 @@ import hashlib
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Final, Literal
 
 from arxivbot.arxiv_ids import id_month
 from arxivbot.errors import ArxivBotError
+from arxivbot.model.card import TrainingData
 from arxivbot.model.classifier import ListEntry
 from arxivbot.records import CatalogEntry, Paper
 
@@ -33,11 +34,12 @@ log = logging.getLogger(__name__)
 
 Lookup = Callable[[list[str]], Mapping[str, Paper]]
 
-ABSTRACTS = "abstracts"
-LISTINGS = "listings"
-CACHE = "cache"
-API = "api"
-TITLE = "title only"
+TextSource = Literal["abstracts", "listings", "cache", "api", "title only"]
+ABSTRACTS: Final = "abstracts"
+LISTINGS: Final = "listings"
+CACHE: Final = "cache"
+API: Final = "api"
+TITLE: Final = "title only"
 MIN_NEGATIVES = 10000  # the automatic limit never leaves fewer negatives than this
 
 
@@ -49,7 +51,7 @@ class TrainingSet:
     entries: tuple[ListEntry, ...]  # every list entry with an arXiv id, in list order
     negatives: tuple[Paper, ...]
     hard_negatives: tuple[Paper, ...] = ()
-    text_sources: Mapping[str, str] = field(default_factory=dict)  # positive id -> source
+    text_sources: Mapping[str, TextSource] = field(default_factory=dict)  # id -> source
     first_day: str | None = None  # date range of the negatives' listings
     last_day: str | None = None
     negatives_rule: str = ""  # how the negatives' last day was chosen, for the card
@@ -69,7 +71,7 @@ class TrainingSet:
             hasher.update(f"@\t{entry.id}\t{entry.name}\t{entry.section}\t{entry.list}\n".encode())
         return hasher.hexdigest()
 
-    def card(self) -> dict[str, Any]:
+    def card(self) -> TrainingData:
         """The training-data part of the model card."""
         sources: dict[str, int] = {}
         for source in self.text_sources.values():
@@ -77,21 +79,19 @@ class TrainingSet:
         lists: dict[str, int] = {}
         for entry in self.entries:
             lists[entry.list] = lists.get(entry.list, 0) + 1
-        return {
-            "training_data": {
-                "positives": len(self.positives),
-                "positives_with_abstract": len(self.positives) - len(self.title_only),
-                "positives_title_only": len(self.title_only),
-                "positive_text_sources": dict(sorted(sources.items())),
-                "title_only_ids": sorted(self.title_only),
-                "list_entries_with_arxiv_id": dict(sorted(lists.items())),
-                "negatives": len(self.negatives),
-                "hard_negatives": len(self.hard_negatives),
-                "listing_days": {"first": self.first_day, "last": self.last_day},
-                "negatives_rule": self.negatives_rule,
-                "sha256": self.digest(),
-            }
-        }
+        return TrainingData(
+            positives=len(self.positives),
+            positives_with_abstract=len(self.positives) - len(self.title_only),
+            positives_title_only=len(self.title_only),
+            positive_text_sources=dict(sorted(sources.items())),
+            title_only_ids=sorted(self.title_only),
+            list_entries_with_arxiv_id=dict(sorted(lists.items())),
+            negatives=len(self.negatives),
+            hard_negatives=len(self.hard_negatives),
+            listing_days={"first": self.first_day, "last": self.last_day},
+            negatives_rule=self.negatives_rule,
+            sha256=self.digest(),
+        )
 
     def until(self, day: str) -> TrainingSet:
         """Only what was known on ``day``: positives announced by then, negatives likewise.
@@ -163,7 +163,7 @@ def build_training_set(
         list_titles.setdefault(entry.id, title)
     on_lists = set(list_titles)
 
-    found: dict[str, tuple[Paper, str]] = {}
+    found: dict[str, tuple[Paper, TextSource]] = {}
     for paper_id in on_lists:
         if paper_id in abstracts and abstracts[paper_id].abstract:
             found[paper_id] = (abstracts[paper_id], ABSTRACTS)
@@ -184,7 +184,8 @@ def build_training_set(
         negatives.append(_lean(paper))
 
     missing = sorted(on_lists - set(found))
-    for source, fetch in ((CACHE, cached), (API, lookup)):
+    lookups: tuple[tuple[TextSource, Lookup | None], ...] = ((CACHE, cached), (API, lookup))
+    for source, fetch in lookups:
         if not missing or fetch is None:
             continue
         try:
@@ -201,7 +202,7 @@ def build_training_set(
         missing = [i for i in missing if i not in found]
 
     positives: list[Paper] = []
-    text_sources: dict[str, str] = {}
+    text_sources: dict[str, TextSource] = {}
     seen: set[str] = set()
     for entry in entries:
         if entry.id in seen:

@@ -16,14 +16,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from arxivbot.records import CatalogEntry, Paper, Section
+from arxivbot.records import CatalogEntry, Paper, Section, title_kind
 
 PAPER = "paper"
-# Kinds a paper may go to when it is of that kind; projects are repositories without paper.
-_KIND_WORDS = {
-    "benchmark": re.compile(r"bench", re.IGNORECASE),  # Benchmark, Benchmarking, ZeroBench
-    "survey": re.compile(r"\b(survey|review|overview)\b", re.IGNORECASE),
-}
+# Kinds a paper may go to when its title says it is of that kind (records.title_kind);
+# projects are repositories without paper.
+_BY_TITLE = ("benchmark", "survey")
 _TOP_K = 3  # a section is as close as the mean of its three closest entries
 # A benchmark/survey section must resemble the paper nearly as much as the best paper section.
 _KIND_RELATIVE_SIMILARITY = 0.8
@@ -65,9 +63,9 @@ def place(
         if by_section.get(s.path) and (not allowed or s.path in allowed) and s.kind != "project"
     ]
     paper_sections = [s for s in usable if s.kind == PAPER]
-    other_sections = [s for s in usable if s.kind in _KIND_WORDS]
+    other_sections = [s for s in usable if s.kind in _BY_TITLE]
     if not paper_sections:  # never a blog, news or other non-paper section
-        paper_sections = [s for s in usable if s.kind not in _KIND_WORDS and s.kind != "other"]
+        paper_sections = [s for s in usable if s.kind not in _BY_TITLE and s.kind != "other"]
         paper_sections = paper_sections or usable[:1]
     if not paper_sections:
         return []
@@ -96,9 +94,10 @@ def place(
             scores[section.path] = _closeness(row[start : start + count])
             start += count
         best_paper = max(paper_sections, key=lambda s: scores[s.path])
+        kind = title_kind(paper.title)
         choice, reason = best_paper, _why(best_paper, scores, by_section, row, candidates)
         for section in other_sections:
-            of_kind = _KIND_WORDS[section.kind].search(paper.title)
+            of_kind = section.kind == kind
             strong = scores[section.path] >= _KIND_RELATIVE_SIMILARITY * scores[best_paper.path]
             if of_kind and strong and scores[section.path] > 0:
                 choice = section

@@ -16,12 +16,13 @@ from dataclasses import dataclass
 
 import jinja2
 
+from arxivbot.model.card import ModelCard
 from arxivbot.proposal import prmeta
-from arxivbot.records import Candidate, ScoredPaper
+from arxivbot.records import GITHUB_BODY_LIMIT, Candidate, ScoredPaper
 from arxivbot.safe_text import neutralize, safe_block, safe_html, safe_inline
 
-# GitHub rejects PR bodies over 65,536 characters; stay well inside.
-MAX_BODY_CHARS = 60_000
+# GitHub rejects PR bodies over GITHUB_BODY_LIMIT (65,536) characters; stay well inside.
+MAX_BODY_CHARS = GITHUB_BODY_LIMIT - 5_536  # 60,000
 # Waiting papers listed one line each, best first; the block keeps every id regardless.
 MAX_WAITING_LINES = 100
 
@@ -53,7 +54,7 @@ class RunFacts:
 
 def model_note(
     version: str,
-    card: dict[str, object],
+    card: ModelCard,
     trained_ids: set[str],
     list_ids: set[str],
     ap: float | None,
@@ -64,8 +65,7 @@ def model_note(
     its positives; its card's backtest then describes this list (alone, or pooled with the
     other lists it names). Otherwise the seed lists' figure says nothing about this list.
     """
-    lists = card.get("lists")
-    n_lists = len(lists) if isinstance(lists, list) else 0
+    n_lists = len(card.lists)
     share = len(list_ids & trained_ids) / len(list_ids) if list_ids else 0.0
     name = f"Model `{safe_inline(version)}`"
     figure = f"backtest average precision {ap:.2f}" if ap is not None else "no backtest yet"

@@ -7,14 +7,24 @@ the base, plus a pull request (GitHub) or a PR file beside the branch (local git
 
 - ``github.GitHubPublisher``: a repository on GitHub, through PyGithub.
 - ``local.LocalPublisher``: a local clone, through the ``git`` command; needs no account.
-- ``dry_run.DryRunPublisher``: wraps either and prints the PR and the diff, changing nothing.
+- ``memory.MemoryPublisher``: everything in memory, for tests of a run's behaviour where git
+  or HTTP is not the point.
+- ``dry_run.DryRunPublisher``: wraps any of them and prints the PR and the diff, changing
+  nothing.
+
+A draft is one commit of whole files on the base revision (``PullRequestDraft.changes``):
+the list for a daily proposal (``kind="papers"``, on a branch under the proposals' prefix),
+the model, its card and the decisions for a retrain (``kind="model"``, on ``RETRAIN_BRANCH``,
+outside the prefix so ``feedback`` never reads it back). Publishers share the rules below.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from pathlib import PurePosixPath
+from typing import Literal, Protocol, get_args
 
+from arxivbot.errors import PublishError
 from arxivbot.proposal import prmeta
 from arxivbot.records import PublishResult, PullRequestDraft
 
@@ -27,7 +37,11 @@ __all__ = [
     "proposed_ids",
 ]
 
-PR_STATES = ("open", "merged", "closed")
+PRState = Literal["open", "merged", "closed"]  # closed = closed without merging
+PR_STATES: tuple[PRState, ...] = get_args(PRState)
+StateFilter = Literal["all", "open", "merged", "closed"]
+
+RETRAIN_BRANCH = "arxivbot-retrain"  # outside the proposals' prefix: feedback never reads it
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +61,7 @@ class BotPullRequest:
     branch: str  # head branch, e.g. "arxivbot/2025-05-20"
     title: str
     body: str  # holds the hidden prmeta block the run wrote
-    state: str  # "open" | "merged" | "closed" (closed = closed without merging)
+    state: PRState
     head_sha: str  # the branch's last commit (the proposal as the maintainer left it)
     merge_sha: str | None  # the commit that brought it into the base, when merged
     base_sha: str | None  # the base branch's commit GitHub compares against (see below)
@@ -75,12 +89,13 @@ class Publisher(Protocol):
         """The bot's proposals that are still open, newest first."""
         ...
 
-    def bot_pull_requests(self, state: str = "all") -> list[BotPullRequest]:
+    def bot_pull_requests(self, state: StateFilter = "all") -> list[BotPullRequest]:
         """The bot's proposals in ``state`` ("all", "open", "merged", "closed"), newest first."""
         ...
 
     def publish(self, draft: PullRequestDraft) -> PublishResult:
-        """Create or update the draft's branch and proposal; raise PublishError on failure."""
+        """Create or update the draft's branch (one commit holding ``draft.changes`` on
+        ``draft.base_revision``) and its proposal; raise PublishError on failure."""
         ...
 
 
@@ -99,6 +114,26 @@ def check_state(state: str) -> str:
     if state != "all" and state not in PR_STATES:
         raise ValueError(f"state must be 'all' or one of {', '.join(PR_STATES)}, not {state!r}")
     return state
+
+
+def check_draft(draft: PullRequestDraft, branch_prefix: str) -> None:
+    """The rules every publisher applies before writing anything; PublishError if broken.
+
+    A papers draft goes on a branch under ``branch_prefix`` and changes the list; a model
+    draft goes on ``RETRAIN_BRANCH``. Every path is a plain relative path in the repository.
+    """
+    if draft.kind == "papers":
+        if not draft.branch.startswith(branch_prefix):
+            raise PublishError(f"branch {draft.branch!r} does not start with {branch_prefix!r}")
+    elif draft.branch != RETRAIN_BRANCH:
+        raise PublishError(f"a retrain goes on {RETRAIN_BRANCH!r}, not {draft.branch!r}")
+    if not draft.changes:
+        raise PublishError("the draft changes no file")
+    for path, _ in draft.changes:
+        parts = PurePosixPath(path).parts
+        if not path or path.startswith("/") or ".." in parts or ".git" in parts or \
+                "\\" in path or path != PurePosixPath(path).as_posix():
+            raise PublishError(f"{path!r} is not a plain path inside the repository")
 
 
 MAX_LIST_BYTES = 50_000_000  # a list file larger than this is refused before it is read

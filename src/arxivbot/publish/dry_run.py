@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 from typing import TextIO
 
-from arxivbot.publish import BotPullRequest, ListSnapshot, Publisher
+from arxivbot.publish import BotPullRequest, ListSnapshot, Publisher, StateFilter
 from arxivbot.records import PublishResult, PullRequestDraft
 
 
@@ -27,7 +27,7 @@ class DryRunPublisher:
     def open_proposals(self) -> list[BotPullRequest]:
         return self.inner.open_proposals()
 
-    def bot_pull_requests(self, state: str = "all") -> list[BotPullRequest]:
+    def bot_pull_requests(self, state: StateFilter = "all") -> list[BotPullRequest]:
         return self.inner.bot_pull_requests(state)
 
     def publish(self, draft: PullRequestDraft) -> PublishResult:
@@ -39,7 +39,10 @@ class DryRunPublisher:
         else:
             name = f"#{existing.number}" if existing.number is not None else existing.url
             would = f"would update the open proposal {name} on {draft.branch}"
-        diff = unified_diff(old.content, draft.new_content, draft.list_path or old.path)
+        if draft.list_path:
+            diff = unified_diff(old.content, draft.new_content, draft.list_path)
+        else:  # a retrain: whole files that are not the list (a model is no reading matter)
+            diff = "".join(f"{path}: {len(data):,} bytes\n" for path, data in draft.changes)
         write = self.out.write
         write(f"Dry run: {would} (base {old.revision[:12]}); nothing was changed.\n\n")
         write(f"Title: {draft.title}\n")

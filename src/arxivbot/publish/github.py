@@ -43,16 +43,18 @@ from arxivbot.publish import (
     MAX_LIST_BYTES,
     BotPullRequest,
     ListSnapshot,
+    PRState,
+    StateFilter,
+    check_draft,
     check_state,
     symlink_refusal,
 )
-from arxivbot.records import PublishResult, PullRequestDraft
+from arxivbot.records import GITHUB_BODY_LIMIT, PublishAction, PublishResult, PullRequestDraft
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-BODY_LIMIT = 65_536  # GitHub refuses PR bodies longer than this many characters
 LABEL_COLOR = "0e8a16"
 LABEL_DESCRIPTION = "Papers proposed by arxivbot"
 _SHA = re.compile(r"[0-9a-f]{40}")
@@ -149,7 +151,7 @@ class GitHubPublisher:
     def open_proposals(self) -> list[BotPullRequest]:
         return self.bot_pull_requests("open")
 
-    def bot_pull_requests(self, state: str = "all") -> list[BotPullRequest]:
+    def bot_pull_requests(self, state: StateFilter = "all") -> list[BotPullRequest]:
         check_state(state)
         wanted = {"all": "all", "open": "open"}.get(state, "closed")
         found = []
@@ -161,11 +163,10 @@ class GitHubPublisher:
 
     def publish(self, draft: PullRequestDraft) -> PublishResult:
         branch = draft.branch
-        if not branch.startswith(self.branch_prefix):
-            raise PublishError(f"branch {branch!r} does not start with {self.branch_prefix!r}")
-        if len(draft.body) > BODY_LIMIT:
+        check_draft(draft, self.branch_prefix)
+        if len(draft.body) > GITHUB_BODY_LIMIT:
             raise PublishError(
-                f"the PR body has {len(draft.body)} characters; GitHub accepts {BODY_LIMIT}"
+                f"the PR body has {len(draft.body)} characters; GitHub accepts {GITHUB_BODY_LIMIT}"
             )
         repo = self._repository()
         try:  # reads only: a failure here changed nothing
@@ -176,9 +177,12 @@ class GitHubPublisher:
                                  lambda: existing.commits - 1) if existing and old_sha else 0
             if old_sha is not None and draft.base_revision == old_sha:
                 foreign = 0  # a commit on top of the branch as it is: nothing is rewritten
-            open_count = len(self._bot_pulls("open")) if existing is None else 0
+            open_count = len(self._bot_pulls("open")) if existing is None and \
+                draft.kind == "papers" else 0
         except PublishError as exc:
             raise PublishError(f"{exc}; nothing was changed: rerun to complete") from None
+        if draft.kind == "model" and existing is None:
+            same_branch = []  # a new retrain replaces the last one, even a closed one
         self._refuse_if_needed(branch, same_branch, existing, old_sha, foreign, open_count)
 
         details = self._ensure_labels()
@@ -193,6 +197,7 @@ class GitHubPublisher:
         except PublishError as exc:
             raise PublishError(f"{exc}; no branch or PR was changed: rerun to complete") from None
 
+        action: PublishAction
         try:
             if old_sha is None:
                 try:
@@ -260,7 +265,7 @@ class GitHubPublisher:
     def _refresh(self, pr: PullRequest, draft: PullRequestDraft,
                  details: list[str]) -> PublishResult:
         """The branch already holds the proposal: only the PR's text may need an update."""
-        action = "unchanged"
+        action: PublishAction = "unchanged"
         if (pr.title, pr.body) != (draft.title, draft.body):
             self._call("editing the pull request",
                        lambda: pr.edit(title=draft.title, body=draft.body))
@@ -318,20 +323,33 @@ class GitHubPublisher:
         commit = self._call("reading the branch", lambda: repo.get_git_commit(head_sha))
         if [p.sha for p in commit.parents] != [draft.base_revision]:
             return False
-        try:
-            current = self._call("reading the branch's list",
-                                 lambda: repo.get_contents(self.list_path, ref=head_sha))
-        except _Missing:
-            return False
-        return not isinstance(current, list) and current.sha == _blob_sha(draft.new_content)
+        for path, content in self._changes(draft):
+            what = "the branch's list" if path == self.list_path else f"the branch's {path}"
+            try:
+                current = self._call(f"reading {what}",
+                                     partial(repo.get_contents, path, ref=head_sha))
+            except _Missing:
+                return False
+            if isinstance(current, list) or current.sha != _blob_sha(content):
+                return False
+        return True
+
+    def _changes(self, draft: PullRequestDraft) -> tuple[tuple[str, bytes], ...]:
+        """The draft's files, the list under this publisher's own path for it."""
+        return tuple((self.list_path if path == draft.list_path else path.strip("/"), content)
+                     for path, content in draft.changes)
 
     def _make_commit(self, repo: Repository, base_commit: Any, draft: PullRequestDraft) -> str:
-        """A commit on the base holding the new list; no branch points at it yet."""
-        encoded = base64.b64encode(draft.new_content).decode("ascii")
-        blob = self._call("uploading the list", lambda: repo.create_git_blob(encoded, "base64"))
-        element = InputGitTreeElement(self.list_path, "100644", "blob", sha=blob.sha)
+        """A commit on the base holding the draft's files; no branch points at it yet."""
+        elements = []
+        for path, content in self._changes(draft):
+            encoded = base64.b64encode(content).decode("ascii")
+            what = "the list" if path == self.list_path else path
+            blob = self._call(f"uploading {what}",
+                              partial(repo.create_git_blob, encoded, "base64"))
+            elements.append(InputGitTreeElement(path, "100644", "blob", sha=blob.sha))
         tree = self._call("writing the tree",
-                          lambda: repo.create_git_tree([element], base_tree=base_commit.tree))
+                          lambda: repo.create_git_tree(elements, base_tree=base_commit.tree))
         commit = self._call("writing the commit", lambda: repo.create_git_commit(
             draft.commit_message, tree, [base_commit]))
         return str(commit.sha)
@@ -402,8 +420,9 @@ class GitHubPublisher:
         return []
 
     def _bot_pulls(self, state: str, head: str | None = None) -> list[PullRequest]:
-        """The bot's PRs on the base branch, newest first: head branch under the prefix, in
-        this repository (a fork's PR could carry a forged proposal block)."""
+        """The bot's PRs on the base branch, newest first: head branch under the prefix (or
+        exactly ``head``), in this repository (a fork's PR could carry a forged proposal
+        block)."""
         repo = self._repository()
         kwargs: dict[str, str] = {"state": state, "sort": "created", "direction": "desc",
                                   "base": self.base_branch}
@@ -413,17 +432,17 @@ class GitHubPublisher:
         def fetch() -> list[PullRequest]:
             return [
                 pr for pr in repo.get_pulls(**kwargs)
-                if pr.head.ref.startswith(self.branch_prefix)
+                if (pr.head.ref.startswith(self.branch_prefix) if head is None
+                    else pr.head.ref == head)
                 and pr.head.repo is not None
                 and pr.head.repo.full_name.lower() == self.repository.lower()
-                and (head is None or pr.head.ref == head)
             ]
 
         return self._call("listing pull requests", fetch)
 
     def _to_bot(self, pr: PullRequest) -> BotPullRequest:
         merged = pr.merged_at is not None  # list items lack `merged`; this costs no request
-        state = "open" if pr.state == "open" else "merged" if merged else "closed"
+        state: PRState = "open" if pr.state == "open" else "merged" if merged else "closed"
         # Only people with write access steer the model: on a public repository anyone may
         # comment "arxivbot accept ..." on the bot's PR.
         comments = self._call(
@@ -446,7 +465,7 @@ class GitHubPublisher:
             url=pr.html_url,
         )
 
-    def _result(self, action: str, branch: str, pr: PullRequest,
+    def _result(self, action: PublishAction, branch: str, pr: PullRequest,
                 details: list[str]) -> PublishResult:
         return PublishResult(action=action, branch=branch, url=pr.html_url, number=pr.number,
                              details=tuple(details))

@@ -42,8 +42,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from arxivbot.errors import ConfigError, ForeignCommitsError, PublishError
-from arxivbot.publish import BotPullRequest, ListSnapshot, check_state, symlink_refusal
-from arxivbot.records import PublishResult, PullRequestDraft
+from arxivbot.files import write_atomic
+from arxivbot.publish import (
+    PR_STATES,
+    BotPullRequest,
+    ListSnapshot,
+    PRState,
+    StateFilter,
+    check_draft,
+    check_state,
+    symlink_refusal,
+)
+from arxivbot.records import PublishAction, PublishResult, PullRequestDraft
 
 PR_DIR = "arxivbot"  # inside the git directory
 LOCK_FILE = "run.lock"  # in PR_DIR: held while a run publishes
@@ -124,7 +134,7 @@ class LocalPublisher:
     def open_proposals(self) -> list[BotPullRequest]:
         return self.bot_pull_requests("open")
 
-    def bot_pull_requests(self, state: str = "all") -> list[BotPullRequest]:
+    def bot_pull_requests(self, state: StateFilter = "all") -> list[BotPullRequest]:
         check_state(state)
         found: list[tuple[str, BotPullRequest]] = []
         pr_dir = self.git_dir / PR_DIR
@@ -187,8 +197,7 @@ class LocalPublisher:
 
     def _publish(self, draft: PullRequestDraft) -> PublishResult:
         branch = draft.branch
-        if not branch.startswith(self.branch_prefix):
-            raise PublishError(f"branch {branch!r} does not start with {self.branch_prefix!r}")
+        check_draft(draft, self.branch_prefix)
         ref = f"refs/heads/{branch}"
         if self._run("check-ref-format", ref).returncode != 0:
             raise PublishError(f"{branch!r} is not a valid git branch name")
@@ -203,10 +212,11 @@ class LocalPublisher:
         cleaned = self.reconcile()
 
         old = self._rev(ref)
-        tree = self._tree_with(base, draft.new_content)
+        tree = self._tree_with(base, self._changes(draft))
         pr_file = self.pr_file(branch)
         previous_text = pr_file.read_text(encoding="utf-8") if pr_file.exists() else None
-        if previous_text is not None and not self._still_open(pr_file, previous_text, old):
+        if previous_text is not None and not self._still_open(
+                pr_file, previous_text, old, reopen=draft.kind == "model"):
             # The earlier proposal on this branch was merged (or its branch deleted): keep its
             # record for feedback, frozen, and start a fresh proposal.
             previous_text = None
@@ -244,7 +254,7 @@ class LocalPublisher:
         # A run killed in between leaves a pending record that the next run cleans up, never
         # a proposal that looks rejected. If moving the branch fails, the file goes back.
         pending = _render_pr_file({**header, "state": "pending"}, draft.title, draft.body)
-        _write_atomic(pr_file, pending if commit != old else pr_text)
+        write_atomic(pr_file, pending if commit != old else pr_text)
         if commit != old:
             moved = self._run("update-ref", "-m", f"arxivbot: {draft.title}", ref, commit,
                               old or _ZERO)
@@ -252,13 +262,13 @@ class LocalPublisher:
                 if previous_text is None:
                     pr_file.unlink(missing_ok=True)
                 else:
-                    _write_atomic(pr_file, previous_text)
+                    write_atomic(pr_file, previous_text)
                 raise PublishError(
                     f"could not move branch {branch}: {_stderr(moved)}; nothing was changed, "
                     "rerun to complete"
                 )
-            _write_atomic(pr_file, pr_text)
-        action = "created" if previous_text is None else "updated"
+            write_atomic(pr_file, pr_text)
+        action: PublishAction = "created" if previous_text is None else "updated"
         return PublishResult(
             action=action,
             branch=branch,
@@ -277,8 +287,13 @@ class LocalPublisher:
         """Where the PR title and body for ``branch`` are written."""
         return self.git_dir / PR_DIR / f"{branch.replace('/', '-')}.md"
 
-    def _still_open(self, pr_file: Path, text: str, branch_sha: str | None) -> bool:
-        """Whether the PR file is a live proposal; if not, move it aside under a new name."""
+    def _still_open(self, pr_file: Path, text: str, branch_sha: str | None, *,
+                    reopen: bool = False) -> bool:
+        """Whether the PR file is a live proposal; if not, move it aside under a new name.
+
+        A proposal closed unmerged whose branch is where it was is refused (the bot does not
+        reopen a rejected proposal) unless ``reopen``: a new retrain replaces the last one.
+        """
         parsed = _parse_pr_file(text)
         if parsed is None:
             return False
@@ -286,7 +301,8 @@ class LocalPublisher:
         pr = self._with_state(header, header.get("branch", ""), title, body, str(pr_file))
         if pr.state == "open":
             return True
-        if pr.state == "closed" and branch_sha is not None and branch_sha == pr.head_sha:
+        if pr.state == "closed" and branch_sha is not None and branch_sha == pr.head_sha \
+                and not reopen:
             raise PublishError(
                 f"the proposal on {pr.branch} was closed without merging; arxivbot does not "
                 f"reopen a rejected proposal (delete the branch to allow it: git branch -D "
@@ -295,7 +311,7 @@ class LocalPublisher:
         frozen = {**header, "state": pr.state, "frozen": "1", "head_sha": pr.head_sha,
                   "merge_sha": pr.merge_sha or ""}
         stamp = re.sub(r"\W", "", header.get("created", "")) or "old"
-        _write_atomic(pr_file.with_name(f"{pr_file.stem}.{stamp}.md"),
+        write_atomic(pr_file.with_name(f"{pr_file.stem}.{stamp}.md"),
                       _render_pr_file(frozen, title, body))
         return False
 
@@ -304,7 +320,7 @@ class LocalPublisher:
         if header.get("frozen"):  # an archived proposal: its header is the whole truth
             return BotPullRequest(
                 number=None, branch=branch, title=title, body=body,
-                state=header.get("state", "closed"), head_sha=header.get("head_sha", ""),
+                state=_marked_state(header, "closed"), head_sha=header.get("head_sha", ""),
                 merge_sha=header.get("merge_sha") or None,
                 base_sha=header.get("base_sha") or None, comments=(), url=url,
             )
@@ -315,7 +331,8 @@ class LocalPublisher:
         tip = head or recorded
         base_tip = self._rev(f"refs/heads/{self.base_branch}")
         merge_sha: str | None = None
-        marked = header.get("state", "open")
+        marked = _marked_state(header, "open")
+        state: PRState
         if tip and base_tip and self._is_ancestor(tip, base_tip):
             state, merge_sha = "merged", self._merge_commit(tip, base_tip)
         elif marked in ("merged", "closed"):
@@ -364,7 +381,7 @@ class LocalPublisher:
                     "interrupted run never published"
                 )
             else:
-                _write_atomic(path, _render_pr_file({**header, "state": "open"}, title, body))
+                write_atomic(path, _render_pr_file({**header, "state": "open"}, title, body))
                 notes.append(f"completed the record of the proposal on {header.get('branch')}")
         return notes
 
@@ -390,21 +407,27 @@ class LocalPublisher:
                     f"so the proposal is made against the text you see on {self.base_branch}"
                 )
 
-    def _tree_with(self, base: str, content: bytes) -> str:
-        """The base commit's tree with the list file replaced by ``content``."""
-        mode = self._mode(base)
-        blob = self._git("hash-object", "-w", "--no-filters", "--stdin",
-                         input=content).decode().strip()
+    def _changes(self, draft: PullRequestDraft) -> tuple[tuple[str, bytes], ...]:
+        """The draft's files, the list under this publisher's own path for it."""
+        return tuple((self.list_path if path == draft.list_path else path, content)
+                     for path, content in draft.changes)
+
+    def _tree_with(self, base: str, changes: tuple[tuple[str, bytes], ...]) -> str:
+        """The base commit's tree with each changed file replaced by its new bytes."""
         with tempfile.TemporaryDirectory(prefix="arxivbot-index-") as tmp:
             env = {"GIT_INDEX_FILE": str(Path(tmp) / "index")}
             self._git("read-tree", base, env=env)
-            self._git("update-index", "--add", "--cacheinfo", f"{mode},{blob},{self.list_path}",
-                      env=env)
+            for path, content in changes:
+                mode = self._mode(base, path)
+                blob = self._git("hash-object", "-w", "--no-filters", "--stdin",
+                                 input=content).decode().strip()
+                self._git("update-index", "--add", "--cacheinfo", f"{mode},{blob},{path}",
+                          env=env)
             return self._git("write-tree", env=env).decode().strip()
 
-    def _mode(self, base: str) -> str:
-        out = self._git("ls-tree", base, "--", self.list_path).decode().split()
-        return out[0] if out else "100644"
+    def _mode(self, base: str, path: str) -> str:
+        out = self._git("ls-tree", base, "--", path).decode().split()
+        return out[0] if out and out[0] in ("100644", "100755") else "100644"
 
     def _commit(self, tree: str, parent: str, message: str) -> str:
         env = {} if self._run("var", "GIT_AUTHOR_IDENT").returncode == 0 and \
@@ -491,6 +514,15 @@ def _parse_pr_file(text: str) -> tuple[dict[str, str], str, str] | None:
     return header, match.group(2), match.group(3).rstrip("\n")
 
 
+def _marked_state(header: Mapping[str, str], default: PRState) -> PRState:
+    """The state a PR file's header says (anything unknown reads as ``default``)."""
+    marked = header.get("state")
+    for state in PR_STATES:
+        if marked == state:
+            return state
+    return default
+
+
 def _same_pr(old: str, new: str) -> bool:
     """Equal apart from the creation stamp."""
     def strip(text: str) -> str:
@@ -500,18 +532,6 @@ def _same_pr(old: str, new: str) -> bool:
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".md")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _now() -> str:

@@ -26,6 +26,7 @@ from arxivbot.arxiv_ids import normalise_id, strip_version
 from arxivbot.config import ArxivSettings
 from arxivbot.errors import SourceError
 from arxivbot.records import Paper
+from arxivbot.safe_text import collapse_whitespace
 from arxivbot.sources.feed import PoliteSession, TransientError, network_error, retrying
 from arxivbot.sources.replay import paper_to_record
 from arxivbot.sources.schema import BadRecord, bare_id, checked, paper_from_record
@@ -198,11 +199,11 @@ def _check_api_body(response: requests.Response) -> None:
 
 
 def _paper(result: arxiv.Result) -> Paper:
-    comment = " ".join((result.comment or "").split()) or None
+    comment = collapse_whitespace(result.comment or "") or None
     return Paper(
         id=strip_version(result.get_short_id()),
-        title=" ".join(result.title.split()),
-        abstract=" ".join(result.summary.split()),
+        title=collapse_whitespace(result.title),
+        abstract=collapse_whitespace(result.summary),
         authors=tuple(author.name for author in result.authors),
         categories=tuple(result.categories),
         primary_category=result.primary_category or None,

@@ -21,8 +21,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -32,6 +30,7 @@ import arxiv
 
 from arxivbot.config import ArxivSettings
 from arxivbot.errors import ConfigError, SourceError
+from arxivbot.files import write_atomic
 from arxivbot.records import Paper
 from arxivbot.sources.api import ApiClient
 from arxivbot.sources.feed import retrying
@@ -174,21 +173,10 @@ def _write_page(path: Path, papers: list[Paper]) -> None:
         json.dumps(paper_to_record(paper), ensure_ascii=False) + "\n" for paper in papers
     )
     try:
-        write_atomically(path, lines.encode("utf-8"))
+        write_atomic(path, lines.encode("utf-8"))
     except OSError as exc:
         raise SourceError(
             f"{path}: cannot write the arXiv cache ({exc}); check arxiv.cache_dir"
         ) from exc
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """``path`` holds ``data`` whole, or is left as it was (a crash leaves no half file)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        Path(temporary).replace(path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

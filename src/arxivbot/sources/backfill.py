@@ -16,7 +16,8 @@ from pathlib import Path
 
 from arxivbot.config import ArxivSettings
 from arxivbot.errors import SourceError
-from arxivbot.sources.api_range import PAGE_SIZE, Progress, fetch_range, write_atomically
+from arxivbot.files import write_atomic
+from arxivbot.sources.api_range import PAGE_SIZE, Progress, fetch_range
 from arxivbot.sources.replay import day_of_file, write_papers
 
 
@@ -64,7 +65,7 @@ def backfill(
         write_papers(day.papers, text)
         data = gzip.compress(text.getvalue().encode("utf-8"), mtime=0)
         try:
-            write_atomically(folder / f"{day.day}.jsonl.gz", data)
+            write_atomic(folder / f"{day.day}.jsonl.gz", data)
         except OSError as exc:
             raise SourceError(f"{folder}: cannot write the listings ({exc})") from exc
         written.append(day.day)

@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 from zoneinfo import ZoneInfo
 
 import feedparser
@@ -35,6 +35,7 @@ from arxivbot.arxiv_ids import strip_version
 from arxivbot.config import ArxivSettings, polite_delay
 from arxivbot.errors import ConfigError, SourceError
 from arxivbot.records import Paper
+from arxivbot.safe_text import collapse_whitespace
 from arxivbot.sources.schema import Tally, checked
 
 log = logging.getLogger(__name__)
@@ -86,8 +87,12 @@ class PoliteSession(requests.Session):
     terms: one request every 3 s, one connection at a time), and the whole response, body
     included, must arrive within ``timeout`` seconds: a per-read socket timeout alone would
     let a server that trickles bytes hold us forever. The arxiv package's ``Client`` calls
-    ``session.get(url)`` without a timeout, so the bound has to live here.
+    ``session.get(url)`` without a timeout, so the bound has to live here. The spacing holds
+    across sessions too (per host and port, for the whole process): a training run's range
+    fetch and its id look-ups use two clients one after the other.
     """
+
+    _last_end_at: ClassVar[dict[str, float]] = {}  # netloc -> when its last request ended
 
     def __init__(
         self,
@@ -133,9 +138,11 @@ class PoliteSession(requests.Session):
     def _one(
         self, method: str | bytes, url: str, *args: Any, **kwargs: Any
     ) -> requests.Response:
-        if self._last_end is not None:
+        host = urllib.parse.urlsplit(url).netloc
+        last_end = max(self._last_end or 0.0, self._last_end_at.get(host, 0.0)) or None
+        if last_end is not None:
             delay = polite_delay(self.delay, url)
-            remaining = delay - (time.monotonic() - self._last_end)
+            remaining = delay - (time.monotonic() - last_end)
             if remaining > 0:
                 time.sleep(remaining)
         if kwargs.get("timeout") is None:
@@ -152,7 +159,7 @@ class PoliteSession(requests.Session):
             response._content = body
             response._content_consumed = True  # type: ignore[attr-defined]
         finally:
-            self._last_end = time.monotonic()
+            self._last_end = self._last_end_at[host] = time.monotonic()
         self.last_retry_after = retry_after_seconds(response.headers.get("Retry-After"))
         return response
 
@@ -444,5 +451,5 @@ def _eastern_date(node: Any, key: str) -> str | None:
     return instant.astimezone(ARXIV_TZ).date().isoformat()
 
 
-def _one_line(text: str) -> str:
-    return " ".join(str(text).split())
+def _one_line(text: object) -> str:
+    return collapse_whitespace(str(text))

@@ -20,6 +20,7 @@ from typing import Any
 from arxivbot.arxiv_ids import normalise_id
 from arxivbot.errors import SourceError
 from arxivbot.records import Paper
+from arxivbot.safe_text import collapse_whitespace, drop_controls
 
 log = logging.getLogger(__name__)
 
@@ -34,8 +35,6 @@ TRUNCATED = " […]"  # the mark a cut field ends with
 
 _ANNOUNCE = re.compile(r"^[a-z][a-z-]{0,19}$")  # new, cross, replace, replace-cross
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
-_WHITESPACE = re.compile(r"\s+")
 
 
 class BadRecord(ValueError):
@@ -189,7 +188,7 @@ def _strings(value: Any, name: str) -> tuple[str, ...]:
 
 
 def _line(text: str) -> str:
-    return _WHITESPACE.sub(" ", _CONTROL.sub("", text)).strip()
+    return collapse_whitespace(drop_controls(text))
 
 
 def _bounded(text: str, limit: int) -> str:
