@@ -38,7 +38,7 @@ from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 _GIT_ENV = {
     "GIT_AUTHOR_NAME": "Fake GitHub",
@@ -130,6 +130,7 @@ class FakeGitHub:
         self.labels: dict[str, dict[str, str]] = {}
         self.comments: dict[int, list[dict[str, Any]]] = {}
         self._faults: list[Fault] = []
+        self._hooks: list[tuple[str, re.Pattern[str], Callable[[], object]]] = []
         self._lock = threading.RLock()
         self._next_id = 1
         self._clock = 0  # strictly increasing timestamps, so "newest first" is well defined
@@ -187,6 +188,19 @@ class FakeGitHub:
     def clear_faults(self) -> None:
         with self._lock:
             self._faults.clear()
+            self._hooks.clear()
+
+    def before(self, method: str, path_regex: str, action: Callable[[], object]) -> None:
+        """Run ``action`` once, just before the first request matching METHOD and the path
+        regex is answered: someone else acting between the bot's read and its write."""
+        with self._lock:
+            self._hooks.append((method.upper(), re.compile(path_regex), action))
+
+    def _run_hook(self, method: str, path: str) -> None:
+        for hook in list(self._hooks):
+            if hook[0] == method and hook[1].search(path):
+                self._hooks.remove(hook)
+                hook[2]()
 
     def count(self, method: str, path_regex: str = ".*", *, status: int | None = None) -> int:
         pattern = re.compile(path_regex)
@@ -545,6 +559,7 @@ class FakeGitHub:
             ("GET", r"", self._get_repo),
             ("GET", r"/branches/(?P<b>.+)", self._get_branch),
             ("GET", r"/git/refs?/heads/(?P<b>.+)", self._get_ref),
+            ("GET", r"/git/matching-refs/(?P<r>.+)", self._matching_refs),
             ("PATCH", r"/git/refs/heads/(?P<b>.+)", self._patch_ref),
             ("DELETE", r"/git/refs/heads/(?P<b>.+)", self._delete_ref),
             ("POST", r"/git/refs", self._post_ref),
@@ -588,6 +603,14 @@ class FakeGitHub:
         if sha is None:
             raise HttpError(404, "Not Found")
         return 200, self._ref_json(b, sha), {}
+
+    def _matching_refs(self, r: str, query: dict[str, str], **_: Any
+                       ) -> tuple[int, Any, dict[str, str]]:
+        """GitHub's "list matching references": every ref whose name starts with ``refs/r``
+        (PyGithub sends ``r`` with its slashes encoded; only branches are kept here)."""
+        refs = [self._ref_json(name, self.branch_sha(name) or "")
+                for name in sorted(self.branches()) if f"heads/{name}".startswith(r)]
+        return self._page(refs, query, f"git/matching-refs/{quote(r, safe='')}")
 
     def _post_ref(self, body: Any, **_: Any) -> tuple[int, Any, dict[str, str]]:
         ref, sha = str(body.get("ref", "")), str(body.get("sha", ""))
@@ -817,6 +840,7 @@ def _make_handler(server: FakeGitHub) -> type[BaseHTTPRequestHandler]:
             headers = {k: v for k, v in self.headers.items() if k.lower() != "authorization"}
             method = self.command
             with server._lock:
+                server._run_hook(method, parts.path)
                 fault = server._fault_for(method, parts.path)
                 if fault is not None and fault.kind == "disconnect":
                     server.requests.append(SeenRequest(method, parts.path, query, 0, headers,
