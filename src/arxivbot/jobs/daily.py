@@ -357,6 +357,7 @@ def entry_fields(paper: Paper, own_repository: str | None = None) -> EntryFields
         code_url=code_url(paper, own_repository),
         project_url=project_url(paper, own_repository),
         kind="paper",
+        authors=tuple(escape_markdown(a) for a in paper.authors),
     )
 
 
