@@ -60,6 +60,7 @@ class SeenRequest:
     headers: dict[str, str]  # minus Authorization
     authorized: bool  # whether an Authorization header was sent
     body: Any = None  # parsed JSON body, if any
+    reply: Any = None  # the JSON the server answered with
 
 
 @dataclass
@@ -455,6 +456,19 @@ class FakeGitHub:
             "committer": person,
         }
 
+    def _repo_commit_json(self, sha: str) -> dict[str, Any]:
+        """A commit as the repository endpoints give it (a branch's ``commit``): the git
+        commit's message and tree sit under ``commit``, as GitHub documents."""
+        git = self._commit_json(sha)
+        return {
+            "sha": sha,
+            "url": f"{self._repo_url}/commits/{sha}",
+            "html_url": git["html_url"],
+            "commit": {"message": git["message"], "tree": git["tree"], "url": git["url"],
+                       "author": git["author"], "committer": git["committer"]},
+            "parents": git["parents"],
+        }
+
     def _ref_json(self, branch: str, sha: str) -> dict[str, Any]:
         return {
             "ref": f"refs/heads/{branch}",
@@ -595,7 +609,7 @@ class FakeGitHub:
         sha = self.branch_sha(b)
         if sha is None:
             raise HttpError(404, "Branch not found")
-        return 200, {"name": b, "commit": self._commit_json(sha), "protected": False,
+        return 200, {"name": b, "commit": self._repo_commit_json(sha), "protected": False,
                      "_links": {"self": f"{self._repo_url}/branches/{b}"}}, {}
 
     def _get_ref(self, b: str, **_: Any) -> tuple[int, Any, dict[str, str]]:
@@ -859,7 +873,7 @@ def _make_handler(server: FakeGitHub) -> type[BaseHTTPRequestHandler]:
                     if fault is not None:  # the work is done, but the client hears a 502
                         status, payload, extra = 502, {"message": "Bad Gateway"}, {}
                 server.requests.append(SeenRequest(method, parts.path, query, status, headers,
-                                                   auth is not None, body))
+                                                   auth is not None, body, payload))
             self._answer(status, payload, extra)
 
         def _fault_answer(self, fault: Fault) -> tuple[int, Any, dict[str, str]]:
