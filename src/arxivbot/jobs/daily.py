@@ -75,6 +75,7 @@ class RunReport:
         if self.result is not None:
             where = self.result.url or self.result.branch
             lines.append(f"{self.result.action}: {where}")
+            lines.extend(f"note: {notice}" for notice in self.result.notices)
         return "\n".join(lines)
 
 
@@ -210,8 +211,11 @@ def run(
         if rolling_pr is None or head_catalog is None:
             raise
         # A maintainer committed to the rolling PR: never rewrite that. Today's papers go in
-        # one more commit on top of the branch as it is (its entries are kept as they stand).
-        stacked = diff_order(todays, head_catalog)
+        # one more commit on top of the branch as it is (its entries are kept as they stand;
+        # a paper already there, from an earlier run today, is not added twice).
+        stacked = diff_order(
+            [c for c in todays if c.paper.id not in head_catalog.arxiv_ids], head_catalog
+        )
         draft = dataclasses.replace(
             draft,
             new_content=insert_entries(
@@ -353,6 +357,7 @@ def entry_fields(paper: Paper, own_repository: str | None = None) -> EntryFields
         code_url=code_url(paper, own_repository),
         project_url=project_url(paper, own_repository),
         kind="paper",
+        authors=tuple(escape_markdown(a) for a in paper.authors),
     )
 
 

@@ -228,17 +228,22 @@ class LocalPublisher:
                     f"{branch} has {ahead - 1} commit(s) arxivbot did not make; it will not "
                     f"overwrite them (merge the branch, or delete it to propose again today)"
                 )
-        same_commit = old is not None and self._parents(old) == [base] and \
+        # The branch already holds the proposal: one commit on the base with this tree, or
+        # (a draft on top of the branch as it is) the branch's tip with this tree.
+        same_commit = old is not None and (old == base or self._parents(old) == [base]) and \
             self._git("rev-parse", f"{old}^{{tree}}").decode().strip() == tree
         commit = old if same_commit and old is not None else \
             self._commit(tree, base, draft.commit_message)
         previous = _parse_pr_file(previous_text) if previous_text else None
         created = previous[0].get("created") if previous else None
+        # On top of the branch as it is, the base the proposal compares against stays the one
+        # it was first made on.
+        base_sha = (previous[0].get("base_sha") if previous and old == base else None) or base
         header = {
                 "arxivbot-pr": "1",
                 "branch": branch,
                 "base": self.base_branch,
-                "base_sha": base,
+                "base_sha": base_sha,
                 "head_sha": commit,
                 "list": self.list_path,
                 "labels": ",".join(draft.labels),
@@ -269,16 +274,19 @@ class LocalPublisher:
                 )
             write_atomic(pr_file, pr_text)
         action: PublishAction = "created" if previous_text is None else "updated"
+        if old is not None and base == old:
+            cleaned.append(f"{branch} carries commits arxivbot did not make: today's papers "
+                           "went in a commit on top, nothing was rewritten")
+        where = "on top of the branch" if base == old else f"one commit on {self.base_branch}"
         return PublishResult(
             action=action,
             branch=branch,
             url=str(pr_file),
             details=(
-                f"branch {branch} at {commit[:12]}, one commit on {self.base_branch} "
-                f"({base[:12]})",
+                f"branch {branch} at {commit[:12]}, {where} ({base[:12]})",
                 f"review: git diff {self.base_branch}...{branch}",
-                *cleaned,
             ),
+            notices=tuple(cleaned),
         )
 
     # ---- helpers (also used by tests and feedback) ---------------------------------------------
