@@ -199,6 +199,27 @@ def test_backfill_command_reports_progress_and_totals(tmp_path: Path) -> None:
     assert sorted(p.name for p in out.iterdir()) == ["2025-05-19.jsonl.gz", "2025-05-20.jsonl.gz"]
 
 
+def test_backfill_reports_as_json(tmp_path: Path) -> None:
+    """``--json``: the days written and kept, the papers and the requests, as one object."""
+    config = tmp_path / "arxivbot.yaml"
+    with serving() as server:
+        server.script(API_PATH, RangeApi(DAYS))
+        config.write_text(
+            f"arxiv:\n  api_url: {server.url(API_PATH)}\n  delay_seconds: 0.01\n"
+            f"  cache_dir: {tmp_path / 'cache'}\n",
+            encoding="utf-8",
+        )
+        result = CliRunner().invoke(
+            cli, ["backfill", "--days", "2", "--until", "2025-05-20", "--out",
+                  str(tmp_path / "listings"), "--config", str(config), "--json"],
+        )
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["written"] == ["2025-05-19", "2025-05-20"]
+    assert (report["papers"], report["requests"], report["kept"]) == (9, 2, [])
+    assert "wrote 2 day files" in result.stderr  # the sentence moved to stderr
+
+
 def test_backfill_refuses_a_bad_date(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["backfill", "--until", "May 20", "--out", str(tmp_path)])
     assert result.exit_code != 0

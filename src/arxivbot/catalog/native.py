@@ -40,6 +40,7 @@ from arxivbot.catalog.skeleton import (
     code_path,
     facts_of,
     holes_in,
+    keep_bracket,
     keep_text,
     line_prefix,
     mine,
@@ -191,7 +192,7 @@ def _units(text: str, facts: Facts) -> list[tuple[str, bool]]:
             if token.kind in {"link", "dlink", "image"}:
                 here.append((holed, _link_required(token.url, token.text, facts)))
             elif token.kind in {"bracket", "paren"}:
-                here.append((holed, HOLE in holed or keep_text(holed)))
+                here.append((holed, keep_bracket(holed)))
             else:
                 here.extend((chunk, kept) for _s, chunk, kept in text_chunks(holed))
         marker = re.sub(r"\d+", "1", prefix.strip())
@@ -208,13 +209,20 @@ def _units(text: str, facts: Facts) -> list[tuple[str, bool]]:
 def _same_entry(written: str, rendered: str, facts: Facts) -> bool:
     want = _units(written, facts)
     got = [u for u, _r in _units(rendered, facts)]
-    j = 0
+    # Can the new entry's parts be matched, in order, to written parts so that every written
+    # part left unmatched is one the bot cannot know? (positions reachable, row by row)
+    reach = {0}
     for unit, required in want:
-        if j < len(got) and unit == got[j]:
-            j += 1
-        elif required:
+        step = {j + 1 for j in reach if j < len(got) and got[j] == unit}
+        if not required:
+            step |= reach
+            # the venue slot: where the list names a venue the bot cannot know, a new paper
+            # shows the list's own preprint form ("Preprint'25", "arXiv 2025.")
+            step |= {j + 1 for j in reach if j < len(got) and _venue(got[j])}
+        reach = step
+        if not reach:
             return False
-    return j == len(got)
+    return len(got) in reach
 
 
 def _paper_links(text: str, facts: Facts) -> str:
@@ -226,6 +234,11 @@ def _paper_links(text: str, facts: Facts) -> str:
         else m.group(),
         text,
     )
+
+
+def _venue(unit: str) -> bool:
+    words = re.findall(r"[^\W_]+", re.sub("\x00[^\x00]*\x00", " ", unit))
+    return bool(words) and all(w.lower() in {"arxiv", "preprint"} for w in words)
 
 
 def _same_row(written: str, rendered: str, facts: Facts) -> bool:

@@ -46,7 +46,7 @@ _SEPARATORS = {"|", "-", "–", "—", ",", ";", "/", "·", "•", ":", "&"}
 # Words a new entry may carry besides its facts: link labels and the preprint venue.
 _KNOWN_WORDS = {
     "arxiv", "preprint", "et", "al", "paper", "pdf", "code", "github", "project", "page",
-    "website", "homepage", "demo", "official", "repo", "link", "abs", "html",
+    "website", "homepage", "demo", "official", "repo", "link", "abs", "html", "star", "stars",
 }
 _PARTICLES = {"de", "van", "von", "der", "den", "di", "da", "la", "le", "du", "del", "dos", "y"}
 
@@ -101,6 +101,9 @@ class Skeleton:
         """The skeleton without its spacing and without the parts a paper may lack."""
         out = []
         for line in self.lines:
+            holed = [p.text for p in line.parts if HOLE in p.text]
+            if holed and all(_optional(t) for t in holed):
+                continue  # a line only a paper with code (or a page) has: "- Code: [...]"
             parts = [p.text for p in line.parts if not _optional(p.text)]
             if parts or not line.parts:
                 out.append(f"{line.blank_before}|{_digits(line.prefix.strip())}|" + " ".join(parts))
@@ -192,12 +195,20 @@ def format_authors(names: Sequence[str], form: AuthorForm) -> str:
 
 def _entry_authors(entry: Entry) -> tuple[tuple[str, ...], str, AuthorForm] | None:
     """An author list written in the entry: an emphasised span, or a line of names."""
+    found = _authors_line(entry)
+    if found and (found[1] in entry.title or entry.title in found[1]):
+        return None  # a bold title, not a list of names
+    return found
+
+
+def _authors_line(entry: Entry) -> tuple[tuple[str, ...], str, AuthorForm] | None:
     for number, line in enumerate(entry.raw.split("\n")):
         content = line.strip()
         bullet = BULLET.match(line)
         if bullet:
             content = line[bullet.end() :].strip()
         content = content.removesuffix("\\").rstrip().removesuffix("<br>").rstrip()
+        content = re.sub(r"!?\[[^\]]*\]\([^)]*\)", " ", content)  # not inside a link label
         spans = re.findall(r"(?<![*_\w])([*_]{1,2})([^*_]+?)\1(?![*_\w])", content)
         for _mark, inner in spans:
             found = authors_in(inner, alone=True)
@@ -319,7 +330,7 @@ def _link_part(raw_kind: str, label: str, url: str, facts: Facts) -> str | None:
     else:
         return None  # a venue, a model, a dataset: not known for a new paper
     label_t = holes_in(label, facts, repo="code" in url_t)
-    plain = "](" not in label_t and "<" not in label_t
+    plain = "](" not in label_t and "<" not in label_t and raw_kind != "image"
     if plain and not all(kept for _s, _c, kept in text_chunks(label_t)):
         # a label the bot cannot know: the entry's short name, else the link is left out
         if url_id == facts.arxiv_id and (label.strip() == facts.name or len(label.split()) <= 3):
@@ -343,6 +354,16 @@ def line_prefix(line: str) -> tuple[str, str]:
         return line[: bullet.end()], line[bullet.end() :]
     stripped = line.lstrip()
     return line[: len(line) - len(stripped)], stripped
+
+
+def keep_bracket(filled: str) -> bool:
+    """A ``[...]`` or ``(...)`` kept: it shows a fact (not only a venue's year: ``(ICML
+    2025)``) or only words a new entry may carry."""
+    holes = [h.split(":")[0] for h in _HOLE.findall(filled)]
+    if any(h not in {"year", "yy", "date"} for h in holes):
+        return True
+    words = re.findall(r"[^\W_]+", clean_heading(_HOLE.sub(" ", filled)))
+    return all(w.lower() in _KNOWN_WORDS for w in words)
 
 
 def text_chunks(filled: str) -> list[tuple[str, str, bool]]:
@@ -386,11 +407,9 @@ def _parts_dropped(tokens: Sequence[Token], facts: Facts) -> tuple[list[Part], b
             continue
         filled = holes_in(token.raw, facts)
         if token.kind in {"bracket", "paren"}:
-            if HOLE in filled:
+            if keep_bracket(filled):
                 parts.append(Part(token.gap, filled))
-                facts_here = True
-            elif keep_text(filled):
-                parts.append(Part(token.gap, filled))
+                facts_here = facts_here or HOLE in filled
             continue
         gap = token.gap
         for space, chunk, kept in text_chunks(filled):
@@ -523,8 +542,8 @@ def choose(skeletons: Sequence[Skeleton]) -> Skeleton | None:
     for hole in sorted(set(optional) - _line_holes(lines)):  # links fewer entries show
         donors = Counter(s.lines for s in same if hole in s.holes())
         lines = _borrow(lines, donors.most_common(1)[0][0], hole)
-    authors = Counter(s.authors for s in fitting if s.authors and s.authors.last != "?")
-    authors = authors or Counter(s.authors for s in fitting if s.authors)
+    authors = Counter(s.authors for s in same if s.authors and s.authors.last != "?")
+    authors = authors or Counter(s.authors for s in same if s.authors)
     top_authors = authors.most_common(1)
     return Skeleton(lines, top_authors[0][0] if top_authors else None)
 
@@ -541,7 +560,8 @@ def _borrow(base: tuple[Line, ...], donor: tuple[Line, ...], hole: str) -> tuple
         for k, part in enumerate(line.parts):
             if hole not in {h.split(":")[0] for h in _HOLE.findall(part.text)}:
                 continue
-            if all(_optional(p.text) for p in line.parts):  # a line of its own: "- Code: ..."
+            holed = [p.text for p in line.parts if HOLE in p.text]
+            if all(_optional(t) for t in holed):  # a line of its own: "- Code: [...]"
                 after = donor[j - 1] if j else None
                 at = next((i + 1 for i, b in enumerate(out) if after and b.prefix == after.prefix
                            and b.parts[:1] == after.parts[:1]), len(out))
@@ -592,6 +612,7 @@ def fill(skeleton: Skeleton, values: Mapping[str, str | None], ymd: tuple[int, i
     out: list[str] = []
     for line in skeleton.lines:
         pieces: list[str] = []
+        filled_holes = 0
         for part in line.parts:
             missing = False
 
@@ -618,7 +639,8 @@ def fill(skeleton: Skeleton, values: Mapping[str, str | None], ymd: tuple[int, i
             text = re.sub(r"([.?!])\.", r"\1", text)  # "Title?." : the title's own stop is enough
             if not missing:
                 pieces.append(part.gap + text if pieces else text)
-        if not pieces or all(not re.search(r"[^\W_]", p) for p in pieces):
+                filled_holes += HOLE in part.text
+        if not pieces or not filled_holes:
             continue  # nothing known for this line (e.g. an authors line without authors)
         blank = "\n" * line.blank_before if out else ""
         out.append(blank + line.prefix + "".join(pieces) + line.trailing)
