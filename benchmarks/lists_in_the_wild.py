@@ -185,8 +185,8 @@ def _proposed(repo: Path) -> dict[str, str]:
 
 
 def measure(path: Path, day: Path, max_candidates: int) -> dict[str, object]:
+    from arxivbot.catalog.native import native_check
     from arxivbot.catalog.parse import parse_catalog_bytes
-    from arxivbot.catalog.render import check_style
     from arxivbot.errors import ArxivBotError
 
     raw = path.read_bytes()
@@ -203,18 +203,11 @@ def measure(path: Path, day: Path, max_candidates: int) -> dict[str, object]:
     row["seconds"] = time.perf_counter() - start
     row["entries"] = len(catalog.entries)
     row["ids"] = len(ids & catalog.arxiv_ids)
-    result = check_style(catalog)
-    row["native"] = _native(result)
+    result = native_check(catalog)
+    row["native"] = result.native / result.total if result.total else 1.0
+    row["native_n"] = f"{result.native}/{result.total}"
     row.update(replay(path, day, max_candidates))
     return row
-
-
-def _native(result: object) -> float:
-    native = getattr(result, "native", None)
-    total = getattr(result, "total", 0) or 1
-    if native is None:  # before `native: N/M`: the "style's own spacing" figure
-        native = getattr(result, "strict", 0)
-    return float(native) / total
 
 
 def _pct(a: object, b: object) -> str:
@@ -254,7 +247,7 @@ def main() -> None:
             f"| {path.name[:40]} | {row['entries']}/{row['expected']} "
             f"({_pct(row['entries'], row['expected'])}) "
             f"| {row['ids']}/{row['ids_total']} ({_pct(row['ids'], row['ids_total'])}) "
-            f"| {100 * float(row['native']):.0f}% "  # type: ignore[arg-type]
+            f"| {row['native_n']} ({100 * float(row['native']):.0f}%) "  # type: ignore[arg-type]
             f"| {row.get('inserted', '-')} | {row.get('removed', '-')} | {row.get('split', '-')} "
             f"| {row.get('unlinked', '-')} | {float(row['seconds']):.2f} "  # type: ignore[arg-type]
             f"| {chosen} |",

@@ -38,7 +38,7 @@ from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 _GIT_ENV = {
     "GIT_AUTHOR_NAME": "Fake GitHub",
@@ -60,6 +60,7 @@ class SeenRequest:
     headers: dict[str, str]  # minus Authorization
     authorized: bool  # whether an Authorization header was sent
     body: Any = None  # parsed JSON body, if any
+    reply: Any = None  # the JSON the server answered with
 
 
 @dataclass
@@ -130,6 +131,7 @@ class FakeGitHub:
         self.labels: dict[str, dict[str, str]] = {}
         self.comments: dict[int, list[dict[str, Any]]] = {}
         self._faults: list[Fault] = []
+        self._hooks: list[tuple[str, re.Pattern[str], Callable[[], object]]] = []
         self._lock = threading.RLock()
         self._next_id = 1
         self._clock = 0  # strictly increasing timestamps, so "newest first" is well defined
@@ -187,6 +189,19 @@ class FakeGitHub:
     def clear_faults(self) -> None:
         with self._lock:
             self._faults.clear()
+            self._hooks.clear()
+
+    def before(self, method: str, path_regex: str, action: Callable[[], object]) -> None:
+        """Run ``action`` once, just before the first request matching METHOD and the path
+        regex is answered: someone else acting between the bot's read and its write."""
+        with self._lock:
+            self._hooks.append((method.upper(), re.compile(path_regex), action))
+
+    def _run_hook(self, method: str, path: str) -> None:
+        for hook in list(self._hooks):
+            if hook[0] == method and hook[1].search(path):
+                self._hooks.remove(hook)
+                hook[2]()
 
     def count(self, method: str, path_regex: str = ".*", *, status: int | None = None) -> int:
         pattern = re.compile(path_regex)
@@ -441,6 +456,19 @@ class FakeGitHub:
             "committer": person,
         }
 
+    def _repo_commit_json(self, sha: str) -> dict[str, Any]:
+        """A commit as the repository endpoints give it (a branch's ``commit``): the git
+        commit's message and tree sit under ``commit``, as GitHub documents."""
+        git = self._commit_json(sha)
+        return {
+            "sha": sha,
+            "url": f"{self._repo_url}/commits/{sha}",
+            "html_url": git["html_url"],
+            "commit": {"message": git["message"], "tree": git["tree"], "url": git["url"],
+                       "author": git["author"], "committer": git["committer"]},
+            "parents": git["parents"],
+        }
+
     def _ref_json(self, branch: str, sha: str) -> dict[str, Any]:
         return {
             "ref": f"refs/heads/{branch}",
@@ -545,6 +573,7 @@ class FakeGitHub:
             ("GET", r"", self._get_repo),
             ("GET", r"/branches/(?P<b>.+)", self._get_branch),
             ("GET", r"/git/refs?/heads/(?P<b>.+)", self._get_ref),
+            ("GET", r"/git/matching-refs/(?P<r>.+)", self._matching_refs),
             ("PATCH", r"/git/refs/heads/(?P<b>.+)", self._patch_ref),
             ("DELETE", r"/git/refs/heads/(?P<b>.+)", self._delete_ref),
             ("POST", r"/git/refs", self._post_ref),
@@ -580,7 +609,7 @@ class FakeGitHub:
         sha = self.branch_sha(b)
         if sha is None:
             raise HttpError(404, "Branch not found")
-        return 200, {"name": b, "commit": self._commit_json(sha), "protected": False,
+        return 200, {"name": b, "commit": self._repo_commit_json(sha), "protected": False,
                      "_links": {"self": f"{self._repo_url}/branches/{b}"}}, {}
 
     def _get_ref(self, b: str, **_: Any) -> tuple[int, Any, dict[str, str]]:
@@ -588,6 +617,14 @@ class FakeGitHub:
         if sha is None:
             raise HttpError(404, "Not Found")
         return 200, self._ref_json(b, sha), {}
+
+    def _matching_refs(self, r: str, query: dict[str, str], **_: Any
+                       ) -> tuple[int, Any, dict[str, str]]:
+        """GitHub's "list matching references": every ref whose name starts with ``refs/r``
+        (PyGithub sends ``r`` with its slashes encoded; only branches are kept here)."""
+        refs = [self._ref_json(name, self.branch_sha(name) or "")
+                for name in sorted(self.branches()) if f"heads/{name}".startswith(r)]
+        return self._page(refs, query, f"git/matching-refs/{quote(r, safe='')}")
 
     def _post_ref(self, body: Any, **_: Any) -> tuple[int, Any, dict[str, str]]:
         ref, sha = str(body.get("ref", "")), str(body.get("sha", ""))
@@ -817,6 +854,7 @@ def _make_handler(server: FakeGitHub) -> type[BaseHTTPRequestHandler]:
             headers = {k: v for k, v in self.headers.items() if k.lower() != "authorization"}
             method = self.command
             with server._lock:
+                server._run_hook(method, parts.path)
                 fault = server._fault_for(method, parts.path)
                 if fault is not None and fault.kind == "disconnect":
                     server.requests.append(SeenRequest(method, parts.path, query, 0, headers,
@@ -835,7 +873,7 @@ def _make_handler(server: FakeGitHub) -> type[BaseHTTPRequestHandler]:
                     if fault is not None:  # the work is done, but the client hears a 502
                         status, payload, extra = 502, {"message": "Bad Gateway"}, {}
                 server.requests.append(SeenRequest(method, parts.path, query, status, headers,
-                                                   auth is not None, body))
+                                                   auth is not None, body, payload))
             self._answer(status, payload, extra)
 
         def _fault_answer(self, fault: Fault) -> tuple[int, Any, dict[str, str]]:

@@ -162,6 +162,9 @@ class PublishResult:
     url: str | None = None  # PR URL (github), or path of the PR file (local)
     number: int | None = None
     details: tuple[str, ...] = field(default=())
+    # What a person must hear about: what an earlier run left and this one cleaned, a
+    # maintainer's commit built on. The run report prints these lines.
+    notices: tuple[str, ...] = field(default=())
 
 
 # A title that names a benchmark or dataset ("Benchmarking", "ZeroBench"), or a survey.

@@ -121,10 +121,15 @@ def test_unknown_section_is_a_clear_error() -> None:
         insert_entries(catalog, [Addition("Nope", "* x", "2505.00001")])
 
 
-def test_an_entry_must_be_one_line() -> None:
+def test_an_entry_is_lines_of_text_without_carriage_returns() -> None:
+    """A new entry may span lines (joined by \\n, written with the file's line ending), but a
+    carriage return, an empty entry or a run of blank lines inside it is refused."""
     catalog = read_catalog(LISTS / "bullets.md")
-    with pytest.raises(ValueError, match="one line"):
-        insert_entries(catalog, [Addition("Papers", "* a\n* b", "2505.00001")])
+    for text in ("* a\r\n  b", "", "* a\n\n\n  b"):
+        with pytest.raises(ValueError, match="lines of text"):
+            insert_entries(catalog, [Addition("Papers", text, "2505.00001")])
+    new = insert_entries(catalog, [Addition("Papers", "* [A](u)\n  - Ann Author", "2505.00001")])
+    assert new.replace(b"* [A](u)\n  - Ann Author\n", b"", 1).replace(b"\n\n\n", b"\n\n") != b""
 
 
 # -- properties ---------------------------------------------------------------------------------

@@ -215,7 +215,7 @@ def test_other_shapes_render_in_their_own_style() -> None:
         " [[code](https://github.com/n/nu)]"
     )
     assert render_entry(list_style(catalog), fields(code_url=None), "Badged") == (
-        "* Nu-R1: Reasoning Anew [[Paper]](https://arxiv.org/abs/2505.09999)"
+        "* Nu-R1: Reasoning Anew. [[Paper]](https://arxiv.org/abs/2505.09999)"  # as "Three."
     )
     # An unpadded table stays unpadded; an unknown venue is an empty cell, not the "-".
     assert render_entry(list_style(catalog), fields(), "Table") == (

@@ -206,11 +206,11 @@ def bullet_fields(tokens: Sequence[Token]) -> BulletFields:
 
 
 _TABLE_ROLES: tuple[tuple[str, str], ...] = (
-    ("date", r"date|time|year|month|published|release"),
-    ("title", r"paper|title|publication|article|work"),
-    ("name", r"name|model|method|short"),
-    ("code", r"code|repo|github|implementation|source"),
-    ("project", r"project|page|website|homepage|demo"),
+    ("date", r"\b(date|time|year|month|published|release)"),
+    ("title", r"\b(papers?|titles?|publications?|articles?|works?)\b"),
+    ("name", r"\b(name|model|method|short|approach)"),
+    ("code", r"\b(code|repo|github|implementation|source)"),
+    ("project", r"\b(project|page|website|homepage|demo)"),
 )
 
 
@@ -315,8 +315,12 @@ def table_entry(raw: str, header: tuple[str, ...], path: str, number: int) -> En
             paper_url = cell_links[0][1] if cell_links else None
         elif role == "name" and name is None:
             name = (cell_links[0][0] if cell_links else cell) or None
-    if not title and "title" not in roles:  # no paper column: the longest plain cell, if
-        plain = [  # it reads like a title, else the first linked cell
+    if not title and "title" not in roles:  # no paper column: the cell linking the paper,
+        title = next(  # else the longest plain cell if it reads like a title
+            (label for label, url in links if arxiv_id_from_url(url) and label.strip()), ""
+        )
+    if not title and "title" not in roles:
+        plain = [
             c for c, r in zip(cells, roles, strict=False)
             if r != "date" and c and not links_in(c) and len(c.split()) >= 3
         ]

@@ -33,7 +33,8 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class Addition:
-    """A rendered entry (one line, no newline) for the section at heading path ``section``."""
+    """A rendered entry (its lines joined by "\\n", no final newline) for the section at
+    heading path ``section``."""
 
     section: str
     text: str
@@ -121,8 +122,8 @@ def plan_insertions(
     orders: dict[tuple[int, str], str] = {}
     separators: dict[tuple[int, str], bytes] = {}
     for addition in additions:
-        if "\n" in addition.text or "\r" in addition.text:
-            raise ValueError(f"an entry must be one line: {addition.text[:60]!r}")
+        if "\r" in addition.text or not addition.text.strip() or "\n\n\n" in addition.text:
+            raise ValueError(f"an entry must be lines of text: {addition.text[:60]!r}")
         if addition.section not in known:
             sections = ", ".join(repr(s.path) for s in catalog.sections if s.path) or "none"
             raise CatalogFormatError(
@@ -160,7 +161,12 @@ def plan_insertions(
         elif orders[(offset, where)] == "oldest-first":
             members.sort(key=by_key)
         separator = separators[(offset, where)]
-        lines = [m[1].text.encode("utf-8", "surrogateescape") for m in members]
+        lines = [
+            m[1].text.replace("\n", "\r\n" if eol == b"\r\n" else "\n").encode(
+                "utf-8", "surrogateescape"
+            )
+            for m in members
+        ]
         if where == "before":
             data = b"".join(line + eol + separator for line in lines)
         else:

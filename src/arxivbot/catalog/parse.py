@@ -431,7 +431,7 @@ def parse_catalog(text: str, source: str = "<list>") -> Catalog:
         ):
             current.lines.append(line)  # a wrapped entry, or a note nested under it
         elif current is not None and _is_blank(body) and _continues_after_blank(current, lines, i):
-            pass  # 1. **[Title](url)** / (blank) / indented *Authors.* Venue: one entry
+            current.lines.append(line)  # 1. **[Title](url)** / (blank) / *Authors.* Venue
         else:
             current = None
         i += 1

@@ -24,6 +24,7 @@ import jinja2
 from arxivbot.arxiv_ids import id_month
 from arxivbot.catalog.entry import Entry
 from arxivbot.catalog.parse import Catalog
+from arxivbot.catalog.skeleton import PLACEHOLDERS, code_path, fill, fill_cell
 from arxivbot.catalog.style import EntryStyle, ListStyle, bullet_parts, list_style, row_cells
 from arxivbot.catalog.templating import compile_template, literal, render
 from arxivbot.errors import CatalogFormatError
@@ -36,6 +37,7 @@ __all__ = [
     "entry_template",
     "format_date",
     "render_entry",
+    "render_in_style",
 ]
 
 
@@ -50,6 +52,7 @@ class EntryFields:
     code_url: str | None = None
     project_url: str | None = None
     kind: str = "paper"
+    authors: tuple[str, ...] = ()  # as the listing gives them (already escaped)
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,8 +213,42 @@ def render_entry(
     Only badges whose URL is known are written. ``template_override`` is a jinja2 file (for
     example ``config/entry.j2``) used instead of the inferred template, with the same variables.
     """
-    es = style.for_section(section)
+    return render_in_style(style.for_section(section), fields, template_override)
+
+
+def render_in_style(
+    es: EntryStyle, fields: EntryFields, template_override: Path | None = None
+) -> str:
+    """A new entry in one section's style (see ``render_entry``).
+
+    A section whose entries were mined into a skeleton (``catalog.skeleton``) is written from
+    it, lines and all; tables and template overrides go through the jinja template.
+    """
     title = _one_line(fields.title)
+    holes = es.skeleton if es.shape != "table" else es.row
+    if holes is not None and template_override is None:
+        name = _one_line(fields.name) if fields.name else _short_name(title)
+        if es.shape == "table":
+            title, name = _cell_escape(title), _cell_escape(name)
+        values = {
+            "title": title,
+            "arxiv_id": fields.arxiv_id,
+            "name": name,
+            "code_url": fields.code_url,
+            "code_path": code_path(fields.code_url),
+            "code_repo": (code_path(fields.code_url) or "/").split("/")[1] or None,
+            "project_url": fields.project_url,
+        }
+        ymd = (fields.date.year, fields.date.month, fields.date.day)
+        if es.skeleton is not None and es.shape != "table":
+            text = fill(es.skeleton, values, ymd, [_one_line(a) for a in fields.authors])
+            return text.replace("\r", "")
+        if es.row is not None:
+            cells = [
+                _row_cell(es, col, fill_cell(primary, values, ymd) or fill_cell(plain, values, ymd))
+                for col, (primary, plain) in enumerate(es.row.cells)
+            ]
+            return _one_line_safe(render(_template(entry_template(es)), {"cells": cells}))
     paper_url = es.paper_url.replace("{id}", fields.arxiv_id)
     date = format_date(es.date_form, fields.date, fields.arxiv_id)
     context: dict[str, Any] = {
@@ -244,6 +281,13 @@ def render_entry(
         ]
     source = _load_override(template_override) if template_override else entry_template(es)
     return _one_line_safe(render(_template(source, template_override), context))
+
+
+def _row_cell(es: EntryStyle, col: int, content: str | None) -> str:
+    content = content or ""
+    if content in PLACEHOLDERS and not es.placeholder_padded:
+        return f" {content} "
+    return _pad(content, es.widths[col] if col < len(es.widths) else 0, es.padded)
 
 
 def _one_line_safe(text: str) -> str:

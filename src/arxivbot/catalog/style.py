@@ -20,6 +20,17 @@ from arxivbot.arxiv_ids import ID_PATTERN, arxiv_id_from_url
 from arxivbot.catalog.entry import Entry, column_roles, sort_key
 from arxivbot.catalog.grammar import BULLET, Token, clean_heading, date_form, split_row, tokenize
 from arxivbot.catalog.parse import Catalog
+from arxivbot.catalog.skeleton import (
+    HOLE,
+    Part,
+    RowSkeleton,
+    Skeleton,
+    choose,
+    choose_row,
+    facts_of,
+    mine,
+    mine_row,
+)
 
 __all__ = [
     "EntryStyle",
@@ -63,6 +74,8 @@ class EntryStyle:
     paper_url: str = "https://arxiv.org/abs/{id}"
     separator: tuple[str, ...] = ()  # lines between two entries, e.g. ("",) for one blank
     order: str = "none"  # newest-first | oldest-first | none (unknown while inferring)
+    skeleton: Skeleton | None = None  # how the section's papers are written, lines and all
+    row: RowSkeleton | None = None  # how a table section's cells are written, column by column
 
     def badge_label(self, role: str) -> str | None:
         return dict(self.badges).get(role)
@@ -389,8 +402,9 @@ def infer_style(entries: Sequence[Entry], text: str | None = None) -> ListStyle:
     if lines is not None:
         lines = [ln.removesuffix("\r") for ln in lines]
     eol = "\r\n" if text and text.count("\r\n") * 2 > text.count("\n") else "\n"
-    # Heading and paragraph entries have no writer of their own yet: their sections take the
-    # list's default style (a bullet when the list has no bullets or tables at all).
+    everything = list(entries)
+    # Heading and paragraph entries are written from their skeletons (below); the jinja
+    # styles are learnt from bullets and table rows.
     entries = [e for e in entries if e.shape in {"bullet", "table"}]
     by_section: dict[str, list[Entry]] = defaultdict(list)
     for entry in entries:
@@ -418,11 +432,47 @@ def infer_style(entries: Sequence[Entry], text: str | None = None) -> ListStyle:
         style = _infer_group(same, pooled.get(shape), lines)
         sections.append((path, style))
 
+    blocks: dict[str, list[Entry]] = defaultdict(list)
+    for entry in everything:
+        if entry.shape in {"heading", "paragraph"} and entry.section not in by_section:
+            blocks[entry.section].append(entry)
+    for path, members in blocks.items():
+        shape = Counter(e.shape for e in members).most_common(1)[0][0]
+        separator = _separator(members, lines)
+        order = _order([sort_key(e.arxiv_id, e.date) for e in members])
+        style = EntryStyle(
+            shape=shape,
+            count=len(members),
+            separator=("",) if separator is None else separator,
+            order="none" if order == "unknown" else order,
+        )
+        sections.append((path, style))
+
+    # Every section not written as a table also gets its skeleton (catalog.skeleton).
+    mined: dict[str, list[Skeleton]] = defaultdict(list)
+    rows: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+    for entry in everything:
+        if (facts := facts_of(entry)) is None:
+            continue
+        if entry.shape == "table":
+            rows[entry.section].append(mine_row(row_cells(entry), facts))
+        else:
+            mined[entry.section].append(mine(entry, facts))
+    sections = [
+        (path, replace(style, skeleton=with_badges(choose(mined.get(path, ())), style)))
+        if style.shape != "table"
+        else (path, replace(style, row=choose_row(rows.get(path, ()))))
+        for path, style in sections
+    ]
+
+    considered = entries + [e for members in blocks.values() for e in members]
     paper_sections = Counter(
-        e.section for e in entries if e.kind == "paper" and (e.arxiv_id or e.date)
-    ) or Counter(e.section for e in entries)
+        e.section for e in considered if e.kind == "paper" and (e.arxiv_id or e.date)
+    ) or Counter(e.section for e in considered)
     main = _most(paper_sections, "")
     default = dict(sections).get(main) or next(iter(pooled.values()), EntryStyle(separator=("",)))
+    if default.shape != "table" and default.skeleton is None:
+        default = replace(default, skeleton=choose([s for group in mined.values() for s in group]))
     return ListStyle(default=default, sections=tuple(sections), eol=eol)
 
 
@@ -445,6 +495,31 @@ def _infer_group(
         order = fallback.order if fallback is not None else "none"
     return replace(style, separator=separator, order=order)
 
+
+
+def with_badges(skeleton: Skeleton | None, style: EntryStyle) -> Skeleton | None:
+    """A skeleton that also writes the code/project badges the section's other entries
+    (those without an arXiv paper, which no skeleton is mined from) show."""
+    if skeleton is None or not skeleton.lines or style.shape != "bullet":
+        return skeleton
+    holes = {"code": "code_url", "project": "project_url"}
+    have = skeleton.holes()
+    order = [role for role, _label in style.badges]
+    first = skeleton.lines[0]
+    parts = list(first.parts)
+    for role, label in style.badges:
+        hole = holes.get(role)
+        if hole is None or hole in have or "{" in label or "}" in label:
+            continue
+        text = f"{style.badge_open}[{label}]({HOLE}{hole}{HOLE}){style.badge_close}"
+        later = [r for r in order[order.index(role) + 1 :] if r in holes]
+        at = next(
+            (i for i, p in enumerate(parts) for r in later if f"{HOLE}{holes[r]}{HOLE}" in p.text),
+            len(parts),
+        )
+        parts.insert(at, Part(style.gap, text))
+    lines = (replace(first, parts=tuple(parts)), *skeleton.lines[1:])
+    return replace(skeleton, lines=lines)
 
 
 def list_style(catalog: Catalog) -> ListStyle:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from arxivbot.catalog.native import native_check
 from arxivbot.catalog.parse import Catalog, read_catalog
 from arxivbot.catalog.render import check_style as round_trip
 from arxivbot.catalog.style import list_style
@@ -98,8 +99,15 @@ def summary(parsed: Catalog) -> str:
 
 
 def _print_round_trip(parsed: Catalog, template_path: Path | None) -> None:
-    result = round_trip(parsed, template_override=template_path)
+    style = list_style(parsed)
+    result = round_trip(parsed, template_override=template_path, style=style)
+    native = native_check(parsed, style)
     click.echo(result.summary())
     click.echo(result.strict_summary())
+    click.echo(native.summary())
     for item in result.diffs:
         click.echo(_printable(item.diff))
+    if native.misses:
+        click.echo("new entries that do not look like the entry they were rendered for:")
+    for miss in native.misses:
+        click.echo(_printable(miss.diff))

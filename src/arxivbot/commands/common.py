@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import json
 import os
 import subprocess
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
@@ -31,6 +35,44 @@ _LIST_OPTIONS = (
     click.option("--repo-dir", type=click.Path(path_type=Path),
                  help="The list's local clone (local publisher; default: here)."),
 )
+
+
+def json_option(command: F) -> F:
+    """Add --json to a command whose callback returns its report (a dict, or None).
+
+    With --json the report is printed as one JSON object on stdout (see ``json_report``);
+    without, the callback's return value is dropped and its output is as it always was.
+    """
+
+    @functools.wraps(command)
+    def with_report(*args: Any, as_json: bool = False, **kwargs: Any) -> None:
+        with json_report(as_json) as report:
+            returned = command(*args, **kwargs)
+            if isinstance(returned, dict):
+                report.update(returned)
+
+    option = click.option(
+        "--json", "as_json", is_flag=True,
+        help="Print what the command did as one JSON object (its other lines go to stderr).",
+    )
+    return cast(F, option(with_report))
+
+
+@contextlib.contextmanager
+def json_report(as_json: bool) -> Iterator[dict[str, Any]]:
+    """The report a command fills in; with ``--json`` printed as stdout's one line at the end.
+
+    With ``--json`` the command's own lines go to stderr meanwhile, so stdout is exactly one
+    JSON object a script can parse; without it nothing changes and the report is dropped. An
+    error prints no report: it ends the command as usual (``Error: ...``, exit code).
+    """
+    report: dict[str, Any] = {}
+    if not as_json:
+        yield report
+        return
+    with contextlib.redirect_stdout(sys.stderr):
+        yield report
+    click.echo(json.dumps(report, ensure_ascii=False, default=str))
 
 
 def list_options(command: F) -> F:

@@ -34,22 +34,68 @@ def short_name(title: str, abstract: str = "", code: str | None = None) -> str:
     as "R1-Zero", or its first content words).
     """
     title = collapse_whitespace(title)
-    prefix, colon, _ = title.partition(":")
-    prefix = prefix.strip()
-    if (
-        colon
-        and prefix
-        and len(prefix.split()) <= _NAME_PREFIX_MAX_WORDS
-        and len(prefix) <= _NAME_PREFIX_MAX_CHARS
-    ):
+    prefix = _title_prefix(title)
+    if prefix and _names_something(prefix):
         return prefix
     introduced = introduced_name(abstract)
+    if prefix:
+        # A descriptive prefix ("Segment Policy Optimization: ..."): lists write the acronym
+        # the abstract gives it ("SPO"), else the name the abstract introduces, if any.
+        # A prefix the abstract itself uses ("a paradigm called Absolute Zero") is the name.
+        text = _plain(abstract)
+        used = re.search(rf"\b{re.escape(prefix)}\b", text) is not None
+        return _acronym_of(prefix, text) or (prefix if used else introduced) or prefix
     if introduced:
         return introduced
     repository = _repository_name(code)
     if repository:
         return repository
     return _compact(title)
+
+
+# "Qwen2.5-VL Technical Report", "gpt-oss Model Card": the name is what comes before.
+_REPORT = re.compile(r"\s+(?:technical report|tech report|model card|system card|report)$",
+                     re.IGNORECASE)
+# A parameter count after a name ("Dream-Coder 7B"): the size of one release, not its name.
+_SIZE = re.compile(r"\s+\d+(?:\.\d+)?[BMK]$")
+
+
+def _title_prefix(title: str) -> str | None:
+    """The ``Name`` of a ``Name: subtitle`` title (or of ``Name Technical Report``), if short."""
+    head, colon, _ = title.partition(":")
+    head = head.strip() if colon else title
+    report = _REPORT.search(head)
+    if report:
+        head = head[: report.start()]
+    elif not colon:
+        return None
+    head = _SIZE.sub("", head).strip()
+    words = head.split()
+    if not head or len(words) > _NAME_PREFIX_MAX_WORDS or len(head) > _NAME_PREFIX_MAX_CHARS:
+        return None
+    if report and not colon and (len(words) > 3 or "&" in words or "and" in words):
+        return None
+    return head
+
+
+def _names_something(prefix: str) -> bool:
+    """A prefix that is a name ("ViGoRL", "Skywork R1V2"), not a descriptive phrase."""
+    words = [_clean_token(w) for w in prefix.split()]
+    return len(words) == 1 or any(_is_name(w) for w in words)
+
+
+def _acronym_of(phrase: str, text: str) -> str | None:
+    """The acronym ``text`` gives ``phrase``: "Segment Policy Optimization (SPO)" -> "SPO"."""
+    match = re.search(re.escape(phrase) + r"\s*\(([^()\s]{2,20})\)", text, re.IGNORECASE)
+    if match is None:
+        return None
+    acronym = _singular(_clean_token(match.group(1)))
+    return acronym if _is_name(acronym) else None
+
+
+def _singular(name: str) -> str:
+    """``RRMs`` -> ``RRM``: an acronym in the plural names the same method."""
+    return name[:-1] if len(name) >= 3 and name.endswith("s") and name[:-1].isupper() else name
 
 
 def paper_name(paper: Paper) -> str:
@@ -101,14 +147,22 @@ _LEAD_WORDS = {
 }
 _TOKEN_EDGE = "\"'“”‘’`()[]{},.;:!?*"
 _LATEX_WRAP = re.compile(
-    r"\\(?:textbf|textit|emph|texttt|textsc|mathbf|mathrm|text)\s*\{([^{}]*)\}"
+    r"\\(?:textbf|textit|emph|texttt|textsc|mathbf|mathrm|text|underline)\s*\{([^{}]*)\}"
 )
-_PARENS = re.compile(r"\(([^()\s]{2,32})\)")
+# A few words (no clause break), then the short form in parentheses or after ", or".
+_SHORT_FORM = re.compile(r"^[^,;:()]{1,90}?(?:\s*\(([^()\s]{2,20})\)|,\s+or\s+([^\s,;:()]{2,20}))")
 
 
 def _plain(text: str) -> str:
     """The abstract without LaTeX wrappers around names (``\\textbf{FAST}`` -> ``FAST``)."""
-    return _LATEX_WRAP.sub(r"\1", text or "").replace("\\", "")
+    text = text or ""
+    while True:  # innermost first: \textit{\underline{R}}ecall -> Recall
+        unwrapped = _LATEX_WRAP.sub(r"\1", text)
+        if unwrapped == text:
+            break
+        text = unwrapped
+    # Math shifts and ties around names: "$\textbf{A}$daptive", "Optimization~(SPRO)".
+    return text.replace("\\", "").replace("$", "").replace("~", " ")
 
 
 def _clean_token(token: str) -> str:
@@ -136,16 +190,21 @@ def _name_after(window: str) -> str | None:
         token = _clean_token(word)
         if token.lower() in _LEAD_WORDS:
             continue
-        if _is_name(token):
-            return token
-        if index > 0 and not token[:1].isupper():
+        if index > 0 and not token[:1].isupper() and not _is_name(token):
             break  # "we present the first successful replication": no name here
-        # "We propose Collective Monte Carlo Tree Search (CoMCTS)": the acronym names it.
-        phrase = sentence.split(",")[0]
-        for acronym in _PARENS.finditer(phrase):
-            candidate = _clean_token(acronym.group(1))
+        rest = " ".join(words[index:])
+        # "we propose Collective Monte Carlo Tree Search (CoMCTS)", "a novel PSRL framework
+        # (AttnRL)", "Meta Reinforcement Fine-Tuning, or MRT": the short form names it.
+        short = _SHORT_FORM.match(rest)
+        if short:
+            candidate = _singular(_clean_token(short.group(1) or short.group(2)))
             if _is_name(candidate):
                 return candidate
+        if _is_name(token):
+            return token
+        # "we propose Tango, a novel framework": a capitalised word set off as an appositive.
+        if re.match(r"^[A-Z][a-z]{2,}[A-Za-z-]*, (?:a|an|the)\s", rest):
+            return token
         break
     return None
 

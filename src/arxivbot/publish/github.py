@@ -21,6 +21,7 @@ client and is scrubbed from every message this module produces.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import logging
 import math
@@ -62,6 +63,14 @@ _FAILURES = (GithubException, requests.RequestException, urllib3.exceptions.HTTP
 
 
 TRUSTED_COMMENTERS = frozenset({"OWNER", "MEMBER", "COLLABORATOR"})
+BOT_MESSAGE = "arxivbot: "  # how the bot's proposal commits start (pr_body.title)
+FOREIGN_MARK = "<!-- arxivbot:foreign-commits -->"  # the one-time notice, found again by it
+FOREIGN_COMMENT = (
+    "This branch carries a commit arxivbot did not make (a maintainer's fix, most likely). "
+    "arxivbot never rewrites it: from now on each day's papers are added in a commit on top. "
+    "To let arxivbot rebuild the proposal from scratch, merge or close this pull request.\n\n"
+    + FOREIGN_MARK
+)
 
 
 class GitHubPublisher:
@@ -175,7 +184,8 @@ class GitHubPublisher:
             old_sha = self._branch_sha(branch)
             foreign = self._call("reading the pull request",
                                  lambda: existing.commits - 1) if existing and old_sha else 0
-            if old_sha is not None and draft.base_revision == old_sha:
+            stacking = old_sha is not None and draft.base_revision == old_sha
+            if stacking:
                 foreign = 0  # a commit on top of the branch as it is: nothing is rewritten
             open_count = len(self._bot_pulls("open")) if existing is None and \
                 draft.kind == "papers" else 0
@@ -185,6 +195,7 @@ class GitHubPublisher:
             same_branch = []  # a new retrain replaces the last one, even a closed one
         self._refuse_if_needed(branch, same_branch, existing, old_sha, foreign, open_count)
 
+        notices = self.reconcile(keep=branch) if draft.kind == "papers" else []
         details = self._ensure_labels()
         try:
             base_commit = self._call("reading the base commit",
@@ -192,7 +203,8 @@ class GitHubPublisher:
                                      missing=f"base revision {draft.base_revision} is not in "
                                      f"{self.repository}")
             if existing is not None and old_sha is not None and self._holds(old_sha, draft):
-                return self._refresh(existing, draft, details)
+                result = self._refresh(existing, draft, details)
+                return dataclasses.replace(result, notices=tuple(notices))
             commit_sha = self._make_commit(repo, base_commit, draft)
         except PublishError as exc:
             raise PublishError(f"{exc}; no branch or PR was changed: rerun to complete") from None
@@ -210,13 +222,15 @@ class GitHubPublisher:
                         raise
                     log.info("adopting branch %s created by an earlier attempt", branch)
             else:
-                self._move_branch(branch, commit_sha)
+                self._move_branch(branch, commit_sha, expected=old_sha)
             if existing is not None:
                 self._call("editing the pull request",
                            lambda: existing.edit(title=draft.title, body=draft.body))
                 pr, action = existing, "updated"
             else:
                 pr, action = self._open_pull(repo, draft), "created"
+        except BranchMoved:
+            raise  # the branch is someone else's now: nothing of ours was written to it
         except PublishError as exc:
             if self._roll_back(branch, commit_sha, old_sha):
                 if isinstance(exc, PermissionRefused):  # a rerun would fail the same way
@@ -228,7 +242,66 @@ class GitHubPublisher:
                 "the next run cleans it up, or delete it by hand"
             ) from None
         details += self._add_labels(pr)
-        return self._result(action, branch, pr, details)
+        if stacking and existing is not None:
+            notices.append(self._say_built_on(existing))
+        return dataclasses.replace(self._result(action, branch, pr, details),
+                                   notices=tuple(notices))
+
+    def reconcile(self, keep: str) -> list[str]:
+        """Delete the bot's branches that an interrupted run left without a pull request.
+
+        A run killed between creating its branch and opening its PR (or whose clean-up got no
+        answer) leaves a branch no later run would touch. A branch under the prefix with no PR
+        in any state, whose tip is one commit with the bot's message, is such a leftover;
+        anything else (a PR's branch, a maintainer's own branch) is left alone. Best effort:
+        one line per branch deleted, or why the clean-up could not run.
+        """
+        repo = self._repository()
+        try:
+            refs = self._call("listing the bot's branches", lambda: list(
+                repo.get_git_matching_refs(f"heads/{self.branch_prefix}")))
+            with_pr = {pr.head.ref for pr in self._bot_pulls("all")}
+            notes = []
+            for ref in refs:
+                branch = ref.ref.removeprefix("refs/heads/")
+                if branch == keep or branch in with_pr:
+                    continue
+                commit = self._call(f"reading branch {branch}",
+                                    partial(repo.get_git_commit, ref.object.sha))
+                if len(commit.parents) != 1 or not commit.message.startswith(BOT_MESSAGE):
+                    continue  # not the bot's: a person's branch under the prefix
+                self._call(f"deleting branch {branch}", ref.delete)
+                notes.append(f"deleted branch {branch}, which an interrupted run left "
+                             "without a pull request")
+        except (PublishError, _Missing) as exc:
+            return [f"could not look for branches an interrupted run left ({exc})"]
+        return notes
+
+    def _say_built_on(self, pr: PullRequest) -> str:
+        """Once per PR, a comment that the bot builds on commits it did not make; the line
+        for the run report either way."""
+        line = (f"#{pr.number} carries commits arxivbot did not make: today's papers went in "
+                "a commit on top, nothing was rewritten")
+        try:
+            said = self._call(f"reading comments of #{pr.number}", lambda: any(
+                FOREIGN_MARK in (c.body or "") for c in pr.get_issue_comments()))
+            if not said:
+                self._call(f"commenting on #{pr.number}",
+                           lambda: pr.create_issue_comment(FOREIGN_COMMENT))
+                line += " (said so in a comment)"
+        except PublishError as exc:
+            line += f" (the comment saying so could not be posted: {exc})"
+        return line
+
+    def retire(self, pr: BotPullRequest, body: str, comment: str) -> None:
+        if pr.number is None:
+            raise PublishError(f"the proposal on {pr.branch} has no pull request number")
+        if len(body) > GITHUB_BODY_LIMIT or len(comment) > GITHUB_BODY_LIMIT:
+            raise PublishError(f"the text closing #{pr.number} is over GitHub's limit")
+        repo = self._repository()
+        pull = self._call(f"reading #{pr.number}", partial(repo.get_pull, pr.number))
+        self._call(f"commenting on #{pr.number}", lambda: pull.create_issue_comment(comment))
+        self._call(f"closing #{pr.number}", lambda: pull.edit(body=body, state="closed"))
 
     def reply(self, number: int, text: str) -> None:
         """Post ``text`` as a comment on pull request ``number`` (a command's confirmation)."""
@@ -318,11 +391,13 @@ class GitHubPublisher:
         return str(ref.object.sha)
 
     def _holds(self, head_sha: str, draft: PullRequestDraft) -> bool:
-        """Whether the branch already is one commit on the base holding exactly this content."""
+        """Whether the branch already holds exactly this content: one commit on the base, or
+        (a draft on top of the branch as it is) the branch's tip itself."""
         repo = self._repository()
-        commit = self._call("reading the branch", lambda: repo.get_git_commit(head_sha))
-        if [p.sha for p in commit.parents] != [draft.base_revision]:
-            return False
+        if head_sha != draft.base_revision:
+            commit = self._call("reading the branch", lambda: repo.get_git_commit(head_sha))
+            if [p.sha for p in commit.parents] != [draft.base_revision]:
+                return False
         for path, content in self._changes(draft):
             what = "the branch's list" if path == self.list_path else f"the branch's {path}"
             try:
@@ -354,9 +429,20 @@ class GitHubPublisher:
             draft.commit_message, tree, [base_commit]))
         return str(commit.sha)
 
-    def _move_branch(self, branch: str, sha: str) -> None:
+    def _move_branch(self, branch: str, sha: str, *, expected: str) -> None:
+        """Point ``branch`` at ``sha``, unless it moved since the bot read it at ``expected``.
+
+        GitHub has no compare-and-swap for a forced ref update, so the ref is read again right
+        before the write: a maintainer's push (or another run) in between is never overwritten.
+        """
         repo = self._repository()
         ref = self._call(f"reading branch {branch}", lambda: repo.get_git_ref(f"heads/{branch}"))
+        if ref.object.sha != expected:
+            raise BranchMoved(
+                f"branch {branch} moved while arxivbot was working (from {expected[:12]} to "
+                f"{ref.object.sha[:12]}: a maintainer's push or another run); nothing was "
+                "overwritten and no PR was changed: rerun to build on it"
+            )
         self._call(f"updating branch {branch}", lambda: ref.edit(sha, force=True))
 
     def _open_pull(self, repo: Repository, draft: PullRequestDraft) -> PullRequest:
@@ -381,11 +467,13 @@ class GitHubPublisher:
         repo = self._repository()
         try:
             ref = repo.get_git_ref(f"heads/{branch}")
+            if ref.object.sha != ours:
+                # Not this call's commit: as it was, or someone else's now (not ours to move
+                # or delete). Either way nothing this call made is left on it.
+                return True
             if old_sha is None:
-                if ref.object.sha != ours:
-                    return False  # someone else's branch now: not ours to delete
                 ref.delete()
-            elif ref.object.sha != old_sha:
+            else:
                 ref.edit(old_sha, force=True)
         except UnknownObjectException:
             return old_sha is None
@@ -522,6 +610,10 @@ class GitHubPublisher:
 _ACTIONS_MAY_NOT = re.compile(
     r"not permitted to create or approve pull requests|may not create pull requests", re.I
 )
+
+
+class BranchMoved(PublishError):
+    """The proposal's branch changed between the bot's read and its write: left alone."""
 
 
 class PermissionRefused(PublishError):

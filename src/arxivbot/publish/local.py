@@ -228,17 +228,22 @@ class LocalPublisher:
                     f"{branch} has {ahead - 1} commit(s) arxivbot did not make; it will not "
                     f"overwrite them (merge the branch, or delete it to propose again today)"
                 )
-        same_commit = old is not None and self._parents(old) == [base] and \
+        # The branch already holds the proposal: one commit on the base with this tree, or
+        # (a draft on top of the branch as it is) the branch's tip with this tree.
+        same_commit = old is not None and (old == base or self._parents(old) == [base]) and \
             self._git("rev-parse", f"{old}^{{tree}}").decode().strip() == tree
         commit = old if same_commit and old is not None else \
             self._commit(tree, base, draft.commit_message)
         previous = _parse_pr_file(previous_text) if previous_text else None
         created = previous[0].get("created") if previous else None
+        # On top of the branch as it is, the base the proposal compares against stays the one
+        # it was first made on.
+        base_sha = (previous[0].get("base_sha") if previous and old == base else None) or base
         header = {
                 "arxivbot-pr": "1",
                 "branch": branch,
                 "base": self.base_branch,
-                "base_sha": base,
+                "base_sha": base_sha,
                 "head_sha": commit,
                 "list": self.list_path,
                 "labels": ",".join(draft.labels),
@@ -269,17 +274,31 @@ class LocalPublisher:
                 )
             write_atomic(pr_file, pr_text)
         action: PublishAction = "created" if previous_text is None else "updated"
+        if old is not None and base == old:
+            cleaned.append(f"{branch} carries commits arxivbot did not make: today's papers "
+                           "went in a commit on top, nothing was rewritten")
+        where = "on top of the branch" if base == old else f"one commit on {self.base_branch}"
         return PublishResult(
             action=action,
             branch=branch,
             url=str(pr_file),
             details=(
-                f"branch {branch} at {commit[:12]}, one commit on {self.base_branch} "
-                f"({base[:12]})",
+                f"branch {branch} at {commit[:12]}, {where} ({base[:12]})",
                 f"review: git diff {self.base_branch}...{branch}",
-                *cleaned,
             ),
+            notices=tuple(cleaned),
         )
+
+    def retire(self, pr: BotPullRequest, body: str, comment: str) -> None:
+        """Mark the PR file closed with ``body``; ``comment`` goes under it (no comments here)."""
+        with self.lock():
+            path = self.pr_file(pr.branch)
+            parsed = _parse_pr_file(path.read_text(encoding="utf-8")) if path.exists() else None
+            if parsed is None:
+                raise PublishError(f"no proposal record for {pr.branch} in {self.git_dir}")
+            header, title, _ = parsed
+            write_atomic(path, _render_pr_file({**header, "state": "closed"}, title,
+                                               f"{comment}\n\n{body}"))
 
     # ---- helpers (also used by tests and feedback) ---------------------------------------------
 

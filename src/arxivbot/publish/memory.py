@@ -123,7 +123,12 @@ class MemoryPublisher:
         files = dict(self.commits[draft.base_revision].files)
         for path, content in draft.changes:
             files[self.list_path if path == draft.list_path else path] = content
-        commit = self._store(Commit(files, (draft.base_revision,), draft.commit_message, BOT))
+        stacking = old is not None and old == draft.base_revision
+        if stacking and old is not None and dict(self.commits[old].files) == files:
+            commit = old  # the branch's tip already holds it
+        else:
+            commit = self._store(Commit(files, (draft.base_revision,), draft.commit_message,
+                                        BOT))
         action: PublishAction
         if existing is not None:
             unchanged = old == commit and (existing.title, existing.body) == (draft.title,
@@ -137,8 +142,17 @@ class MemoryPublisher:
             self.pulls[pr.number] = pr
             action = "created"
         self.branches[branch] = pr.head_sha = commit
+        notices = (f"#{pr.number} carries commits arxivbot did not make: today's papers "
+                   "went in a commit on top, nothing was rewritten",) if stacking else ()
         return PublishResult(action=action, branch=branch, url=f"memory:#{pr.number}",
-                             number=pr.number)
+                             number=pr.number, notices=notices)
+
+    def retire(self, pr: BotPullRequest, body: str, comment: str) -> None:
+        if pr.number is None or pr.number not in self.pulls:
+            raise PublishError(f"no pull request for {pr.branch}")
+        pull = self.pulls[pr.number]
+        pull.comments.append(comment)
+        pull.body, pull.state = body, "closed"
 
     # ---- the maintainer's side ---------------------------------------------------------------
 

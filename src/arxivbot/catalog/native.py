@@ -1,0 +1,260 @@
+"""The ``native`` measure: would a new entry for a paper already on the list look like its own?
+
+For every existing entry with an arXiv id, the entry is left out of its section's skeletons
+(leave-one-out), the section's style renders a *new* entry from the paper's facts as the
+entry gives them (title, authors, date, arXiv id, name, code and project links; see
+``skeleton.facts_of``) exactly as ``render_entry`` writes one, and the two are compared part
+by part, up to runs of whitespace:
+
+- every part the new entry writes appears in the written entry, in the same order and with
+  the same decoration (bold, brackets, badges, ``<br>``, ``|``, the date form, the line
+  structure: markers, indentation, blank lines);
+- every part of the written entry that shows a fact the bot knows appears in the new entry.
+
+Parts of the written entry the bot cannot know (a venue, an affiliation, a description, a
+model or dataset link) may be missing; writing them, or anything else, is a miss. Table rows
+are compared cell by cell: the same number of cells, each equal, or left empty / as the
+list's placeholder where the written cell holds something the bot cannot know. Tables use
+the whole list's style (one row does not move a table's column layout).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections import defaultdict
+from dataclasses import dataclass, replace
+
+from arxivbot.arxiv_ids import arxiv_id_from_url
+from arxivbot.catalog.entry import Entry
+from arxivbot.catalog.grammar import split_row, tokenize
+from arxivbot.catalog.parse import Catalog
+from arxivbot.catalog.render import EntryFields, render_in_style
+from arxivbot.catalog.skeleton import (
+    HOLE,
+    Facts,
+    Skeleton,
+    choose,
+    choose_row,
+    code_path,
+    facts_of,
+    holes_in,
+    keep_bracket,
+    keep_text,
+    line_prefix,
+    mine,
+    mine_row,
+    text_chunks,
+)
+from arxivbot.catalog.style import ListStyle, list_style, row_cells
+
+__all__ = ["NativeMiss", "NativeResult", "entry_fields_of", "native_check"]
+
+_PLACEHOLDERS = {"", "-", "—", "——", "N/A", "n/a", "/", "–"}
+
+
+@dataclass(frozen=True, slots=True)
+class NativeMiss:
+    entry: Entry
+    rendered: str
+    diff: str
+
+
+@dataclass(frozen=True, slots=True)
+class NativeResult:
+    native: int
+    total: int
+    misses: tuple[NativeMiss, ...] = ()
+
+    @property
+    def rate(self) -> float:
+        return self.native / self.total if self.total else 1.0
+
+    def summary(self) -> str:
+        return (
+            f"native: {self.native}/{self.total} new entries for papers already on the list "
+            f"look like them ({self.rate:.0%})"
+        )
+
+
+def entry_fields_of(facts: Facts) -> EntryFields:
+    """The fields a new entry for this paper would get."""
+    y, m, d = facts.ymd or (2000, 1, 1)
+    return EntryFields(
+        arxiv_id=facts.arxiv_id,
+        title=facts.title,
+        date=dt.date(y, m or 1, d or 1),
+        name=facts.name,
+        code_url=facts.code_url,
+        project_url=facts.project_url,
+        authors=facts.authors,
+    )
+
+
+def native_check(catalog: Catalog, style: ListStyle | None = None) -> NativeResult:
+    """Render every paper already on the list as a new entry and compare (see module doc)."""
+    style = style or list_style(catalog)
+    by_section: dict[str, list[tuple[Entry, Facts, Skeleton]]] = defaultdict(list)
+    tables: list[tuple[Entry, Facts]] = []
+    for entry in catalog.entries:
+        facts = facts_of(entry)
+        if facts is None:
+            continue
+        if style.for_section(entry.section).shape == "table":
+            tables.append((entry, facts))
+        else:
+            by_section[entry.section].append((entry, facts, mine(entry, facts)))
+    native = total = 0
+    misses: list[NativeMiss] = []
+    rows: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+    for entry, facts in tables:
+        rows[entry.section].append(mine_row(row_cells(entry), facts))
+    seen: dict[str, int] = defaultdict(int)
+    for entry, facts in tables:
+        es = style.for_section(entry.section)
+        index = seen[entry.section]
+        seen[entry.section] += 1
+        others = [r for k, r in enumerate(rows[entry.section]) if k != index]
+        es = replace(es, row=choose_row(others) or es.row)
+        rendered = render_in_style(es, entry_fields_of(facts))
+        total += 1
+        if _same_row(entry.raw, rendered, facts):
+            native += 1
+        else:
+            misses.append(_miss(catalog, entry, rendered))
+    for path, members in by_section.items():
+        es = style.for_section(path)
+        chosen: dict[Skeleton, Skeleton | None] = {}  # leaving out equal skeletons is equal
+        for index, (entry, facts, own) in enumerate(members):
+            if own not in chosen:
+                chosen[own] = choose([s for k, (_e, _f, s) in enumerate(members) if k != index])
+            skeleton = chosen[own] or style.default.skeleton
+            rendered = render_in_style(replace(es, skeleton=skeleton), entry_fields_of(facts))
+            total += 1
+            if _same_entry(entry.raw, rendered, facts):
+                native += 1
+            else:
+                misses.append(_miss(catalog, entry, rendered))
+    misses.sort(key=lambda m: m.entry.line)
+    return NativeResult(native, total, tuple(misses))
+
+
+def _miss(catalog: Catalog, entry: Entry, rendered: str) -> NativeMiss:
+    diff = "\n".join(
+        difflib.unified_diff(
+            entry.raw.split("\n"),
+            rendered.split("\n"),
+            f"{catalog.source}:{entry.line} (written)",
+            "new entry",
+            lineterm="",
+        )
+    )
+    return NativeMiss(entry, rendered, diff)
+
+
+# ---------------------------------------------------------------------------------------------
+# Comparing
+
+
+def _collapse(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _link_required(url: str, label: str, facts: Facts) -> bool:
+    if arxiv_id_from_url(url) == facts.arxiv_id:
+        return True
+    if url and url in {facts.code_url, facts.project_url}:
+        return True
+    path = code_path(facts.code_url)
+    return bool(path and path in url) or bool(facts.title and facts.title in label)
+
+
+def _units(text: str, facts: Facts) -> list[tuple[str, bool]]:
+    """The parts of an entry with facts as holes, each marked required (a fact or decoration)."""
+    units: list[tuple[str, bool]] = []
+    blank = 0
+    for line in text.split("\n"):
+        if not line.strip():
+            blank += 1
+            continue
+        prefix, content = line_prefix(line)
+        here: list[tuple[str, bool]] = []
+        for token in tokenize(content):
+            if not token.raw:
+                continue
+            raw = token.raw
+            if token.kind in {"link", "dlink", "image"} and token.url and (
+                arxiv_id_from_url(token.url) == facts.arxiv_id
+            ):  # abs, pdf, a version: the same paper, the same link for a reader
+                raw = raw.replace(token.url, "arxiv:" + facts.arxiv_id)
+            holed = _collapse(holes_in(raw, facts))
+            if token.kind in {"link", "dlink", "image"}:
+                here.append((holed, _link_required(token.url, token.text, facts)))
+            elif token.kind in {"bracket", "paren"}:
+                here.append((holed, keep_bracket(holed)))
+            else:
+                here.extend((chunk, kept) for _s, chunk, kept in text_chunks(holed))
+        marker = re.sub(r"\d+", "1", prefix.strip())
+        nested = ">" if prefix[:1] in {" ", "\t"} else ""
+        head = f"\n{min(blank, 1) if units else 0}{nested}{marker}"
+        facts_here = any((required and HOLE in u) or (u.startswith(("[", "!")) and required)
+                         for u, required in here)
+        units.append((head, facts_here))
+        units.extend((u, required and facts_here) for u, required in here)
+        blank = 0
+    return units
+
+
+def _same_entry(written: str, rendered: str, facts: Facts) -> bool:
+    want = _units(written, facts)
+    got = [u for u, _r in _units(rendered, facts)]
+    # Can the new entry's parts be matched, in order, to written parts so that every written
+    # part left unmatched is one the bot cannot know? (positions reachable, row by row)
+    reach = {0}
+    for unit, required in want:
+        step = {j + 1 for j in reach if j < len(got) and got[j] == unit}
+        if not required:
+            step |= reach
+            # the venue slot: where the list names a venue the bot cannot know, a new paper
+            # shows the list's own preprint form ("Preprint'25", "arXiv 2025.")
+            step |= {j + 1 for j in reach if j < len(got) and _venue(got[j])}
+        reach = step
+        if not reach:
+            return False
+    return len(got) in reach
+
+
+def _paper_links(text: str, facts: Facts) -> str:
+    """Links to the paper in any form (abs, pdf, a version, doi.org) written one way."""
+    return re.sub(
+        r"\]\(([^()\s]+)\)",
+        lambda m: "](arxiv:" + facts.arxiv_id + ")"
+        if arxiv_id_from_url(m.group(1)) == facts.arxiv_id
+        else m.group(),
+        text,
+    )
+
+
+def _venue(unit: str) -> bool:
+    words = re.findall(r"[^\W_]+", re.sub("\x00[^\x00]*\x00", " ", unit))
+    return bool(words) and all(w.lower() in {"arxiv", "preprint"} for w in words)
+
+
+def _same_row(written: str, rendered: str, facts: Facts) -> bool:
+    want = [_collapse(holes_in(_paper_links(c, facts), facts)) for c in split_row(written)]
+    got = [_collapse(holes_in(_paper_links(c, facts), facts)) for c in split_row(rendered)]
+    if len(want) != len(got):
+        return False
+    for w, g in zip(want, got, strict=True):
+        if w == g:
+            continue
+        tokens = [t for t in tokenize(w) if t.raw]
+        links = [t for t in tokens if t.kind in {"link", "dlink", "image"}]
+        rest = [t.raw for t in tokens if t.kind not in {"link", "dlink", "image"}]
+        known = any(_link_required(t.url, t.text, facts) for t in links) or (
+            HOLE in w and all(keep_text(chunk) for r in rest for chunk in r.split())
+        )
+        if known or g not in _PLACEHOLDERS:
+            return False
+    return True

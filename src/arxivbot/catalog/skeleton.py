@@ -1,0 +1,647 @@
+"""An entry's skeleton: its own text with the paper's facts as holes and the rest left out.
+
+Every existing entry of a paper is mined into a ``Skeleton``: each line keeps its prefix
+(bullet marker, heading hashes, indentation), and each part of a line is kept only when it
+carries a fact the bot knows about a new paper (title, authors, date, year, arXiv id, name,
+code or project link) or is pure decoration (``**``, ``|``, ``\\``, ``<br>``). The fact
+becomes a hole; what the bot cannot know (a venue, an affiliation, a description, a model
+link) is left out, so a skeleton never carries a neighbour's facts. A section's commonest
+skeleton is how it writes an entry, whatever its shape: one line, a title line with author
+sub-bullets, a heading with metadata bullets, a paragraph of lines ending in ``\\``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from arxivbot.arxiv_ids import ID_PATTERN, arxiv_id_from_url, id_month
+from arxivbot.catalog.entry import Entry
+from arxivbot.catalog.grammar import (
+    BULLET,
+    HEADING,
+    Token,
+    clean_heading,
+    date_form,
+    date_key,
+    tokenize,
+)
+
+__all__ = [
+    "Facts",
+    "Skeleton",
+    "authors_in",
+    "choose",
+    "facts_of",
+    "fill",
+    "format_authors",
+    "mine",
+]
+
+HOLE = "\x00"  # holes are written \x00name\x00: a byte no list text holds (binary is refused)
+_HOLE = re.compile("\x00([^\x00]+)\x00")
+_SEPARATORS = {"|", "-", "–", "—", ",", ";", "/", "·", "•", ":", "&"}
+# Words a new entry may carry besides its facts: link labels and the preprint venue.
+_KNOWN_WORDS = {
+    "arxiv", "preprint", "et", "al", "paper", "pdf", "code", "github", "project", "page",
+    "website", "homepage", "demo", "official", "repo", "link", "abs", "html", "star", "stars",
+}
+_PARTICLES = {"de", "van", "von", "der", "den", "di", "da", "la", "le", "du", "del", "dos", "y"}
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorForm:
+    """How a list writes an author list: ``A, B, and C``; ``A, B et al.``; ``A, B, C.``."""
+
+    sep: str = ", "
+    last: str = ", "  # before the last name: ", " | " and " | ", and "
+    etal: int = 0  # names kept before "et al." (0: all names)
+    etal_text: str = " et al."
+    end: str = ""  # "." after the list
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """What the bot knows of a paper, as the entry (or the new paper) gives it."""
+
+    arxiv_id: str
+    title: str
+    date: str | None = None  # as written, e.g. "13 Nov 2020"
+    ymd: tuple[int, int, int] | None = None
+    name: str | None = None
+    authors: tuple[str, ...] = ()
+    authors_text: str | None = None  # the author list as written
+    code_url: str | None = None
+    project_url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    gap: str  # whitespace written before the part
+    text: str  # the part with holes
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    blank_before: int  # blank lines between this line and the one before, inside the entry
+    prefix: str  # indentation and marker, e.g. "  - ", "### ", "1. "
+    parts: tuple[Part, ...]
+    trailing: str  # whitespace (a hard break) at the end of the line
+
+
+@dataclass(frozen=True, slots=True)
+class Skeleton:
+    lines: tuple[Line, ...]
+    authors: AuthorForm | None = None
+
+    @property
+    def key(self) -> str:
+        """The skeleton without its spacing and without the parts a paper may lack."""
+        out = []
+        for line in self.lines:
+            holed = [p.text for p in line.parts if HOLE in p.text]
+            if holed and all(_optional(t) for t in holed):
+                continue  # a line only a paper with code (or a page) has: "- Code: [...]"
+            parts = [p.text for p in line.parts if not _optional(p.text)]
+            if parts or not line.parts:
+                out.append(f"{line.blank_before}|{_digits(line.prefix.strip())}|" + " ".join(parts))
+        return "\n".join(out)
+
+    def holes(self) -> set[str]:
+        return _line_holes(self.lines)
+
+
+def _digits(text: str) -> str:
+    return re.sub(r"\d+", "1", text)
+
+
+def _optional(text: str) -> bool:
+    """Parts a new paper may not have: its code or project link."""
+    return any(h.split(":")[0] in {"code_url", "code_path", "code_repo", "project_url"}
+               for h in _HOLE.findall(text))
+
+
+# ---------------------------------------------------------------------------------------------
+# Facts of an existing entry
+
+
+def _badge_role(label: str, url: str) -> str | None:
+    text = re.sub(r"[^a-z ]", "", label.lower()).strip()
+    if re.match(r"^(code|github|repo|repository|implementation|official|source)", text) or (
+        re.match(r"^https?://(www\.)?(github|gitlab)\.com/[^/]+/[^/#?]+", url)
+        and text[:5] not in {"paper", "arxi", "pdf"}
+    ):
+        return "code"
+    if re.match(r"^(project|page|website|homepage|home page|demo)", text):
+        return "project"
+    return None
+
+
+def authors_in(text: str, alone: bool) -> tuple[tuple[str, ...], AuthorForm] | None:
+    """The names of an author list such as ``A. Name, B. Name and C. Name.``, or None.
+
+    ``alone``: the text is a whole line or an emphasised span (a single name is then enough).
+    """
+    body = text.strip()
+    if not body or len(body) > 1500 or re.search(r"[\[\]()|:\d@#/]", body):
+        return None
+    end = "." if body.endswith(".") and not body.endswith("al.") else ""
+    body = body.removesuffix(end) if end else body
+    etal_text = ""
+    match = re.search(r",?\s+et\.? al\.?$", body)
+    if match:
+        etal_text = match.group()
+        body = body[: match.start()]
+    last = ", "
+    if re.search(r",\s+and\s+\S+(\s+\S+){0,4}$", body):
+        last = ", and "
+    elif re.search(r"\s+and\s+\S+(\s+\S+){0,4}$", body):
+        last = " and "
+    names = [n.strip() for n in re.split(r",\s*(?:and\s+)?|\s+and\s+", body) if n.strip()]
+    if not names:
+        return None
+    for name in names:
+        words = name.split()
+        if not 1 <= len(words) <= 5:
+            return None
+        if not all(w[:1].isupper() or w.lower() in _PARTICLES or w[:1] in "'’" for w in words):
+            return None
+    if len(names) == 1 and not (alone and (len(names[0].split()) >= 2 or etal_text)):
+        return None
+    if len(names) == 2 and last == ", " and not alone:
+        return None
+    sep = ", " if ", " in body or len(names) < 2 else ","
+    etal = len(names) if etal_text else 0
+    last = last if len(names) >= 3 else "?"  # two names do not show the list's last separator
+    return tuple(names), AuthorForm(sep, last, etal, etal_text or " et al.", end)
+
+
+def format_authors(names: Sequence[str], form: AuthorForm) -> str:
+    """``names`` written in the list's author form."""
+    names = [" ".join(n.split()) for n in names if n.strip()]
+    if not names:
+        return ""
+    if form.etal and len(names) > form.etal:
+        return form.sep.join(names[: form.etal]) + form.etal_text
+    if len(names) == 1:
+        return names[0] + form.end
+    last = form.last if form.last != "?" else form.sep
+    if len(names) == 2 and "and" in last:
+        last = " and "
+    return form.sep.join(names[:-1]) + last + names[-1] + form.end
+
+
+def _entry_authors(entry: Entry) -> tuple[tuple[str, ...], str, AuthorForm] | None:
+    """An author list written in the entry: an emphasised span, or a line of names."""
+    found = _authors_line(entry)
+    if found and (found[1] in entry.title or entry.title in found[1]):
+        return None  # a bold title, not a list of names
+    return found
+
+
+def _authors_line(entry: Entry) -> tuple[tuple[str, ...], str, AuthorForm] | None:
+    for number, line in enumerate(entry.raw.split("\n")):
+        content = line.strip()
+        bullet = BULLET.match(line)
+        if bullet:
+            content = line[bullet.end() :].strip()
+        content = content.removesuffix("\\").rstrip().removesuffix("<br>").rstrip()
+        content = re.sub(r"!?\[[^\]]*\]\([^)]*\)", " ", content)  # not inside a link label
+        spans = re.findall(r"(?<![*_\w])([*_]{1,2})([^*_]+?)\1(?![*_\w])", content)
+        for _mark, inner in spans:
+            found = authors_in(inner, alone=True)
+            if found:
+                return found[0], inner.strip(), found[1]
+        if number > 0:
+            label = re.match(r"^(?:authors?|by)\s*[:：]\s*", content, re.IGNORECASE)
+            candidate = content[label.end() :] if label else content
+            found = authors_in(candidate, alone=True)
+            if found:
+                return found[0], candidate.strip(), found[1]
+    return None
+
+
+def facts_of(entry: Entry) -> Facts | None:
+    """What the bot would know of an existing entry's paper; None without an arXiv id."""
+    if not entry.arxiv_id:
+        return None
+    title = re.sub(r"\s*`(?:19|20)\d{2}`\s*", " ", entry.title).strip()
+    title = re.sub(r"^(\*\*|__)(.+)\1$", r"\2", title).strip()
+    title = title.removesuffix(".").strip() if not title.endswith("..") else title
+    ymd = date_key(entry.date) if entry.date else None
+    if ymd is None or not ymd[1]:
+        month = id_month(entry.arxiv_id)
+        ymd = (*month, 0) if month else ymd
+    code = project = None
+    for label, url in entry.links:
+        role = _badge_role(label, url)
+        if role == "code" and code is None and not arxiv_id_from_url(url):
+            code = url
+        elif role == "project" and project is None and not arxiv_id_from_url(url):
+            project = url
+    authors = _entry_authors(entry)
+    name = re.sub(r"^[`*_]+|[`*_]+$", "", entry.name or "").strip() or None
+    if name and (name in PLACEHOLDERS or not re.search(r"[^\W_]", name)):
+        name = None
+    return Facts(
+        arxiv_id=entry.arxiv_id,
+        title=title,
+        date=entry.date,
+        ymd=ymd,
+        name=name if name and name != title else None,
+        authors=authors[0] if authors else (),
+        authors_text=authors[1] if authors else None,
+        code_url=code,
+        project_url=project,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Mining
+
+
+def code_path(url: str | None) -> str | None:
+    match = re.match(r"^https?://(?:www\.)?(?:github|gitlab)\.com/([^/#?]+/[^/#?]+)", url or "")
+    return match.group(1).removesuffix(".git") if match else None
+
+
+def holes_in(text: str, facts: Facts, *, title: bool = True, repo: bool = False) -> str:
+    """``text`` with the facts it shows replaced by holes."""
+    h = HOLE
+    if title and facts.title and len(facts.title) > 3 and facts.title in text:
+        pattern = rf"(?<![\w-]){re.escape(facts.title)}(?![\w-])"
+        text = re.sub(pattern, f"{h}title{h}", text, count=1)
+    if facts.authors_text and facts.authors_text in text:
+        text = text.replace(facts.authors_text, f"{h}authors{h}", 1)
+    if facts.arxiv_id in text:
+        text = ID_PATTERN.sub(
+            lambda m: f"{h}arxiv_id{h}" if m.group("id") == facts.arxiv_id else m.group(), text
+        )
+    path = code_path(facts.code_url)
+    if path and path in text:
+        text = text.replace(path, f"{h}code_path{h}")
+    if facts.name and facts.name not in {facts.title} and len(facts.name) >= 2:
+        text = re.sub(rf"(?<=[\[(`]){re.escape(facts.name)}(?=[\])`])", f"{h}name{h}", text)
+    if repo and path and "/" in path and len(name := path.split("/")[1]) >= 3:
+        text = re.sub(rf"(?<![\w\x00/-]){re.escape(name)}(?![\w\x00/-])", f"{h}code_repo{h}", text)
+    if facts.date and facts.date in text and (form := date_form(facts.date)):
+        text = text.replace(facts.date, f"{h}date:{form.replace(' ', '_')}{h}", 1)
+    if facts.ymd:
+        y, m = facts.ymd[0], facts.ymd[1]
+        forms = {
+            f"{y}.{m:02d}": "yyyy.mm",
+            f"{y}-{m:02d}": "yyyy-mm",
+            f"{y}/{m:02d}": "yyyy/mm",
+            f"{y % 100:02d}.{m:02d}": "yy.mm",
+        }
+        for written, form in forms.items():
+            text = re.sub(rf"(?<![\d.]){re.escape(written)}(?![\d])", f"{h}date:{form}{h}", text)
+        text = re.sub(rf"(?<![\d\x00.:]){y}(?![\d])", f"{h}year{h}", text)
+        text = re.sub(rf"(?<=[’']){y % 100:02d}(?!\d)", f"{h}yy{h}", text)
+    return text
+
+
+def keep_text(chunk: str) -> bool:
+    """A chunk of plain text is kept when it holds a fact, is decoration, or known words."""
+    if HOLE in chunk or re.fullmatch(r"(</?[a-zA-Z][^>]*>)+", chunk):
+        return True  # a fact, or an HTML tag such as <br>
+    words = re.findall(r"[^\W_]+", clean_heading(re.sub(r":[a-z0-9_+-]+:", " ", chunk)))
+    return all(w.lower() in _KNOWN_WORDS for w in words)
+
+
+def _link_part(raw_kind: str, label: str, url: str, facts: Facts) -> str | None:
+    h = HOLE
+    url_id = arxiv_id_from_url(url)
+    if url_id == facts.arxiv_id:
+        url_t = ID_PATTERN.sub(
+            lambda m: f"{h}arxiv_id{h}" if m.group("id") == facts.arxiv_id else m.group(), url, 1
+        )
+        url_t = re.sub(rf"{h}arxiv_id{h}v\d+", f"{h}arxiv_id{h}", url_t)
+    elif facts.code_url and url == facts.code_url:
+        url_t = f"{h}code_url{h}"
+    elif facts.project_url and url == facts.project_url:
+        url_t = f"{h}project_url{h}"
+    elif (path := code_path(facts.code_url)) and path in url:
+        url_t = url.replace(path, f"{h}code_path{h}")
+    elif facts.title and facts.title in label and raw_kind != "image":
+        url_t = f"https://arxiv.org/abs/{h}arxiv_id{h}"  # the title links the paper elsewhere
+    else:
+        return None  # a venue, a model, a dataset: not known for a new paper
+    label_t = holes_in(label, facts, repo="code" in url_t)
+    plain = "](" not in label_t and "<" not in label_t and raw_kind != "image"
+    if plain and not all(kept for _s, _c, kept in text_chunks(label_t)):
+        # a label the bot cannot know: the entry's short name, else the link is left out
+        if url_id == facts.arxiv_id and (label.strip() == facts.name or len(label.split()) <= 3):
+            label_t = f"{h}name{h}"
+        else:
+            return None
+    if raw_kind == "image":
+        return f"![{label_t}]({url_t})"
+    if raw_kind == "dlink":
+        return f"[[{label_t}]({url_t})]"
+    return f"[{label_t}]({url_t})"
+
+
+def line_prefix(line: str) -> tuple[str, str]:
+    heading = HEADING.match(line)
+    if heading and heading.group("text"):
+        start = line.index(heading.group("text"))
+        return line[:start], line[start:]
+    bullet = BULLET.match(line)
+    if bullet:
+        return line[: bullet.end()], line[bullet.end() :]
+    stripped = line.lstrip()
+    return line[: len(line) - len(stripped)], stripped
+
+
+def keep_bracket(filled: str) -> bool:
+    """A ``[...]`` or ``(...)`` kept: it shows a fact (not only a venue's year: ``(ICML
+    2025)``) or only words a new entry may carry."""
+    holes = [h.split(":")[0] for h in _HOLE.findall(filled)]
+    if any(h not in {"year", "yy", "date"} for h in holes):
+        return True
+    words = re.findall(r"[^\W_]+", clean_heading(_HOLE.sub(" ", filled)))
+    return all(w.lower() in _KNOWN_WORDS for w in words)
+
+
+def text_chunks(filled: str) -> list[tuple[str, str, bool]]:
+    """(space before, chunk, kept) for the whitespace-separated chunks of holed plain text.
+
+    A phrase holding words the bot cannot know (``CVPR 2023.``) is left out whole, its year
+    too; its decoration and its title or authors stay.
+    """
+    chunks = [(m.group(1), m.group(2)) for m in re.finditer(r"(\s*)(\S+)", filled)]
+    foreign = any(not keep_text(c) for _s, c in chunks)
+    out = []
+    for space, chunk in chunks:
+        kept = keep_text(chunk)
+        if kept and foreign and HOLE in chunk:
+            kept = any(h.split(":")[0] not in {"year", "yy", "date"} for h in _HOLE.findall(chunk))
+        elif kept and foreign:  # "- Ann et al., ICLR 2024.": its dash goes with it
+            kept = re.fullmatch(r"(</?[a-zA-Z][^>]*>)+|\\", chunk) is not None
+        out.append((space, chunk, kept))
+    return out
+
+
+def _parts(tokens: Sequence[Token], facts: Facts) -> tuple[list[Part], bool]:
+    """The parts of a line (or a table cell) worth keeping, and whether any shows a fact."""
+    parts, facts_here, _dropped = _parts_dropped(tokens, facts)
+    return parts, facts_here
+
+
+def _parts_dropped(tokens: Sequence[Token], facts: Facts) -> tuple[list[Part], bool, bool]:
+    parts: list[Part] = []
+    facts_here = dropped = False
+    for token in tokens:
+        if not token.raw:
+            continue
+        if token.kind in {"link", "dlink", "image"}:
+            part = _link_part(token.kind, token.text, token.url, facts)
+            if part is not None:
+                parts.append(Part(token.gap, part))
+                facts_here = True
+            else:
+                dropped = True
+            continue
+        filled = holes_in(token.raw, facts)
+        if token.kind in {"bracket", "paren"}:
+            if keep_bracket(filled):
+                parts.append(Part(token.gap, filled))
+                facts_here = facts_here or HOLE in filled
+            continue
+        gap = token.gap
+        for space, chunk, kept in text_chunks(filled):
+            if kept:
+                parts.append(Part(gap + space, chunk))
+                facts_here = facts_here or HOLE in chunk
+            gap = ""
+    while parts and parts[-1].text in _SEPARATORS:
+        parts.pop()  # a dangling separator left by a part that was left out
+    return parts, facts_here, dropped
+
+
+def mine(entry: Entry, facts: Facts) -> Skeleton:
+    """The skeleton of an existing entry: its own text with ``facts`` as holes."""
+    lines: list[Line] = []
+    blank = 0
+    form = None
+    if facts.authors_text:
+        found = authors_in(facts.authors_text, alone=True)
+        form = found[1] if found else None
+    for text in entry.raw.split("\n"):
+        if not text.strip():
+            blank += 1
+            continue
+        prefix, content = line_prefix(text)
+        tokens = tokenize(content)
+        trailing = ""
+        if tokens and not tokens[-1].raw:
+            trailing = tokens.pop().gap
+        parts, facts_here = _parts(tokens, facts)
+        if not facts_here:
+            continue  # a description, a venue or metrics line: the maintainer's own words
+        parts = [Part(" " if p.gap else "", p.text) for p in parts]  # one space, as typed
+        wrapped = (
+            lines
+            and not blank
+            and not prefix.strip()
+            and len(prefix) < len(lines[0].prefix)
+            and entry.shape == "bullet"
+            and len(lines[-1].trailing) < 2
+            and not lines[-1].parts[-1].text.endswith(("\\", "<br>", "<br/>", "<br />"))
+        )
+        if wrapped:  # a long entry wrapped onto the next line: one line for a new entry
+            last = lines.pop()
+            parts = [*last.parts, *([Part(" ", parts[0].text), *parts[1:]] if parts else [])]
+            lines.append(Line(last.blank_before, last.prefix, tuple(parts), trailing))
+            continue
+        lines.append(Line(blank if lines else 0, prefix, tuple(parts), trailing))
+        blank = 0
+    return Skeleton(tuple(lines), form)
+
+
+TAINTED = "\x01"  # a cell that lost a part: not evidence of how a cell is written
+PLACEHOLDERS = frozenset({"-", "—", "——", "–", "N/A", "n/a", "/", "✗", "×"})
+
+
+def mine_row(cells: Sequence[tuple[str, Sequence[Token]]], facts: Facts) -> tuple[str, ...]:
+    """A table row's cells as templates: the facts a cell shows as holes; a cell showing
+    nothing the bot knows becomes the list's placeholder it held, or empty."""
+    out = []
+    for cell, tokens in cells:
+        content = cell.strip()
+        parts, facts_here, dropped = _parts_dropped(tokens, facts)
+        if dropped and facts_here:  # a link left out: its decoration may stay behind
+            out.append(TAINTED)
+            continue
+        text = "".join(p.gap for p in parts[:1]).strip() + "".join(
+            (" " if k and p.gap else "") + p.text for k, p in enumerate(parts)
+        )
+        if facts_here or (parts and keep_text(text) and re.search(r"[^\W_]", text)):
+            out.append(text.strip())
+        else:
+            out.append(content if content in PLACEHOLDERS else "")
+    return tuple(out)
+
+
+@dataclass(frozen=True, slots=True)
+class RowSkeleton:
+    """Per column: the cell written when its facts are known, and the one written when not."""
+
+    cells: tuple[tuple[str, str], ...]
+
+
+def choose_row(rows: Sequence[tuple[str, ...]]) -> RowSkeleton | None:
+    """The commonest cell of each column; a code or project cell when a third of rows have one."""
+    if not rows:
+        return None
+    width = Counter(len(r) for r in rows).most_common(1)[0][0]
+    linked = sum(1 for r in rows if any(_optional(c) for c in r)) or len(rows)
+    cells = []
+    for col in range(width):
+        seen = Counter(r[col] for r in rows if col < len(r) and r[col] != TAINTED)
+        with_links = Counter({t: n for t, n in seen.items() if _optional(t)})
+        without = Counter({t: n for t, n in seen.items() if not _optional(t)})
+        plain = without.most_common(1)[0][0] if without else ""
+        if with_links and sum(with_links.values()) * 3 >= min(linked, sum(seen.values())):
+            cells.append((with_links.most_common(1)[0][0], plain))
+        else:
+            cells.append((plain, plain))
+    return RowSkeleton(tuple(cells))
+
+
+def fill_cell(
+    template: str, values: Mapping[str, str | None], ymd: tuple[int, int, int]
+) -> str | None:
+    """A cell from its template; None when a fact it shows is unknown."""
+    if HOLE not in template:
+        return template
+    text = fill(Skeleton((Line(0, "", (Part("", template),), ""),)), values, ymd)
+    return text or None
+
+
+def choose(skeletons: Sequence[Skeleton]) -> Skeleton | None:
+    """A section's skeleton: the commonest key, then its commonest full form, preferring a
+    form that shows the optional links (code, project) most entries of that key show."""
+    if not skeletons:
+        return None
+    keys = Counter(s.key for s in skeletons)
+    top = keys.most_common(1)[0][0]
+    same = [s for s in skeletons if s.key == top]
+    optional = Counter(h for s in same for h in s.holes() if h in {"code_url", "code_path",
+                                                                  "code_repo", "project_url"})
+    wanted = {h for h, n in optional.items() if n >= 2 and n * 10 >= len(same)}
+    fitting = [s for s in same if wanted <= s.holes()]
+    if not fitting:
+        best = optional.most_common(1)
+        fitting = [s for s in same if best and best[0][0] in s.holes()] or same
+    forms = Counter(s.lines for s in fitting)
+    lines = forms.most_common(1)[0][0]
+    for hole in sorted(set(optional) - _line_holes(lines)):  # links fewer entries show
+        donors = Counter(s.lines for s in same if hole in s.holes())
+        lines = _borrow(lines, donors.most_common(1)[0][0], hole)
+    authors = Counter(s.authors for s in same if s.authors and s.authors.last != "?")
+    authors = authors or Counter(s.authors for s in same if s.authors)
+    top_authors = authors.most_common(1)
+    return Skeleton(lines, top_authors[0][0] if top_authors else None)
+
+
+def _line_holes(lines: Sequence[Line]) -> set[str]:
+    return {h.split(":")[0] for ln in lines for p in ln.parts for h in _HOLE.findall(p.text)}
+
+
+def _borrow(base: tuple[Line, ...], donor: tuple[Line, ...], hole: str) -> tuple[Line, ...]:
+    """``base`` with the part (or line) of ``donor`` that shows ``hole``, placed after the
+    part (or line) it follows in ``donor``."""
+    out = list(base)
+    for j, line in enumerate(donor):
+        for k, part in enumerate(line.parts):
+            if hole not in {h.split(":")[0] for h in _HOLE.findall(part.text)}:
+                continue
+            holed = [p.text for p in line.parts if HOLE in p.text]
+            if all(_optional(t) for t in holed):  # a line of its own: "- Code: [...]"
+                after = donor[j - 1] if j else None
+                at = next((i + 1 for i, b in enumerate(out) if after and b.prefix == after.prefix
+                           and b.parts[:1] == after.parts[:1]), len(out))
+                out.insert(at, line)
+                return tuple(out)
+            target = next((i for i, b in enumerate(out) if b.prefix == line.prefix), None)
+            if target is None:
+                return base
+            parts = list(out[target].parts)
+            anchor = line.parts[k - 1].text if k else None
+            at = next((i + 1 for i, p in enumerate(parts) if p.text == anchor), len(parts))
+            parts.insert(at, part)
+            out[target] = replace(out[target], parts=tuple(parts))
+            return tuple(out)
+    return base
+
+
+# ---------------------------------------------------------------------------------------------
+# Filling
+
+
+def _format_date(form: str, ymd: tuple[int, int, int], arxiv_id: str) -> str:
+    import datetime as dt
+
+    y, m, d = ymd
+    if form == "yymm":
+        month = id_month(arxiv_id)
+        return f"{month[0] % 100:02d}{month[1]:02d}" if month else f"{y % 100:02d}{m:02d}"
+    day = dt.date(y, m or 1, d or 1)
+    formats = {
+        "yy.mm": f"{y % 100:02d}.{m:02d}",
+        "d mon yyyy": f"{day.day} {day:%b} {y}",
+        "yyyy-mm-dd": day.isoformat(),
+        "yyyy.mm": f"{y}.{m:02d}",
+        "yyyy-mm": f"{y}-{m:02d}",
+        "yyyy/mm": f"{y}/{m:02d}",
+        "mon d, yyyy": f"{day:%b} {day.day}, {y}",
+        "mon yyyy": f"{day:%b} {y}",
+        "yyyy": str(y),
+    }
+    return formats.get(form, day.isoformat())
+
+
+def fill(skeleton: Skeleton, values: Mapping[str, str | None], ymd: tuple[int, int, int],
+         authors: Sequence[str] = ()) -> str:
+    """A new entry from a skeleton; parts whose fact is unknown are left out."""
+    arxiv_id = values.get("arxiv_id") or ""
+    out: list[str] = []
+    for line in skeleton.lines:
+        pieces: list[str] = []
+        filled_holes = 0
+        for part in line.parts:
+            missing = False
+
+            def hole(match: re.Match[str]) -> str:
+                nonlocal missing
+                name, _, form = match.group(1).partition(":")
+                if name == "date":
+                    return _format_date(form.replace("_", " "), ymd, arxiv_id)
+                if name == "year":
+                    return str(ymd[0])
+                if name == "yy":
+                    return f"{ymd[0] % 100:02d}"
+                if name == "authors":
+                    text = format_authors(authors, skeleton.authors or AuthorForm())
+                    missing = missing or not text
+                    return text
+                value = values.get(name)
+                if not value:
+                    missing = True
+                    return ""
+                return value
+
+            text = _HOLE.sub(hole, part.text)
+            text = re.sub(r"([.?!])\.", r"\1", text)  # "Title?." : the title's own stop is enough
+            if not missing:
+                pieces.append(part.gap + text if pieces else text)
+                filled_holes += HOLE in part.text
+        if not pieces or not filled_holes:
+            continue  # nothing known for this line (e.g. an authors line without authors)
+        blank = "\n" * line.blank_before if out else ""
+        out.append(blank + line.prefix + "".join(pieces) + line.trailing)
+    return "\n".join(out)
