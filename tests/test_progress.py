@@ -43,6 +43,7 @@ def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_without_a_terminal_progress_is_plain_lines_and_a_summary(here: Path) -> None:
+    """train in a log: plain start, periodic and done lines, then a summary table, all on stderr."""
     done = subprocess.run(
         train_argv(here / "m.json"), capture_output=True, text=True, cwd=here,
         env=environment(ARXIVBOT_PROGRESS_SECONDS="0"),
@@ -60,6 +61,7 @@ def test_without_a_terminal_progress_is_plain_lines_and_a_summary(here: Path) ->
 
 
 def test_github_actions_gets_plain_lines_too(here: Path) -> None:
+    """eval on GitHub Actions prints plain lines, not a bar."""
     # eval needs a model card to write its figures into: train one first.
     subprocess.run(train_argv(here / "m.json"), capture_output=True, cwd=here, check=True)
     done = subprocess.run(
@@ -161,6 +163,7 @@ def test_retrain_shows_plain_lines_in_a_log_and_a_bar_on_a_terminal(here: Path) 
 
 
 def test_quiet_silences_progress(here: Path) -> None:
+    """--quiet silences progress and the summary; the command's own output stays."""
     done = subprocess.run(
         [train_argv(here / "m.json")[0], "-m", "arxivbot", "--quiet",
          *train_argv(here / "m.json")[3:]],
