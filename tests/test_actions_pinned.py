@@ -17,6 +17,7 @@ def action_files() -> list[Path]:
 
 
 def test_every_action_is_pinned_by_sha_with_its_tag() -> None:
+    """Every third-party action is pinned by commit SHA with its version tag in a comment."""
     seen = 0
     for path in action_files():
         for match in USES.finditer(path.read_text(encoding="utf-8")):
@@ -30,5 +31,6 @@ def test_every_action_is_pinned_by_sha_with_its_tag() -> None:
 
 
 def test_dependabot_updates_the_actions() -> None:
+    """Dependabot keeps the pinned actions up to date."""
     text = (ROOT / ".github" / "dependabot.yml").read_text(encoding="utf-8")
     assert "package-ecosystem: github-actions" in text

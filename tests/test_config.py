@@ -25,12 +25,14 @@ def test_arxiv_ids_stay_strings() -> None:
 
 
 def test_unknown_key_suggests_the_nearest() -> None:
+    """An unknown key is an error that names the nearest valid key."""
     expected = r"unknown key 'max_candidate'; did you mean 'max_candidates'"
     with pytest.raises(ConfigError, match=expected):
         parse_settings("model:\n  max_candidate: 3\n")
 
 
 def test_wrong_type_and_bad_choice_are_errors() -> None:
+    """A value of the wrong type, a choice not offered and broken YAML are each one clear error."""
     with pytest.raises(ConfigError, match=r"model.max_candidates: expected int"):
         parse_settings("model:\n  max_candidates: many\n")
     with pytest.raises(ConfigError, match=r"publisher: must be one of local, github"):
@@ -40,6 +42,7 @@ def test_wrong_type_and_bad_choice_are_errors() -> None:
 
 
 def test_floats_still_parse_where_floats_belong() -> None:
+    """Without YAML's implicit floats, float settings still read numbers."""
     settings = parse_settings("model:\n  threshold: 0.35\narxiv:\n  delay_seconds: 3\n")
 
     assert settings.model.threshold == 0.35
@@ -47,6 +50,7 @@ def test_floats_still_parse_where_floats_belong() -> None:
 
 
 def test_flags_override_the_file() -> None:
+    """A flag overrides the file's value; a flag not given leaves it."""
     settings = parse_settings("model:\n  max_candidates: 3\n")
 
     changed = override(settings, model__max_candidates=7, model__threshold=None)
@@ -56,6 +60,7 @@ def test_flags_override_the_file() -> None:
 
 
 def test_missing_token_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A missing GitHub token is an error naming the variable to set."""
     monkeypatch.delenv("GITHUB_TOKEN", raising=False)
     with pytest.raises(ConfigError, match="GITHUB_TOKEN"):
         Settings().github_token()
@@ -87,11 +92,13 @@ OUT_OF_RANGE = [
 
 @pytest.mark.parametrize(("text", "message"), OUT_OF_RANGE)
 def test_values_out_of_range_are_refused(text: str, message: str) -> None:
+    """Values out of their range are refused with the bounds."""
     with pytest.raises(ConfigError, match=message):
         parse_settings(text)
 
 
 def test_flags_out_of_range_are_refused() -> None:
+    """Flags out of range are refused, naming the flag."""
     with pytest.raises(ConfigError, match="max-candidates"):
         override(Settings(), model__max_candidates=-5)
     with pytest.raises(ConfigError, match="--threshold"):
@@ -99,6 +106,7 @@ def test_flags_out_of_range_are_refused() -> None:
 
 
 def test_a_local_server_may_be_asked_faster_and_over_http() -> None:
+    """Only a local server (tests) may be asked faster than arXiv's 3 s and over plain http."""
     settings = parse_settings(
         "arxiv:\n  delay_seconds: 0.05\n  feed_url: http://127.0.0.1:8/atom/{categories}\n"
         "  api_url: http://127.0.0.1:8/api/query\npublish:\n  api_url: http://127.0.0.1:9\n"
@@ -107,6 +115,7 @@ def test_a_local_server_may_be_asked_faster_and_over_http() -> None:
 
 
 def test_the_cli_refuses_a_bad_flag_in_one_line(tmp_path: Path) -> None:
+    """A bad flag value is one Error: line and exit 2, never a traceback."""
     import subprocess
     import sys
 
@@ -122,5 +131,6 @@ def test_the_cli_refuses_a_bad_flag_in_one_line(tmp_path: Path) -> None:
 
 
 def test_a_deeply_nested_config_is_one_clear_error() -> None:
+    """A pathologically nested config is one ConfigError, not a crash."""
     with pytest.raises(ConfigError):
         parse_settings("model: " + "[" * 10_000 + "\n")

@@ -37,6 +37,8 @@ EOL = st.sampled_from([b"\n", b"\r\n"])
 def test_any_list_is_parsed_or_refused_and_never_loses_a_byte(
     lines: list[str], eol: bytes, bom: bool, junk: bytes
 ) -> None:
+    """Any list is read or refused with a clear error, and inserting an entry never loses a byte of
+    it."""
     skeleton = ["# Awesome", "", "## Papers", "",
                 "* [A: B](https://arxiv.org/abs/2501.00001)", *lines,
                 "* [C: D](https://arxiv.org/abs/2502.00002) [Code](https://github.com/c/d)"]
@@ -96,6 +98,7 @@ def configs(draw: st.DrawFn) -> str:
 @FUZZ
 @given(configs())
 def test_any_config_is_settings_or_one_config_error(text: str) -> None:
+    """Any config text gives valid settings or one error naming the file."""
     try:
         parsed = parse_settings(text, "fuzz.yaml")
     except ArxivBotError as exc:

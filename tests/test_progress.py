@@ -43,6 +43,7 @@ def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_without_a_terminal_progress_is_plain_lines_and_a_summary(here: Path) -> None:
+    """train in a log: plain start, periodic and done lines, then a summary table, all on stderr."""
     done = subprocess.run(
         train_argv(here / "m.json"), capture_output=True, text=True, cwd=here,
         env=environment(ARXIVBOT_PROGRESS_SECONDS="0"),
@@ -60,6 +61,7 @@ def test_without_a_terminal_progress_is_plain_lines_and_a_summary(here: Path) ->
 
 
 def test_github_actions_gets_plain_lines_too(here: Path) -> None:
+    """eval on GitHub Actions prints plain lines, not a bar."""
     # eval needs a model card to write its figures into: train one first.
     subprocess.run(train_argv(here / "m.json"), capture_output=True, cwd=here, check=True)
     done = subprocess.run(
@@ -72,11 +74,12 @@ def test_github_actions_gets_plain_lines_too(here: Path) -> None:
     assert "backtest: done, 1 cutoffs in " in done.stderr
 
 
-def test_on_a_terminal_progress_is_a_bar(here: Path) -> None:
+def on_a_terminal(argv: list[str], cwd: Path) -> str:
+    """What ``argv`` shows on stderr when stderr is a (pseudo-)terminal."""
     primary, secondary = pty.openpty()
     try:
         process = subprocess.Popen(
-            train_argv(here / "m.json"), cwd=here, env=environment(),
+            argv, cwd=cwd, env=environment(),
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=secondary,
         )
         os.close(secondary)
@@ -92,7 +95,12 @@ def test_on_a_terminal_progress_is_a_bar(here: Path) -> None:
         assert process.wait(timeout=60) == 0
     finally:
         os.close(primary)
-    shown = b"".join(chunks).decode("utf-8", "replace")
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_on_a_terminal_progress_is_a_bar(here: Path) -> None:
+    """train on a terminal: click's bar with counts, not the plain lines of a log."""
+    shown = on_a_terminal(train_argv(here / "m.json"), here)
 
     assert "fitting" in shown
     assert "[" in shown  # click's bar
@@ -100,7 +108,62 @@ def test_on_a_terminal_progress_is_a_bar(here: Path) -> None:
     assert "fitting: started" not in shown  # not the plain lines of a log
 
 
+def test_eval_on_a_terminal_shows_a_bar(here: Path) -> None:
+    """eval's backtest cutoffs are a bar on a terminal too."""
+    subprocess.run(train_argv(here / "m.json"), capture_output=True, cwd=here, check=True)
+    shown = on_a_terminal(eval_argv(here / "m.json", here / "backtest.md"), here)
+
+    assert "backtest" in shown
+    assert "1/1" in shown  # the bar's count
+    assert "backtest: started" not in shown
+
+
+FEEDBACK = Path(__file__).parent / "fixtures" / "feedback"
+
+
+def retrain_argv(here: Path) -> list[str]:
+    """``arxivbot retrain --dry-run`` on the feedback fixtures, in a fresh local clone."""
+    repo = here / "list"
+    if not repo.is_dir():
+        repo.mkdir()
+        (repo / "README.md").write_bytes((FEEDBACK / "list.md").read_bytes())
+        env = {**os.environ, "GIT_AUTHOR_NAME": "m", "GIT_AUTHOR_EMAIL": "m@x.invalid",
+               "GIT_COMMITTER_NAME": "m", "GIT_COMMITTER_EMAIL": "m@x.invalid"}
+        for args in (["init", "-q", "--initial-branch=main"], ["add", "README.md"],
+                     ["commit", "-q", "-m", "list"]):
+            subprocess.run(["git", "-C", str(repo), *args], check=True, env=env)
+        subprocess.run(
+            [sys.executable, "-m", "arxivbot", "train", "--list", str(FEEDBACK / "list.md"),
+             "--listings", str(FEEDBACK / "days"), "--abstracts",
+             str(FEEDBACK / "abstracts.jsonl"), "--no-api", "--out", str(here / "f.json")],
+            capture_output=True, cwd=here, check=True,
+        )
+    return [
+        sys.executable, "-m", "arxivbot", "retrain", "--repo-dir", str(repo), "--list",
+        "README.md", "--decisions", str(here / "none.jsonl"), "--listings",
+        str(FEEDBACK / "days"), "--abstracts", str(FEEDBACK / "abstracts.jsonl"), "--model",
+        str(here / "f.json"), "--cutoff", "2025-05-20", "--no-api", "--dry-run",
+    ]
+
+
+def test_retrain_shows_plain_lines_in_a_log_and_a_bar_on_a_terminal(here: Path) -> None:
+    """retrain fits twice and backtests: plain lines and a summary without a terminal, a bar
+    with one."""
+    argv = retrain_argv(here)
+    done = subprocess.run(argv, capture_output=True, text=True, cwd=here,
+                          env=environment(ARXIVBOT_PROGRESS_SECONDS="0"))
+    assert done.returncode == 0, done.stderr
+    assert "fitting: started (" in done.stderr
+    assert "\r" not in done.stderr
+    assert any(line.startswith("done in ") for line in done.stderr.splitlines())
+
+    shown = on_a_terminal(argv, here)
+    assert "fitting" in shown
+    assert "fitting: started" not in shown
+
+
 def test_quiet_silences_progress(here: Path) -> None:
+    """--quiet silences progress and the summary; the command's own output stays."""
     done = subprocess.run(
         [train_argv(here / "m.json")[0], "-m", "arxivbot", "--quiet",
          *train_argv(here / "m.json")[3:]],

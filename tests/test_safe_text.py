@@ -39,10 +39,13 @@ def outside_code(html: str) -> str:
     ],
 )
 def test_escape_markdown(raw: str, expected: str) -> None:
+    """Untrusted text renders as itself in Markdown: no link, code, HTML or emphasis it did not
+    mean."""
     assert escape_markdown(raw) == expected
 
 
 def test_mentions_and_issue_references_are_code_not_live() -> None:
+    """Mentions and issue references stay copyable as code spans and notify or link nobody."""
     text = neutralize("thanks @octocat, see #12, GH-7 and org/repo#3, or C#")
     html = outside_code(gfm(text))
 
@@ -54,6 +57,7 @@ def test_mentions_and_issue_references_are_code_not_live() -> None:
 
 
 def test_abstract_links_are_defused_without_invisible_characters() -> None:
+    """Links in an abstract become code spans, not links, without any zero-width character."""
     text = safe_block(
         "see https://evil.example/x, www.evil.example and javascript:alert(1) </details> "
         "or mail a@evil.example"
@@ -80,6 +84,7 @@ def test_abstract_links_are_defused_without_invisible_characters() -> None:
     ],
 )
 def test_common_latex_reads_as_text(latex: str, html: str) -> None:
+    """Common LaTeX in abstracts renders as text or emphasis, never as raw commands."""
     rendered = gfm(safe_block(latex))
     assert html in rendered
     assert "\\text" not in rendered
@@ -99,6 +104,7 @@ def test_escaped_text_has_no_raw_html_or_table_breaks(raw: str) -> None:
 
 @given(st.text())
 def test_nothing_untrusted_renders_as_a_link_or_html(raw: str) -> None:
+    """Whatever the untrusted text, the rendered output holds no link and no HTML but our own."""
     for made in (safe_inline(raw), safe_block(raw)):
         html = gfm("- **Abstract:** " + made)  # where the PR body puts it
         assert "<a " not in html, (raw, made)
@@ -108,6 +114,8 @@ def test_nothing_untrusted_renders_as_a_link_or_html(raw: str) -> None:
 
 @given(st.text())
 def test_fence_cannot_be_closed_by_its_content(raw: str) -> None:
+    """A code fence is longer than any backtick run in its content, so the content cannot
+    close it."""
     block = fence(raw)
     opening = block.split("\n", 1)[0]
 

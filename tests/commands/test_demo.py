@@ -54,6 +54,8 @@ def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def test_offline_demo_proposes_the_recorded_day(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
+    """--demo --offline proposes the shipped recorded day on a branch and prints the git diff to
+    review it."""
     code, out, err = run(capsys, "--demo", "--offline")
 
     assert code == 0, err
@@ -90,6 +92,8 @@ def test_the_replayed_days_pr_body_reads_clean_on_github(
 
 
 def test_run_reports_as_json(capsys: pytest.CaptureFixture[str]) -> None:
+    """run --json reports the day, the papers scanned, the candidates and the branch as one
+    object."""
     code, out, err = run(capsys, "--demo", "--offline", "--json")
 
     assert code == 0, err
@@ -103,6 +107,8 @@ def test_run_reports_as_json(capsys: pytest.CaptureFixture[str]) -> None:
 def test_demo_falls_back_to_the_recorded_day_in_one_line(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
+    """With the feed unreachable the demo says so in one line and still proposes the recorded
+    day."""
     # Port 9 on 127.0.0.1: nothing listens, the connection is refused at once.
     config = feed_config(tmp_path, "http://127.0.0.1:9/atom/{categories}")
     code, out, err = run(capsys, "--demo", "--config", str(config))
@@ -118,6 +124,8 @@ def test_demo_falls_back_to_the_recorded_day_in_one_line(
 def test_demo_uses_the_live_feed_when_it_answers(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, fixtures: Path
 ) -> None:
+    """When the live feed answers, the demo proposes from it with one request and never mentions
+    the recorded day."""
     with serving() as server:
         server.script(FEED_PATH, Reply(body=(fixtures / "arxiv" / "atom_day.xml").read_bytes()))
         config = feed_config(tmp_path, server.url("/atom/{categories}"))
@@ -132,12 +140,15 @@ def test_demo_uses_the_live_feed_when_it_answers(
 def test_offline_without_a_day_to_replay_is_a_clear_error(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
+    """--offline without --demo or --listings is a configuration error that names both ways out."""
     code, _, err = run(capsys, "--offline")
     assert code == 2
     assert err.startswith("Error: --offline needs a day to replay")
 
 
 def test_the_recorded_day_is_real_small_and_documented() -> None:
+    """The shipped day is one real announcement day, a few hundred kB, with its provenance beside
+    it."""
     recorded = package_path(RECORDED_DAY)
     assert 20_000 < recorded.stat().st_size < 600_000
     with gzip.open(recorded, "rt", encoding="utf-8") as lines:

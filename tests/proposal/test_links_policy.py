@@ -40,10 +40,13 @@ def paper(abstract: str, comment: str | None = None) -> Paper:
     ],
 )
 def test_code_links_go_to_a_code_host_repository(text: str, expected: str | None) -> None:
+    """A code link is a repository page on a code host, never a thread, a site page or the list
+    itself."""
     assert code_url(paper(text), OWN) == expected
 
 
 def test_the_first_acceptable_code_link_wins() -> None:
+    """Links that are not acceptable are skipped, and the first acceptable one is the code link."""
     text = ("We fix https://github.com/awesome-owner/awesome-list/issues/4; code: "
             "https://github.com/alice/x-r1")
     assert code_url(paper(text), OWN) == "https://github.com/alice/x-r1"
@@ -64,10 +67,13 @@ def test_the_first_acceptable_code_link_wins() -> None:
 def test_project_links_are_pages_the_paper_names(
     abstract: str, comment: str | None, expected: str | None
 ) -> None:
+    """A project link is a page the paper itself names as its project page, or its github.io
+    site."""
     assert project_url(paper(abstract, comment), OWN) == expected
 
 
 def test_an_entry_never_links_back_at_the_list() -> None:
+    """Links into the list's own repository never become an entry's code or project link."""
     fields = entry_fields(paper("Fixes https://github.com/awesome-owner/awesome-list/issues/4 "
                                 "and https://github.com/awesome-owner/awesome-list/pull/5"), OWN)
     assert fields.code_url is None
@@ -82,6 +88,8 @@ HOSTILE = (
 
 
 def test_abstract_links_in_the_pr_body_are_shown_not_clickable() -> None:
+    """URLs in an abstract reach the PR body as code spans: readable and copyable, never
+    clickable."""
     p = paper(HOSTILE)
     scored = ScoredPaper(paper=p, score=0.9, selected=True)
     cand = Candidate(scored=scored, section="Papers", section_reason="r",

@@ -21,6 +21,8 @@ from arxivbot.records import Paper
     ],
 )
 def test_short_name(title: str, expected: str) -> None:
+    """Without an abstract the name is the title's Name: prefix, else a name-like title word, else
+    its first content words."""
     assert short_name(title) == expected
 
 
@@ -37,10 +39,13 @@ def test_short_name(title: str, expected: str) -> None:
     ],
 )
 def test_the_name_the_abstract_introduces(abstract: str, expected: str) -> None:
+    """The name an abstract introduces (we propose X, called X, LaTeX-wrapped X, an acronym) names
+    the entry."""
     assert short_name("Fine-Tuning Next-Scale Visual Models with Rewards", abstract) == expected
 
 
 def test_no_name_is_made_up_from_an_abstract_that_introduces_none() -> None:
+    """An abstract that introduces no name gives none: the title's compact form stays."""
     abstract = "In this report, we present the first successful replication on a 2B model."
     title = "Grounded Reinforcement Learning"
     assert short_name(title, abstract) == title
@@ -49,6 +54,8 @@ def test_no_name_is_made_up_from_an_abstract_that_introduces_none() -> None:
 
 
 def test_title_prefix_first_then_abstract_then_repository() -> None:
+    """The order is the title's name prefix, then the abstract's name, then the code repository's
+    name."""
     abstract, repo = "We introduce SpecialNet, a model.", "https://github.com/a/R1-AQA"
     assert short_name("ViGoRL: Grounded RL", abstract, repo) == "ViGoRL"
     assert short_name("Grounded RL for vision", abstract, repo) == "SpecialNet"
@@ -63,6 +70,8 @@ def paper(abstract: str, comment: str | None = None) -> Paper:
 
 
 def test_code_link_from_comment_or_abstract() -> None:
+    """The code link comes from the comment or the abstract, without .git or a trailing dot, never
+    from a hidden URL."""
     found = code_url(paper("Code: https://github.com/foo/bar-baz."))
     assert found == "https://github.com/foo/bar-baz"
     assert code_url(paper("x", comment="https://github.com/a/b.git")) == "https://github.com/a/b"
@@ -70,6 +79,7 @@ def test_code_link_from_comment_or_abstract() -> None:
 
 
 def test_project_page() -> None:
+    """A github.io page the abstract names is the project page; no page named, no project link."""
     assert project_url(paper("Page: https://tiger-ai-lab.github.io/VL-Rethinker/.")) == (
         "https://tiger-ai-lab.github.io/VL-Rethinker/"
     )

@@ -42,6 +42,8 @@ def paper(title: str) -> Paper:
 
 
 def test_each_candidate_goes_to_the_section_it_resembles() -> None:
+    """Each paper goes to the section whose entries it resembles most; a benchmark by its title to
+    the benchmark section."""
     papers = [
         paper("Long video reasoning with temporal grounding rewards"),
         paper("Image segmentation via reinforcement learning"),
@@ -57,6 +59,8 @@ def test_each_candidate_goes_to_the_section_it_resembles() -> None:
 
 
 def test_a_benchmark_word_alone_does_not_win_against_a_clearly_closer_paper_section() -> None:
+    """A title word alone does not pull a paper into the benchmark section when a paper section is
+    clearly closer."""
     papers = [paper("Video temporal grounding with reinforcement learning: no bench needed")]
     vectorize = vectorizer_for([e.title for e in ENTRIES] + [p.title for p in papers])
 
@@ -66,6 +70,8 @@ def test_a_benchmark_word_alone_does_not_win_against_a_clearly_closer_paper_sect
 
 
 def test_one_paper_section_takes_everything_and_projects_take_nothing() -> None:
+    """A list with one paper section gets every paper there, and a project section never
+    takes one."""
     sections = (SECTIONS[0], SECTIONS[3])
     papers = [paper("An RL training framework for video and image models")]
 
@@ -76,6 +82,7 @@ def test_one_paper_section_takes_everything_and_projects_take_nothing() -> None:
 
 
 def test_allowed_sections_restrict_the_choice() -> None:
+    """list.sections restricts placement to the sections it names, even when another is closer."""
     papers = [paper("Long video reasoning with temporal grounding rewards")]
     vectorize = vectorizer_for([e.title for e in ENTRIES] + [p.title for p in papers])
 

@@ -41,6 +41,8 @@ def candidate(
 
 
 def test_body_lists_each_candidate_and_embeds_the_ids() -> None:
+    """The body shows the run's figures, one folded block per candidate, and the hidden block with
+    every id."""
     text = body(FACTS, [candidate("2505.00001"), candidate("2505.00002")])
 
     meta = prmeta.extract(text)
@@ -55,6 +57,8 @@ def test_body_lists_each_candidate_and_embeds_the_ids() -> None:
 
 
 def test_hostile_text_cannot_mention_link_or_close_blocks() -> None:
+    """Hostile titles and abstracts, rendered as GitHub does, mention nobody, link nothing and
+    close no block of ours."""
     text = body(FACTS, [candidate("2505.00003", HOSTILE_TITLE, HOSTILE_ABSTRACT)])
     live = re.sub(r"\\.", "", text)  # what Markdown still interprets: escaped characters removed
     html = cmarkgfm.github_flavored_markdown_to_html(text, options=Options.CMARK_OPT_UNSAFE)
@@ -72,6 +76,8 @@ def test_hostile_text_cannot_mention_link_or_close_blocks() -> None:
 
 
 def test_body_stays_under_the_size_limit() -> None:
+    """Huge abstracts are shed to keep the body under GitHub's limit, and the hidden block keeps
+    every id."""
     huge = "word " * 20_000
     text = body(FACTS, [candidate(f"2505.{i:05d}", abstract=huge) for i in range(10)])
 
@@ -83,11 +89,14 @@ def test_body_stays_under_the_size_limit() -> None:
 
 
 def test_title_counts_candidates() -> None:
+    """The PR title counts the candidates, singular or plural, and names the day."""
     assert title("2025-05-20", 1) == "arxivbot: 1 candidate paper from arXiv, 2025-05-20"
     assert title("2025-05-20", 3) == "arxivbot: 3 candidate papers from arXiv, 2025-05-20"
 
 
 def test_a_huge_rolling_pr_keeps_its_table_within_the_limit() -> None:
+    """A rolling PR of 120 papers keeps its whole triage table and every id within the size
+    limit."""
     many = [candidate(f"2505.{n:05d}", "A long title " * 12, "x " * 3000) for n in range(120)]
     waiting = [c.scored for c in many[:150]]
     text = body(FACTS, many, waiting)

@@ -8,6 +8,8 @@ DIGEST = entry_digest("* x")
 
 
 def test_round_trip_inside_a_body() -> None:
+    """The hidden metadata block reads back exactly what was embedded, even with '-->' in a section
+    name."""
     meta = ProposalMeta(
         day="2025-05-20",
         model="abc",
@@ -27,6 +29,7 @@ def test_round_trip_inside_a_body() -> None:
 
 
 def test_missing_or_damaged_block_is_none() -> None:
+    """A body without the block, or with a damaged one, gives None rather than an error."""
     assert extract("no block here") is None
     assert extract("<!-- arxivbot:proposal\n{not json\n-->") is None
     assert extract(None) is None

@@ -78,6 +78,7 @@ def asked(server: ArxivServer) -> list[list[str]]:
 
 
 def test_ids_are_normalised() -> None:
+    """Ids in any written form become bare ids, and strings that are no valid id become None."""
     assert normalise_id(" arXiv:2503.12937v2 ") == "2503.12937"
     assert normalise_id("https://arxiv.org/abs/2411.00010") == "2411.00010"
     assert normalise_id("hep-ex/0307015v1") == "hep-ex/0307015"
@@ -88,6 +89,7 @@ def test_ids_are_normalised() -> None:
 
 
 def test_lookup_fills_the_metadata_in_one_request(tmp_path: Path, api: FakeApi) -> None:
+    """Three ids in three forms are looked up in one API request, their text arriving unescaped."""
     with serving() as server:
         server.script(API_PATH, api)
         papers = lookup(
@@ -115,6 +117,7 @@ def test_lookup_fills_the_metadata_in_one_request(tmp_path: Path, api: FakeApi) 
 
 
 def test_ids_go_out_in_batches_of_100_spaced_by_the_delay(tmp_path: Path, api: FakeApi) -> None:
+    """Many ids go out in batches of at most 100, in order, never faster than the delay."""
     ids = [f"2605.{n:05d}" for n in range(1, 251)]
     with serving() as server:
         server.script(API_PATH, api)
@@ -127,6 +130,8 @@ def test_ids_go_out_in_batches_of_100_spaced_by_the_delay(tmp_path: Path, api: F
 
 
 def test_nothing_is_fetched_twice(tmp_path: Path, api: FakeApi) -> None:
+    """Looked-up papers are cached on disk: asking again costs no request, only new ids are
+    fetched."""
     with serving() as server:
         server.script(API_PATH, api)
         settings = quick(server, tmp_path)
@@ -143,6 +148,7 @@ def test_nothing_is_fetched_twice(tmp_path: Path, api: FakeApi) -> None:
 
 
 def test_cached_reads_only_the_cache(tmp_path: Path, api: FakeApi) -> None:
+    """cached() answers from the disk cache alone, with an unreachable API."""
     with serving() as server:
         server.script(API_PATH, api)
         lookup(DAY_IDS[:2], quick(server, tmp_path))
@@ -159,6 +165,7 @@ def test_cached_reads_only_the_cache(tmp_path: Path, api: FakeApi) -> None:
 def test_an_unknown_id_is_remembered_and_not_asked_again(
     tmp_path: Path, api: FakeApi, caplog: pytest.LogCaptureFixture
 ) -> None:
+    """An id the API does not know is logged once and remembered, so it is not asked for again."""
     with serving() as server:
         server.script(API_PATH, api)
         settings = quick(server, tmp_path)
@@ -175,6 +182,7 @@ def test_an_unknown_id_is_remembered_and_not_asked_again(
 def test_a_malformed_id_is_never_sent(
     tmp_path: Path, api: FakeApi, caplog: pytest.LogCaptureFixture
 ) -> None:
+    """A string that is no arXiv id is logged and never sent to the API."""
     with serving() as server:
         server.script(API_PATH, api)
         with caplog.at_level(logging.WARNING):
@@ -186,6 +194,7 @@ def test_a_malformed_id_is_never_sent(
 
 
 def test_429_then_success_backs_off(tmp_path: Path, api: FakeApi) -> None:
+    """A 429 is retried after the backoff, and the look-up then succeeds."""
     with serving() as server:
         server.script(API_PATH, Reply(status=429, body=b"Rate exceeded."), api)
         papers = lookup(DAY_IDS, quick(server, tmp_path, backoff_seconds=0.15))
@@ -196,6 +205,8 @@ def test_429_then_success_backs_off(tmp_path: Path, api: FakeApi) -> None:
 
 
 def test_503_forever_gives_up_clearly_and_caches_nothing(tmp_path: Path) -> None:
+    """An API that keeps failing is given up on after the retries with one error naming the URL and
+    status."""
     with serving() as server:
         server.script(API_PATH, Reply(status=503))
         settings = quick(server, tmp_path, retries=2, backoff_seconds=0.05)
@@ -214,6 +225,7 @@ def test_503_forever_gives_up_clearly_and_caches_nothing(tmp_path: Path) -> None
 
 
 def test_a_slow_api_times_out(tmp_path: Path, api: FakeApi) -> None:
+    """An API slower than the timeout is a timeout error after the retries, not a hang."""
     def slow(seen: Seen) -> Reply:
         reply = api(seen)
         return Reply(body=reply.body, delay=1.5)
@@ -238,6 +250,8 @@ def test_a_slow_api_times_out(tmp_path: Path, api: FakeApi) -> None:
 def test_a_body_that_is_not_a_whole_api_feed_is_an_error_and_not_cached(
     tmp_path: Path, fixtures: Path, body: bytes | None, expected: str
 ) -> None:
+    """A body that is no whole API feed is an error, and nothing of it is cached as 'no such
+    paper'."""
     if body is None:
         document = (fixtures / "arxiv" / "api_query.xml").read_bytes()
         body = document[: len(document) // 2]
@@ -253,6 +267,7 @@ def test_a_body_that_is_not_a_whole_api_feed_is_an_error_and_not_cached(
 
 
 def test_an_api_error_entry_is_reported(tmp_path: Path) -> None:
+    """An error entry inside the API's answer becomes a SourceError carrying the API's message."""
     error = b"""<?xml version="1.0" encoding="UTF-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom" xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">
   <link xmlns="http://www.w3.org/2005/Atom" href="http://arxiv.org/api/query?search_query=&amp;id_list=1234.1234v2" rel="self" type="application/atom+xml"/>
@@ -283,6 +298,7 @@ def test_an_api_error_entry_is_reported(tmp_path: Path) -> None:
 def test_a_corrupt_cache_line_is_skipped_and_refetched(
     tmp_path: Path, api: FakeApi, caplog: pytest.LogCaptureFixture
 ) -> None:
+    """A half-written cache line is skipped with a warning and its paper fetched again."""
     with serving() as server:
         server.script(API_PATH, api)
         settings = quick(server, tmp_path)

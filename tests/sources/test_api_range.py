@@ -92,12 +92,14 @@ DAYS = {"2025-05-19": 5, "2025-05-20": 4, "2025-05-21": 0}
 
 
 def test_the_query_names_the_categories_and_the_day() -> None:
+    """The range query names the categories and exactly one day's submission window."""
     assert day_query("2025-05-20", ("cs.CV", "cs.CL")) == (
         "(cat:cs.CV OR cat:cs.CL) AND submittedDate:[202505200000 TO 202505202359]"
     )
 
 
 def test_a_range_is_fetched_page_by_page_politely(tmp_path: Path) -> None:
+    """A date range is fetched day by day, page by page, one request every delay_seconds."""
     with serving() as server:
         server.script(API_PATH, RangeApi(DAYS))
         settings = quick(server, tmp_path)
@@ -119,6 +121,7 @@ def test_a_range_is_fetched_page_by_page_politely(tmp_path: Path) -> None:
 
 
 def test_the_cache_answers_a_second_run_without_a_request(tmp_path: Path) -> None:
+    """A second fetch of the same range comes from the page cache without a request."""
     with serving() as server:
         server.script(API_PATH, RangeApi(DAYS))
         settings = quick(server, tmp_path)
@@ -131,6 +134,7 @@ def test_the_cache_answers_a_second_run_without_a_request(tmp_path: Path) -> Non
 
 
 def test_a_failed_backfill_resumes_where_it_stopped(tmp_path: Path) -> None:
+    """A backfill that fails midway keeps the days it wrote and resumes from the failed day."""
     api = RangeApi(DAYS)
     out = tmp_path / "listings"
     calls: list[Seen] = []
@@ -167,6 +171,7 @@ def test_a_failed_backfill_resumes_where_it_stopped(tmp_path: Path) -> None:
 
 
 def test_the_same_papers_give_the_same_bytes(tmp_path: Path) -> None:
+    """The same papers give byte-identical day files, so a rerun changes nothing in git."""
     with serving() as server:
         server.script(API_PATH, RangeApi(DAYS))
         settings = quick(server, tmp_path, delay_seconds=0.01)
@@ -177,6 +182,7 @@ def test_the_same_papers_give_the_same_bytes(tmp_path: Path) -> None:
 
 
 def test_backfill_command_reports_progress_and_totals(tmp_path: Path) -> None:
+    """backfill prints a progress line per page on stderr and the totals on stdout."""
     config = tmp_path / "arxivbot.yaml"
     with serving() as server:
         server.script(API_PATH, RangeApi(DAYS))
@@ -199,7 +205,29 @@ def test_backfill_command_reports_progress_and_totals(tmp_path: Path) -> None:
     assert sorted(p.name for p in out.iterdir()) == ["2025-05-19.jsonl.gz", "2025-05-20.jsonl.gz"]
 
 
+def test_backfill_reports_as_json(tmp_path: Path) -> None:
+    """``--json``: the days written and kept, the papers and the requests, as one object."""
+    config = tmp_path / "arxivbot.yaml"
+    with serving() as server:
+        server.script(API_PATH, RangeApi(DAYS))
+        config.write_text(
+            f"arxiv:\n  api_url: {server.url(API_PATH)}\n  delay_seconds: 0.01\n"
+            f"  cache_dir: {tmp_path / 'cache'}\n",
+            encoding="utf-8",
+        )
+        result = CliRunner().invoke(
+            cli, ["backfill", "--days", "2", "--until", "2025-05-20", "--out",
+                  str(tmp_path / "listings"), "--config", str(config), "--json"],
+        )
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["written"] == ["2025-05-19", "2025-05-20"]
+    assert (report["papers"], report["requests"], report["kept"]) == (9, 2, [])
+    assert "wrote 2 day files" in result.stderr  # the sentence moved to stderr
+
+
 def test_backfill_refuses_a_bad_date(tmp_path: Path) -> None:
+    """A --until that is no YYYY-MM-DD date is refused with the expected form."""
     result = CliRunner().invoke(cli, ["backfill", "--until", "May 20", "--out", str(tmp_path)])
     assert result.exit_code != 0
     assert "YYYY-MM-DD" in str(result.exception or result.output)

@@ -26,6 +26,7 @@ def quick(base: str, **changes: object) -> ArxivSettings:
 
 @pytest.mark.parametrize("send_length", [True, False])
 def test_a_body_over_the_cap_is_refused(send_length: bool) -> None:
+    """A response over the size cap is refused, with or without a Content-Length."""
     with serving() as server:
         server.script("/big", Reply(body=b"x" * 300_000, send_length=send_length))
         with PoliteSession(2.0, 0.0, max_bytes=100_000) as session, pytest.raises(
@@ -44,6 +45,7 @@ def test_a_feed_over_the_cap_is_one_error_not_retried() -> None:
 
 
 def test_a_redirect_loop_stops_after_a_few_spaced_requests() -> None:
+    """A redirect loop stops after a few requests, each spaced by the politeness delay."""
     with serving() as server:
         server.script(FEED_PATH, Reply(status=302, headers={"Location": FEED_PATH}))
         with pytest.raises(SourceError, match=f"more than {MAX_REDIRECTS} redirects"):
@@ -54,6 +56,7 @@ def test_a_redirect_loop_stops_after_a_few_spaced_requests() -> None:
 
 
 def test_a_redirect_is_followed_once(fixtures: Path) -> None:
+    """A moved feed is followed to its new address and read."""
     body = (fixtures / "arxiv" / "atom_day.xml").read_bytes()
     with serving() as server:
         server.script("/old/cs.CV+cs.CL", Reply(status=301, headers={"Location": FEED_PATH}))
@@ -63,6 +66,7 @@ def test_a_redirect_is_followed_once(fixtures: Path) -> None:
 
 
 def test_a_redirect_off_http_is_refused() -> None:
+    """A redirect to a non-http scheme such as file:// is refused."""
     with serving() as server:
         server.script(FEED_PATH, Reply(status=302, headers={"Location": "file:///etc/passwd"}))
         with pytest.raises(SourceError, match="not an http"):

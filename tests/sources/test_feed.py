@@ -51,6 +51,8 @@ def quick(server: ArxivServer | None = None, **changes: object) -> ArxivSettings
 
 
 def test_a_normal_day_keeps_new_and_cross_once_each(day: bytes) -> None:
+    """A real feed day keeps new and cross-listed papers once each, drops replacements and dates
+    them."""
     feed = parse_feed(day, "u")
 
     assert feed.date == "2026-04-27"
@@ -69,6 +71,8 @@ def test_a_normal_day_keeps_new_and_cross_once_each(day: bytes) -> None:
 
 
 def test_a_paper_in_both_categories_is_kept_once_as_new(day: bytes) -> None:
+    """A paper new in one category and cross-listed in another is kept once, as new, with both
+    categories."""
     feed = parse_feed(day, "u")
 
     both = [p for p in feed.papers if p.id == "2604.22101"]
@@ -79,6 +83,7 @@ def test_a_paper_in_both_categories_is_kept_once_as_new(day: bytes) -> None:
 
 
 def test_abstracts_and_titles_with_markup_characters_arrive_unchanged(day: bytes) -> None:
+    """Titles and abstracts holding <, & and tags arrive exactly as the authors wrote them."""
     paper = next(p for p in parse_feed(day, "u").papers if p.id == "2604.22150")
 
     assert paper.title == "Q&A over Tables: When x < y Breaks Retrieval"
@@ -91,6 +96,7 @@ def test_abstracts_and_titles_with_markup_characters_arrive_unchanged(day: bytes
 
 
 def test_authors_come_from_the_one_comma_joined_creator(day: bytes) -> None:
+    """Authors are split from the feed's one comma-joined creator, one-name authors included."""
     paper = next(p for p in parse_feed(day, "u").papers if p.id == "2604.22002")
 
     # The real feed writes "Ratna Kandala,  Deepti" (a one-name author after a double space).
@@ -100,6 +106,7 @@ def test_authors_come_from_the_one_comma_joined_creator(day: bytes) -> None:
 
 
 def test_announce_types_are_configurable(day: bytes) -> None:
+    """arxiv.announce_types decides which announcement types are kept; the rest count as skipped."""
     feed = parse_feed(day, "u", announce_types=("new",))
 
     assert len(feed.papers) == 6
@@ -108,6 +115,7 @@ def test_announce_types_are_configurable(day: bytes) -> None:
 
 
 def test_an_empty_day_is_a_normal_feed_dated_by_its_build_time(empty: bytes) -> None:
+    """A day without announcements is an empty feed, dated by its build time, not an error."""
     feed = parse_feed(empty, "u")
 
     assert feed.papers == ()
@@ -116,6 +124,7 @@ def test_an_empty_day_is_a_normal_feed_dated_by_its_build_time(empty: bytes) -> 
 
 
 def test_dates_are_taken_in_us_eastern_time(empty: bytes) -> None:
+    """Announcement dates are taken in US Eastern time, arXiv's own."""
     # 04:30 UTC on 1 Jan is still 31 Dec in New York (EST, UTC-5).
     late = empty.replace(b"2025-12-31T05:00:02.087144+00:00", b"2026-01-01T04:30:00+00:00")
 
@@ -125,6 +134,7 @@ def test_dates_are_taken_in_us_eastern_time(empty: bytes) -> None:
 def test_a_malformed_entry_is_skipped_with_a_warning_naming_it(
     day: bytes, caplog: pytest.LogCaptureFixture
 ) -> None:
+    """A malformed entry is skipped and counted, with a warning naming the feed."""
     broken = day.replace(
         b"<summary>arXiv:2604.22331v1 Announce Type: new \nAbstract: ",
         b"<summary>",
@@ -150,17 +160,20 @@ def test_a_malformed_entry_is_skipped_with_a_warning_naming_it(
     ],
 )
 def test_a_body_that_is_not_a_feed_is_an_error(body: bytes, expected: str) -> None:
+    """A body that is no feed is an error naming the URL and status."""
     with pytest.raises(SourceError, match=expected) as caught:
         parse_feed(body, "https://rss.arxiv.org/atom/cs.CV")
     assert "https://rss.arxiv.org/atom/cs.CV: HTTP 200" in str(caught.value)
 
 
 def test_truncated_xml_is_an_error_not_a_short_day(day: bytes) -> None:
+    """Truncated XML is an error, never a day with fewer papers."""
     with pytest.raises(SourceError, match="not well-formed XML"):
         parse_feed(day[: len(day) // 2], "u")
 
 
 def test_an_rss_feed_is_refused_because_its_abstracts_would_be_mangled(fixtures: Path) -> None:
+    """An RSS feed URL is refused with a pointer to the Atom feed, whose abstracts arrive intact."""
     rss = b"""<rss xmlns:arxiv="http://arxiv.org/schemas/atom" version="2.0"><channel>
     <title>cs.CL updates on arXiv.org</title><link>http://rss.arxiv.org/rss/cs.CL</link>
     <description>cs.CL updates on the arXiv.org e-print archive.</description>
@@ -171,6 +184,7 @@ def test_an_rss_feed_is_refused_because_its_abstracts_would_be_mangled(fixtures:
 
 
 def test_an_unknown_category_is_an_error(empty: bytes) -> None:
+    """arXiv's error feed for an unknown category is an error pointing at arxiv.categories."""
     bad = empty.replace(
         b"<title>cs.CV+cs.CL updates on arXiv.org</title>",
         b"<title>Feed error for query: cs.XX</title>",
@@ -183,6 +197,7 @@ def test_an_unknown_category_is_an_error(empty: bytes) -> None:
 
 
 def test_one_request_fetches_all_categories(day: bytes) -> None:
+    """One request, with arxivbot's User-Agent, fetches all configured categories."""
     with serving() as server:
         server.script(FEED_PATH, Reply(body=day))
         feed = fetch_feed(quick(server))
@@ -194,6 +209,7 @@ def test_one_request_fetches_all_categories(day: bytes) -> None:
 
 
 def test_an_empty_day_over_http(empty: bytes) -> None:
+    """An empty day over HTTP is one request and no papers."""
     with serving() as server:
         server.script(FEED_PATH, Reply(body=empty))
         feed = fetch_feed(quick(server))
@@ -204,6 +220,7 @@ def test_an_empty_day_over_http(empty: bytes) -> None:
 def test_429_then_success_backs_off_honouring_retry_after(
     day: bytes, caplog: pytest.LogCaptureFixture
 ) -> None:
+    """A 429 honours Retry-After, capped at the longest backoff, then succeeds."""
     with serving() as server:
         server.script(
             FEED_PATH, Reply(status=429, headers={"Retry-After": "30"}), Reply(body=day)
@@ -221,6 +238,8 @@ def test_429_then_success_backs_off_honouring_retry_after(
 
 
 def test_503_forever_gives_up_after_the_retries_with_growing_waits() -> None:
+    """A feed that keeps failing is retried with doubling waits, then given up on in one clear
+    error."""
     with serving() as server:
         server.script(FEED_PATH, Reply(status=503, body=b"Service Unavailable"))
         settings = quick(server, retries=2, backoff_seconds=0.1, delay_seconds=0.05)
@@ -238,6 +257,7 @@ def test_503_forever_gives_up_after_the_retries_with_growing_waits() -> None:
 
 
 def test_politeness_delay_holds_even_with_a_shorter_backoff(day: bytes) -> None:
+    """Retries never come faster than the politeness delay, whatever the backoff."""
     with serving() as server:
         server.script(FEED_PATH, Reply(status=500), Reply(status=502), Reply(body=day))
         settings = quick(server, retries=3, backoff_seconds=0.01, delay_seconds=0.15)
@@ -249,6 +269,8 @@ def test_politeness_delay_holds_even_with_a_shorter_backoff(day: bytes) -> None:
 
 
 def test_a_server_slower_than_the_timeout_is_a_timeout(day: bytes) -> None:
+    """A server slower than the timeout costs bounded tries and an error saying which setting to
+    raise."""
     with serving() as server:
         server.script(FEED_PATH, Reply(body=day, delay=1.5))
         settings = quick(server, timeout_seconds=0.15, retries=1, backoff_seconds=0.05)
@@ -263,6 +285,7 @@ def test_a_server_slower_than_the_timeout_is_a_timeout(day: bytes) -> None:
 
 
 def test_a_body_trickling_in_past_the_timeout_is_cut_off(day: bytes) -> None:
+    """A body that trickles in past the timeout is cut off: the timeout bounds the whole read."""
     # Every 16-byte chunk arrives well within a per-read timeout; the whole never does.
     with serving() as server:
         server.script(FEED_PATH, Reply(body=day, trickle=0.02))
@@ -277,6 +300,7 @@ def test_a_body_trickling_in_past_the_timeout_is_cut_off(day: bytes) -> None:
 
 
 def test_an_unreachable_host_is_a_clear_error() -> None:
+    """An unreachable host is one 'cannot connect' error after the retries."""
     settings = quick(
         feed_url=f"http://127.0.0.1:{closed_port()}/atom/{{categories}}",
         retries=1,
@@ -289,6 +313,7 @@ def test_an_unreachable_host_is_a_clear_error() -> None:
 
 
 def test_a_client_error_is_not_retried() -> None:
+    """A 4xx answer is not retried."""
     with serving() as server:
         server.script(FEED_PATH, Reply(status=404, body=b"no such feed"))
         with pytest.raises(SourceError, match="HTTP 404"):
@@ -298,6 +323,7 @@ def test_a_client_error_is_not_retried() -> None:
 
 
 def test_truncated_xml_over_http_fails_without_retrying(day: bytes) -> None:
+    """Truncated XML over HTTP fails at once; retrying would not mend it."""
     with serving() as server:
         server.script(FEED_PATH, Reply(body=day[: len(day) // 3]))
         with pytest.raises(SourceError, match="not well-formed XML"):

@@ -58,6 +58,7 @@ def live_config(tmp_path: Path, server: ArxivServer, **arxiv: object) -> Path:
 def test_replay_prints_a_table_and_the_summary(
     capsys: pytest.CaptureFixture[str], listing: Path
 ) -> None:
+    """fetch --from prints a table of the day's papers and the one-line summary."""
     code, out, err = run(capsys, "--from", str(listing))
 
     assert code == 0
@@ -72,6 +73,7 @@ def test_replay_prints_a_table_and_the_summary(
 def test_json_is_jsonl_in_the_listings_format(
     capsys: pytest.CaptureFixture[str], listing: Path
 ) -> None:
+    """fetch --json prints JSONL in the listings format on stdout and the summary on stderr."""
     code, out, err = run(capsys, "--from", str(listing), "--json")
 
     assert code == 0
@@ -88,6 +90,7 @@ def test_json_is_jsonl_in_the_listings_format(
 def test_a_folder_replays_the_latest_day_or_the_one_asked_for(
     capsys: pytest.CaptureFixture[str], listing: Path, tmp_path: Path
 ) -> None:
+    """A folder replays its latest day, or the --date asked for; a missing day is an error."""
     folder = tmp_path / "listings"
     folder.mkdir()
     with open(listing, "rb") as src, gzip.open(folder / "2025-05-20.jsonl.gz", "wb") as dst:
@@ -110,6 +113,7 @@ def test_a_folder_replays_the_latest_day_or_the_one_asked_for(
 def test_a_malformed_date_is_a_usage_error(
     capsys: pytest.CaptureFixture[str], listing: Path
 ) -> None:
+    """A --date that is no YYYY-MM-DD date is a configuration error."""
     code, _, err = run(capsys, "--from", str(listing), "--date", "20.5.2025")
 
     assert code == ConfigError.exit_code
@@ -119,6 +123,7 @@ def test_a_malformed_date_is_a_usage_error(
 def test_a_date_the_file_does_not_hold_is_an_error_not_an_empty_day(
     capsys: pytest.CaptureFixture[str], listing: Path
 ) -> None:
+    """A --date the file does not hold is an error naming the day it does hold."""
     code, out, err = run(capsys, "--from", str(listing), "--date", "2025-05-21")
 
     assert code == SourceError.exit_code
@@ -129,6 +134,7 @@ def test_a_date_the_file_does_not_hold_is_an_error_not_an_empty_day(
 def test_announce_types_from_the_config_filter_the_replay(
     capsys: pytest.CaptureFixture[str], listing: Path, tmp_path: Path
 ) -> None:
+    """The config's announce_types filter a replay as they filter the live feed."""
     config = tmp_path / "only-new.yaml"
     config.write_text("arxiv:\n  announce_types: [new]\n", encoding="utf-8")
 
@@ -138,6 +144,7 @@ def test_announce_types_from_the_config_filter_the_replay(
 
 
 def test_a_live_day(capsys: pytest.CaptureFixture[str], fixtures: Path, tmp_path: Path) -> None:
+    """Without --from, fetch reads the live feed with one request."""
     with serving() as server:
         server.script(FEED_PATH, Reply(body=(fixtures / "arxiv" / "atom_day.xml").read_bytes()))
         code, out, _ = run(capsys, "--config", str(live_config(tmp_path, server)))
@@ -151,6 +158,7 @@ def test_a_live_day(capsys: pytest.CaptureFixture[str], fixtures: Path, tmp_path
 def test_an_empty_day_says_so_and_succeeds(
     capsys: pytest.CaptureFixture[str], fixtures: Path, tmp_path: Path
 ) -> None:
+    """A day without announcements says so and exits 0."""
     with serving() as server:
         server.script(FEED_PATH, Reply(body=(fixtures / "arxiv" / "atom_empty.xml").read_bytes()))
         code, out, err = run(capsys, "--config", str(live_config(tmp_path, server)))
@@ -163,6 +171,7 @@ def test_an_empty_day_says_so_and_succeeds(
 def test_arxiv_down_is_one_clear_error_and_a_non_zero_exit(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
+    """arXiv down is one Error: line with the URL and status, exit 4, and no traceback."""
     with serving() as server:
         server.script(FEED_PATH, Reply(status=503, body=b"Service Unavailable"))
         code, out, err = run(capsys, "--config", str(live_config(tmp_path, server)))
@@ -178,6 +187,7 @@ def test_arxiv_down_is_one_clear_error_and_a_non_zero_exit(
 def test_asking_the_live_feed_for_another_day_points_to_replay(
     capsys: pytest.CaptureFixture[str], fixtures: Path, tmp_path: Path
 ) -> None:
+    """Asking the live feed for another day says which day it holds and points to --from."""
     with serving() as server:
         server.script(FEED_PATH, Reply(body=(fixtures / "arxiv" / "atom_day.xml").read_bytes()))
         config = live_config(tmp_path, server)
@@ -191,6 +201,7 @@ def test_asking_the_live_feed_for_another_day_points_to_replay(
 def test_the_archived_day_prints_as_many_papers_as_the_file_holds(
     capsys: pytest.CaptureFixture[str], shared: Path
 ) -> None:
+    """A real archived day prints one line per record it holds."""
     path = shared / "data" / "arxiv" / "listings" / "2025-05-20.jsonl.gz"
     with gzip.open(path, "rt", encoding="utf-8") as handle:
         expected = sum(1 for line in handle if line.strip())

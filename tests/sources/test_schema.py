@@ -56,11 +56,13 @@ HOSTILE = [
 
 @pytest.mark.parametrize(("record", "why"), HOSTILE)
 def test_a_hostile_record_is_refused_with_a_reason(record: object, why: str) -> None:
+    """A hostile or malformed record is refused with the reason."""
     with pytest.raises(BadRecord, match=why):
         paper_from_record(record)
 
 
 def test_long_text_is_cut_with_a_mark_and_made_one_line() -> None:
+    """Overlong text is cut with a mark, made one line, and control characters dropped."""
     paper = paper_from_record({
         **GOOD, "title": "Big\n## Injected heading " + "x" * 1_000_000,
         "abstract": "y" * 100_000, "authors": ["A\x00lice", "  "],
@@ -75,6 +77,7 @@ def test_long_text_is_cut_with_a_mark_and_made_one_line() -> None:
 
 
 def test_versions_and_prefixes_are_stripped_and_old_ids_kept() -> None:
+    """Versions are stripped from new- and old-style ids alike."""
     assert paper_from_record({**GOOD, "id": "2505.01234v3"}).id == "2505.01234"
     assert paper_from_record({**GOOD, "id": "hep-th/9901001v2"}).id == "hep-th/9901001"
 
@@ -87,6 +90,7 @@ def _write(path: Path, records: list[object]) -> Path:
 def test_a_replay_file_skips_bad_records_naming_them(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
+    """A replay file skips a bad record with a warning naming its line and reason."""
     good = [{**GOOD, "id": f"2505.{i:05d}"} for i in range(9)]
     path = _write(tmp_path / "day.jsonl", [*good, {**GOOD, "id": "../../etc"}])
 
@@ -99,6 +103,7 @@ def test_a_replay_file_skips_bad_records_naming_them(
 
 
 def test_a_mostly_bad_file_is_one_clear_error(tmp_path: Path) -> None:
+    """A file of mostly bad records is one clear error, not a short day."""
     records = [{**GOOD, "id": "2505.00001"}] + [{**GOOD, "id": f"x{i}"} for i in range(3)]
     path = _write(tmp_path / "day.jsonl", records)
 
@@ -107,6 +112,7 @@ def test_a_mostly_bad_file_is_one_clear_error(tmp_path: Path) -> None:
 
 
 def test_a_deeply_nested_line_is_a_malformed_line(tmp_path: Path) -> None:
+    """A pathologically nested JSON line is one malformed line, not a crash."""
     path = tmp_path / "day.jsonl"
     lines = [json.dumps({**GOOD, "id": f"2505.{i:05d}"}) for i in range(3)]
     path.write_text("\n".join([*lines, "[" * 100_000]) + "\n", encoding="utf-8")
@@ -115,6 +121,7 @@ def test_a_deeply_nested_line_is_a_malformed_line(tmp_path: Path) -> None:
 
 
 def test_a_bad_cache_line_is_skipped_not_fatal(tmp_path: Path) -> None:
+    """Bad lines in the API cache are skipped; the good ones still answer."""
     settings = ArxivSettings(cache_dir=str(tmp_path))
     good = paper_to_record(paper_from_record(GOOD))
     api.cache_path(settings).write_text(

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import click
 
+from arxivbot.commands.common import json_option
 from arxivbot.config import load_settings
 from arxivbot.errors import ConfigError
 from arxivbot.sources.api_range import PageDone
@@ -26,7 +28,8 @@ from arxivbot.sources.backfill import backfill as fill
 @click.option(
     "--config", "config_path", type=click.Path(path_type=Path), help="Config file to use."
 )
-def backfill(days: int, until: str | None, out: Path, config_path: Path | None) -> None:
+@json_option
+def backfill(days: int, until: str | None, out: Path, config_path: Path | None) -> dict[str, Any]:
     """Write one listings file per day from the arXiv API, for training on day one.
 
     Each day holds the papers of arxiv.categories first submitted that day (UTC). Requests go
@@ -52,6 +55,8 @@ def backfill(days: int, until: str | None, out: Path, config_path: Path | None) 
         f"wrote {len(report.written)} day files ({report.papers} papers, "
         f"{report.requests} API requests) to {out}; {len(report.kept)} days were already there"
     )
+    return {"out": str(out), "written": list(report.written), "kept": list(report.kept),
+            "papers": report.papers, "requests": report.requests}
 
 
 def _day(text: str) -> date:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import click
 
-from arxivbot.commands.common import list_options, list_settings
+from arxivbot.commands.common import json_option, list_options, list_settings
 from arxivbot.errors import ConfigError
 
 
@@ -15,6 +16,7 @@ from arxivbot.errors import ConfigError
 @list_options
 @click.option("--pr", "number", type=click.IntRange(min=1), required=True,
               help="The pull request the comment is on.")
+@json_option
 def comment(
     config_path: Path | None,
     publisher: str | None,
@@ -23,7 +25,7 @@ def comment(
     base_branch: str | None,
     repo_dir: Path | None,
     number: int,
-) -> None:
+) -> dict[str, Any]:
     """Record `arxivbot accept|reject ID` from a collaborator's comment and reply to confirm.
 
     The comment's text and its author's association come from the environment
@@ -44,11 +46,11 @@ def comment(
     command = parse_comment(os.environ.get("ARXIVBOT_COMMENT_BODY", ""))
     if command is None:
         click.echo("not addressed to arxivbot: nothing to do")
-        return
+        return {"pr": number, "status": "not-addressed"}
     association = os.environ.get("ARXIVBOT_COMMENT_ASSOCIATION", "NONE").upper()
     if association not in TRUSTED_COMMENTERS:
         click.echo(f"ignored: the author's association is {association}, not a collaborator")
-        return
+        return {"pr": number, "status": "ignored", "association": association}
     target = make_publisher(settings, repo_dir)
     if not isinstance(target, GitHubPublisher):
         raise ConfigError("arxivbot comment answers GitHub comments: use --publisher github")
@@ -61,3 +63,5 @@ def comment(
     text = reply(command, recorded)
     target.reply(number, text)
     click.echo(text)
+    return {"pr": number, "status": "answered", "recorded": [d.id for d in recorded],
+            "reply": text}

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import json
+import logging
 import os
 import subprocess
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
@@ -18,6 +23,7 @@ if TYPE_CHECKING:
     from arxivbot.model.classifier import ModelParams
 
 F = TypeVar("F", bound=Callable[..., object])
+log = logging.getLogger(__name__)
 
 # run, feedback and retrain all act on one list, in a local clone or on GitHub.
 _LIST_OPTIONS = (
@@ -31,6 +37,44 @@ _LIST_OPTIONS = (
     click.option("--repo-dir", type=click.Path(path_type=Path),
                  help="The list's local clone (local publisher; default: here)."),
 )
+
+
+def json_option(command: F) -> F:
+    """Add --json to a command whose callback returns its report (a dict, or None).
+
+    With --json the report is printed as one JSON object on stdout (see ``json_report``);
+    without, the callback's return value is dropped and its output is as it always was.
+    """
+
+    @functools.wraps(command)
+    def with_report(*args: Any, as_json: bool = False, **kwargs: Any) -> None:
+        with json_report(as_json) as report:
+            returned = command(*args, **kwargs)
+            if isinstance(returned, dict):
+                report.update(returned)
+
+    option = click.option(
+        "--json", "as_json", is_flag=True,
+        help="Print what the command did as one JSON object (its other lines go to stderr).",
+    )
+    return cast(F, option(with_report))
+
+
+@contextlib.contextmanager
+def json_report(as_json: bool) -> Iterator[dict[str, Any]]:
+    """The report a command fills in; with ``--json`` printed as stdout's one line at the end.
+
+    With ``--json`` the command's own lines go to stderr meanwhile, so stdout is exactly one
+    JSON object a script can parse; without it nothing changes and the report is dropped. An
+    error prints no report: it ends the command as usual (``Error: ...``, exit code).
+    """
+    report: dict[str, Any] = {}
+    if not as_json:
+        yield report
+        return
+    with contextlib.redirect_stdout(sys.stderr):
+        yield report
+    click.echo(json.dumps(report, ensure_ascii=False, default=str))
 
 
 def list_options(command: F) -> F:
@@ -181,6 +225,9 @@ def text_sources(settings: Settings, abstracts_path: Path | None, no_api: bool) 
     from arxivbot.sources.replay import read_papers
 
     abstracts = {p.id: p for p in read_papers([abstracts_path])} if abstracts_path else {}
+    log.info("list papers' abstracts: %d from %s, then the look-up cache (%s), then %s",
+             len(abstracts), abstracts_path or "no --abstracts file", settings.arxiv.cache_dir,
+             "no API (--no-api)" if no_api else "the arXiv API")
     # The API is the last resort: one retry and a short timeout, so that an unreachable
     # arXiv costs seconds, not minutes, before training goes on with titles.
     api = dataclasses.replace(settings.arxiv, retries=min(settings.arxiv.retries, 1),

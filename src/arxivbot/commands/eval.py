@@ -11,7 +11,13 @@ from typing import Any
 
 import click
 
-from arxivbot.commands.common import check_day, model_params, require_extra, text_sources
+from arxivbot.commands.common import (
+    check_day,
+    json_option,
+    model_params,
+    require_extra,
+    text_sources,
+)
 from arxivbot.config import load_settings
 
 
@@ -45,6 +51,7 @@ from arxivbot.config import load_settings
               help="Also record the summary figures in this model's card.")
 @click.option("--no-api", is_flag=True, help="Never call the arXiv API.")
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help="arxivbot.yaml.")
+@json_option
 def eval_(
     list_paths: tuple[Path, ...],
     listing_paths: tuple[Path, ...],
@@ -58,7 +65,7 @@ def eval_(
     card_model: Path | None,
     no_api: bool,
     config_path: Path | None,
-) -> None:
+) -> dict[str, Any]:
     """Backtest the model over time against the keyword and similarity baselines.
 
     \b
@@ -134,7 +141,7 @@ def eval_(
         if card_model is not None:
             update_card(card_model, **card_changes)
         click.echo(f"wrote {report_path}")
-        return
+        return {"report": str(report_path), **card_changes}
     write_file(plot_path, evaluate.plot_pr(result))
     summary = result.summary()
     if card_model is not None:
@@ -150,6 +157,8 @@ def eval_(
             f"recall@25 {figures['recall_at_25']:.3f}"
         )
     click.echo(f"wrote {report_path} and {plot_path}")
+    return {"report": str(report_path), "plot": str(plot_path), **card_changes,
+            "backtest": summary}
 
 
 _LINK = re.compile(r"https?://[^\s)\]>\"'|]+")

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
+from typing import Any
 
 import click
 
 from arxivbot.commands.common import (
+    json_option,
     list_options,
     list_settings,
     make_publisher,
@@ -22,6 +25,7 @@ from arxivbot.feedback.decisions import append_decisions
 @click.option("--decisions", "decisions_path", type=click.Path(path_type=Path),
               help="The decisions file (default: feedback.decisions_path, models/decisions.jsonl).")
 @click.option("--dry-run", is_flag=True, help="Print the decisions; write nothing.")
+@json_option
 def feedback(
     config_path: Path | None,
     publisher: str | None,
@@ -31,7 +35,7 @@ def feedback(
     repo_dir: Path | None,
     decisions_path: Path | None,
     dry_run: bool,
-) -> None:
+) -> dict[str, Any]:
     """Read the bot's merged, closed and open PRs; append one decision per proposed paper.
 
     \b
@@ -51,13 +55,15 @@ def feedback(
     )
     report = collect(make_publisher(settings, repo_dir))
     path = Path(settings.feedback.decisions_path)
+    figures = {"pulls_read": report.pulls_read, **report.counts(), "decisions_path": str(path),
+               "dry_run": dry_run, "skipped": list(report.skipped)}
     if dry_run:
         click.echo(_summary(report))
         for d in report.decisions:
             where = f" -> {d.section}" if d.section else ""
             click.echo(f"  {d.id} {d.decision} ({d.how}, {d.pr}){where}")
         click.echo(f"dry run: {path} left unchanged")
-        return
+        return {**figures, "decisions": [dataclasses.asdict(d) for d in report.decisions]}
     added = append_decisions(path, report.decisions)
     click.echo(_summary(report))
     counts = report.counts()
@@ -69,6 +75,7 @@ def feedback(
     click.echo(f"{len(added)} new decision{'s' if len(added) != 1 else ''} appended to {path}")
     for d in added:
         click.echo(f"  {d.id} {d.decision} ({d.how}, {d.pr})")
+    return {**figures, "new_decisions": [dataclasses.asdict(d) for d in added]}
 
 
 def _summary(report: FeedbackReport) -> str:

@@ -3,20 +3,23 @@ it is not worse than the current one on the same backtest."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
+from typing import Any
 
 import click
 
 from arxivbot.commands.common import (
     check_day,
     git_toplevel,
+    json_option,
     list_options,
+    list_settings,
     make_publisher,
     model_params,
     text_sources,
     write_job_summary,
 )
-from arxivbot.config import load_settings, override
 from arxivbot.errors import ConfigError
 from arxivbot.publish import RETRAIN_BRANCH, Publisher
 from arxivbot.records import PullRequestDraft
@@ -43,6 +46,7 @@ __all__ = ["RETRAIN_BRANCH", "open_pull_request", "retrain"]
 @click.option("--no-api", is_flag=True, help="Never call the arXiv API for missing abstracts.")
 @click.option("--force", is_flag=True, help="Keep the new model even if it is worse.")
 @click.option("--dry-run", is_flag=True, help="Print the comparison and the PR; write nothing.")
+@json_option
 def retrain(
     config_path: Path | None,
     publisher: str | None,
@@ -59,7 +63,7 @@ def retrain(
     no_api: bool,
     force: bool,
     dry_run: bool,
-) -> None:
+) -> dict[str, Any]:
     """Retrain on the list's entries (accepted ones included), the rejected papers as hard
     negatives and the listings' other papers; compare with the current model on the same
     backtest; keep the new one if it is not worse (or with --force).
@@ -81,12 +85,8 @@ def retrain(
     from arxivbot.model.store import card_path, load_model, save_model
     from arxivbot.sources import replay
 
-    settings = override(
-        load_settings(config_path),
-        list__path=list_path,
-        list__repository=repository,
-        list__base_branch=base_branch,
-        publish__publisher=publisher,
+    settings = list_settings(
+        config_path, list_path, repository, base_branch, publisher,
         model__path=str(model_path) if model_path else None,
         feedback__decisions_path=str(decisions_path) if decisions_path else None,
     )
@@ -114,17 +114,25 @@ def retrain(
     )
     click.echo(summary(outcome))
     write_job_summary(outcome.title, outcome.body)
+    report: dict[str, Any] = {
+        "title": outcome.title, "keep": outcome.keep, "forced": outcome.forced,
+        "reason": outcome.reason, "comparison": dataclasses.asdict(outcome.comparison),
+        "accepted_since": outcome.since.accepted_since,
+        "rejected_since": outcome.since.rejected_since, "dry_run": dry_run,
+        "model": None, "pull_request": None,
+    }
     if dry_run:
         click.echo(f"\n# {outcome.title}\n\n{outcome.body}")
         click.echo("dry run: nothing written")
-        return
+        return report
     if not outcome.keep:
         click.echo("the current model stays (use --force to keep the new one anyway)")
-        return
+        return report
 
     out = out_path or Path(settings.model.path or "models/default.json")
     save_model(outcome.model, out, outcome.card)
     click.echo(f"wrote {out} and {card_path(out)}")
+    report["model"] = str(out)
     on_github = settings.publish.publisher == "github"
     # The files go into the proposal by their path in the list's repository: the checkout
     # (the working directory) on GitHub, the clone the local publisher proposes in.
@@ -147,11 +155,12 @@ def retrain(
     if not files:
         if settings.model.path is None or Path(settings.model.path) != out:
             click.echo(f"to run with it: set `model: {{path: {out}}}` in arxivbot.yaml")
-        return
+        return report
     result = open_pull_request(source, files, outcome.title, outcome.body,
                                f"{outcome.title}\n\n{outcome.reason}\n",
                                base_revision=snapshot.revision)
     click.echo(f"pull request: {result}")
+    return {**report, "pull_request": result}
 
 
 def open_pull_request(publisher: Publisher, files: dict[str, bytes], title: str, body: str,

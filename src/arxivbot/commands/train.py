@@ -19,7 +19,13 @@ from typing import TYPE_CHECKING
 
 import click
 
-from arxivbot.commands.common import check_day, model_params, portable_path, text_sources
+from arxivbot.commands.common import (
+    check_day,
+    json_option,
+    model_params,
+    portable_path,
+    text_sources,
+)
 from arxivbot.config import Settings, load_settings
 from arxivbot.errors import ConfigError, ModelError
 
@@ -72,6 +78,7 @@ class Trained:
 @click.option("--out", "out_path", required=True, type=click.Path(path_type=Path),
               help="Where to write the model (JSON); the card goes beside it (.card.json).")
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help="arxivbot.yaml.")
+@json_option
 def train(
     list_paths: tuple[Path, ...],
     listing_paths: tuple[Path, ...],
@@ -83,7 +90,7 @@ def train(
     no_api: bool,
     out_path: Path,
     config_path: Path | None,
-) -> None:
+) -> dict[str, object]:
     """Train the relevance model and write it with its model card.
 
     \b
@@ -105,6 +112,9 @@ def train(
     )
     click.echo(trained.summary)
     click.echo(f"wrote {out_path} and {card_path(out_path)}")
+    return {"model_version": trained.model.version, "threshold": trained.model.threshold,
+            "model": str(out_path), "card": str(card_path(out_path)),
+            "summary": trained.summary, "api_requests": trained.api_requests}
 
 
 def train_and_save(

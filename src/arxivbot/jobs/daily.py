@@ -21,9 +21,9 @@ from arxivbot.catalog.parse import Catalog, normalise_title, parse_catalog_bytes
 from arxivbot.catalog.render import EntryFields, render_entry
 from arxivbot.catalog.style import list_style
 from arxivbot.config import Settings
-from arxivbot.errors import CatalogFormatError, ConfigError, ForeignCommitsError
+from arxivbot.errors import CatalogFormatError, ConfigError, ForeignCommitsError, PublishError
 from arxivbot.model.classifier import RelevanceModel
-from arxivbot.proposal import pr_body, rolling
+from arxivbot.proposal import pr_body, prmeta, rolling
 from arxivbot.proposal.paper_facts import code_url, paper_name, project_url
 from arxivbot.proposal.placement import nearest_entries, place
 from arxivbot.publish import BotPullRequest, Publisher, proposed_ids
@@ -111,12 +111,17 @@ def run(
         )
         assert rolling_pr.meta is not None
         held = rolling.read_open_proposal(rolling_pr.meta, head_catalog, catalog)
+        # Migration: other open bot PRs (per-day ones from before the rolling proposal) are
+        # folded into it: their papers, as they stand there, join it; they are closed after.
+        folded = [pr for pr in open_prs if pr is not rolling_pr and pr.meta is not None]
+        held = _fold(held, folded, publisher, catalog)
     else:
         branch = f"{settings.publish.branch_prefix}{day}"
         head_catalog = None
         held = rolling.OpenProposal((), ())
+        folded = []
     # Papers of today's own PR stay eligible, so a rerun rebuilds the same proposal.
-    elsewhere = [pr for pr in open_prs if pr.branch != branch]
+    elsewhere = [pr for pr in open_prs if pr.branch != branch and pr not in folded]
     carried_ids = {c.proposed.id for c in held.carried}
     known_ids = (
         frozenset(proposed_ids(elsewhere))
@@ -213,8 +218,11 @@ def run(
         # A maintainer committed to the rolling PR: never rewrite that. Today's papers go in
         # one more commit on top of the branch as it is (its entries are kept as they stand;
         # a paper already there, from an earlier run today, is not added twice).
+        from_folded = [_carried_candidate(c) for c in held.carried
+                       if c.proposed.id in _ids_of(folded)]
         stacked = diff_order(
-            [c for c in todays if c.paper.id not in head_catalog.arxiv_ids], head_catalog
+            [c for c in [*todays, *from_folded] if c.paper.id not in head_catalog.arxiv_ids],
+            head_catalog,
         )
         draft = dataclasses.replace(
             draft,
@@ -227,6 +235,8 @@ def run(
             commit_message=pr_body.commit_message(day, stacked),
         )
         result = publisher.publish(draft)
+    if folded:
+        result = _retire_folded(publisher, folded, result)
     sections: dict[str, int] = {}
     for c in candidates:
         sections[c.section] = sections.get(c.section, 0) + 1
@@ -264,6 +274,47 @@ def _rolling_pr(open_prs: Sequence[BotPullRequest]) -> BotPullRequest | None:
     readable = [(i, pr.meta) for i, pr in enumerate(open_prs) if pr.meta is not None]
     index = rolling.rolling_pick([(i, m) for i, m in readable if m is not None])
     return None if index is None else open_prs[index]
+
+
+def _ids_of(pulls: Sequence[BotPullRequest]) -> set[str]:
+    return {paper_id for pr in pulls if pr.meta is not None for paper_id in pr.meta.ids}
+
+
+def _fold(held: rolling.OpenProposal, folded: Sequence[BotPullRequest], publisher: Publisher,
+          catalog: Catalog) -> rolling.OpenProposal:
+    """The rolling proposal with the papers of ``folded`` PRs added, as those PRs hold them."""
+    carried = list(held.carried)
+    removed = list(held.removed)
+    for pr in folded:
+        assert pr.meta is not None
+        head = parse_catalog_bytes(publisher.read_list(ref=pr.head_sha).content, catalog.source)
+        theirs = rolling.read_open_proposal(pr.meta, head, catalog)
+        seen = {c.proposed.id for c in carried}
+        carried += [c for c in theirs.carried if c.proposed.id not in seen]
+        removed += [i for i in theirs.removed if i not in removed]
+    return rolling.OpenProposal(tuple(carried), tuple(removed))
+
+
+def _retire_folded(publisher: Publisher, folded: Sequence[BotPullRequest],
+                   result: PublishResult) -> PublishResult:
+    """Close the PRs folded into the rolling one, saying where their papers went."""
+    into = f"#{result.number}" if result.number is not None else (result.url or result.branch)
+    notices = list(result.notices)
+    for pr in folded:
+        assert pr.meta is not None
+        name = f"#{pr.number}" if pr.number is not None else pr.branch
+        comment = (f"arxivbot now keeps one rolling pull request: the papers of this one are "
+                   f"proposed in {into}, as they stand here. Closing this one rejects none "
+                   "of them.")
+        empty = prmeta.ProposalMeta(day=pr.meta.day, model=pr.meta.model, papers=(),
+                                    list_path=pr.meta.list_path)
+        body = f"Folded into {into}: nothing here was rejected.\n\n{prmeta.embed(empty)}\n"
+        try:
+            publisher.retire(pr, body, comment)
+            notices.append(f"folded {name} into {into} and closed it")
+        except PublishError as exc:
+            notices.append(f"{name} could not be closed after folding it into {into} ({exc})")
+    return dataclasses.replace(result, notices=tuple(notices))
 
 
 def _carried_candidate(carried: rolling.Carried) -> Candidate:

@@ -98,6 +98,12 @@ class Publisher(Protocol):
         ``draft.base_revision``) and its proposal; raise PublishError on failure."""
         ...
 
+    def retire(self, pr: BotPullRequest, body: str, comment: str) -> None:
+        """Close the open proposal ``pr`` without merging, its body replaced by ``body`` (whose
+        block proposes nothing, so ``feedback`` reads no rejection from it) and ``comment``
+        said on it: a per-day PR folded into the rolling one. Its branch is kept."""
+        ...
+
 
 def proposed_ids(pulls: list[BotPullRequest]) -> set[str]:
     """The arXiv ids proposed in these pull requests' machine-readable blocks."""

@@ -57,6 +57,11 @@ class DryRunPublisher:
         return PublishResult(action="dry-run", branch=draft.branch, url=None,
                              number=existing.number if existing else None, details=(would,))
 
+    def retire(self, pr: BotPullRequest, body: str, comment: str) -> None:
+        name = f"#{pr.number}" if pr.number is not None else pr.branch
+        self.out.write(f"Dry run: would close {name} ({pr.branch}) saying: {comment}\n"
+                       f"and replace its body with:\n{body}\n")
+
 
 def unified_diff(old: bytes, new: bytes, path: str) -> str:
     """A git-style unified diff of two versions of a file, decoded for display only."""

@@ -293,6 +293,16 @@ class GitHubPublisher:
             line += f" (the comment saying so could not be posted: {exc})"
         return line
 
+    def retire(self, pr: BotPullRequest, body: str, comment: str) -> None:
+        if pr.number is None:
+            raise PublishError(f"the proposal on {pr.branch} has no pull request number")
+        if len(body) > GITHUB_BODY_LIMIT or len(comment) > GITHUB_BODY_LIMIT:
+            raise PublishError(f"the text closing #{pr.number} is over GitHub's limit")
+        repo = self._repository()
+        pull = self._call(f"reading #{pr.number}", partial(repo.get_pull, pr.number))
+        self._call(f"commenting on #{pr.number}", lambda: pull.create_issue_comment(comment))
+        self._call(f"closing #{pr.number}", lambda: pull.edit(body=body, state="closed"))
+
     def reply(self, number: int, text: str) -> None:
         """Post ``text`` as a comment on pull request ``number`` (a command's confirmation)."""
         repo = self._repository()

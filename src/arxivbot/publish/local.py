@@ -289,6 +289,17 @@ class LocalPublisher:
             notices=tuple(cleaned),
         )
 
+    def retire(self, pr: BotPullRequest, body: str, comment: str) -> None:
+        """Mark the PR file closed with ``body``; ``comment`` goes under it (no comments here)."""
+        with self.lock():
+            path = self.pr_file(pr.branch)
+            parsed = _parse_pr_file(path.read_text(encoding="utf-8")) if path.exists() else None
+            if parsed is None:
+                raise PublishError(f"no proposal record for {pr.branch} in {self.git_dir}")
+            header, title, _ = parsed
+            write_atomic(path, _render_pr_file({**header, "state": "closed"}, title,
+                                               f"{comment}\n\n{body}"))
+
     # ---- helpers (also used by tests and feedback) ---------------------------------------------
 
     def pr_file(self, branch: str) -> Path:

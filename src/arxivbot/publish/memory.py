@@ -147,6 +147,13 @@ class MemoryPublisher:
         return PublishResult(action=action, branch=branch, url=f"memory:#{pr.number}",
                              number=pr.number, notices=notices)
 
+    def retire(self, pr: BotPullRequest, body: str, comment: str) -> None:
+        if pr.number is None or pr.number not in self.pulls:
+            raise PublishError(f"no pull request for {pr.branch}")
+        pull = self.pulls[pr.number]
+        pull.comments.append(comment)
+        pull.body, pull.state = body, "closed"
+
     # ---- the maintainer's side ---------------------------------------------------------------
 
     def commit(self, branch: str, changes: Mapping[str, bytes], message: str = "Edit") -> str:
