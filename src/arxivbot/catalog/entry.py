@@ -160,7 +160,8 @@ def bullet_fields(tokens: Sequence[Token]) -> BulletFields:
     name = " ".join(t.text for t in names) or None
     if title_token is not None:
         if title_token.kind == "text":
-            bold = re.fullmatch(r"(\*\*|__)(?P<t>.+?)(\*\*|__)", title_token.raw)
+            lead_line = title_token.raw.split("\n")[0].rstrip(" \t\\")
+            bold = re.fullmatch(r"[^\w\s*_\[]{0,4}\s*(\*\*|__)(?P<t>.+?)(\*\*|__)", lead_line)
             title = bold.group("t") if bold else title_token.raw
             title_kind = "bold" if bold else "text"
         else:

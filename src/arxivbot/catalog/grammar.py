@@ -252,6 +252,7 @@ def _is_decoration(run: str) -> bool:
 def clean_heading(text: str) -> str:
     """A heading's text without emoji, Markdown decoration or closing hashes: ``Papers``."""
     text = re.sub(r"\s#+\s*$", "", text.strip())
+    text = re.sub(r"</?[a-zA-Z][^>]*>", " ", text)  # <h3 id=...>, <b>, <i>
     text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)  # links and images -> their text
     text = re.sub(r"[*_`]", "", text)
     text = re.sub(r"[^\x00-\x7f]+", lambda m: " " if _is_decoration(m.group()) else m.group(), text)

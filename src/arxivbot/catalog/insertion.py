@@ -121,10 +121,14 @@ def plan_insertions(
     )
     orders: dict[tuple[int, str], str] = {}
     separators: dict[tuple[int, str], bytes] = {}
+    headings: dict[tuple[int, str], bytes] = {}  # a new year section's heading and gap
     for addition in additions:
         if "\r" in addition.text or not addition.text.strip() or "\n\n\n" in addition.text:
             raise ValueError(f"an entry must be lines of text: {addition.text[:60]!r}")
+        new_year = None
         if addition.section not in known:
+            new_year = _new_year_section(catalog, addition.section)
+        if addition.section not in known and new_year is None:
             sections = ", ".join(repr(s.path) for s in catalog.sections if s.path) or "none"
             raise CatalogFormatError(
                 f"{catalog.source}: no section {addition.section!r} to add to "
@@ -136,7 +140,11 @@ def plan_insertions(
         separator = b"".join(
             line.encode("utf-8", "surrogateescape") + eol for line in section_style.separator
         )
-        if entries:
+        if new_year is not None:
+            line, heading_text, gap = new_year
+            group = (offsets[line - 1] if line - 1 < len(offsets) else len(raw), "new")
+            headings[group] = heading_text.encode("utf-8", "surrogateescape") + eol + eol * gap
+        elif entries:
             where, entry = _anchor(entries, section_style.order, key)
             line = entry.line if where == "before" else entry.end_line + 1
             group = (offsets[line - 1] if line - 1 < len(offsets) else len(raw), where)
@@ -167,7 +175,13 @@ def plan_insertions(
             )
             for m in members
         ]
-        if where == "before":
+        if where == "new":  # heading, entries, then the blank line before the next heading
+            data = headings[(offset, where)] + (eol + separator).join(lines) + eol
+            if offset == len(raw):
+                data = (eol if raw.endswith(b"\n") else eol + eol) + data
+            else:
+                data += eol
+        elif where == "before":
             data = b"".join(line + eol + separator for line in lines)
         else:
             data = b"".join(separator + line + eol for line in lines)
@@ -177,6 +191,45 @@ def plan_insertions(
             offset = 3  # never in front of a byte-order mark
         splices.append(Splice(offset, data))
     return tuple(splices)
+
+
+_YEAR = re.compile(r"(?:19|20)\d{2}")
+
+
+def _new_year_section(catalog: Catalog, path: str) -> tuple[int, str, int] | None:
+    """Where a year section newer than every sibling goes, its heading line (a sibling's,
+    with the year changed) and the blank lines between heading and entries; None if ``path``
+    is no such section. Newest-first siblings: before the newest; oldest-first: after the
+    last one (before the next heading of its level or above, else at the end)."""
+    parent, _, title = path.rpartition(" / ")
+    if not _YEAR.fullmatch(title):
+        return None
+    year = int(title)
+    siblings = [
+        s for s in catalog.sections
+        if _YEAR.fullmatch(s.title.strip()) and s.path.rpartition(" / ")[0] == parent
+    ]
+    if not siblings or any(int(s.title.strip()) >= year for s in siblings):
+        return None
+    lines = catalog.text.removeprefix("\ufeff").split("\n")
+    newest = max(siblings, key=lambda s: int(s.title.strip()))
+    written = lines[newest.line - 1].removesuffix("\r")
+    if newest.title.strip() not in written or re.search(r"<(summary|details)", written, re.I):
+        return None
+    if newest.line < len(lines) and re.fullmatch(r"\s*(=+|-+)\s*", lines[newest.line]):
+        return None  # a setext heading: two lines, not written here
+    heading = re.sub(rf"(?<!\d){newest.title.strip()}(?!\d)", str(year), written)
+    entries = catalog.entries_in(newest.path)
+    gap = 1
+    if entries:
+        between = lines[newest.line : entries[0].line - 1]
+        gap = sum(1 for ln in between if not ln.strip()) if len(between) <= 2 else 1
+    years = [int(s.title.strip()) for s in siblings]
+    if len(years) < 2 or years[0] > years[-1]:
+        return siblings[0].line, heading, gap  # newest first: the new year opens the run
+    last = siblings[-1]
+    after = [s for s in catalog.sections if s.line > last.line and s.level <= last.level]
+    return (after[0].line if after else len(lines) + 1), heading, gap
 
 
 def apply_splices(raw: bytes, splices: Sequence[Splice]) -> bytes:

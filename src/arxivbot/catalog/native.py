@@ -35,6 +35,7 @@ from arxivbot.catalog.skeleton import (
     HOLE,
     Facts,
     Skeleton,
+    badge_of,
     choose,
     choose_row,
     code_path,
@@ -123,12 +124,19 @@ def native_check(catalog: Catalog, style: ListStyle | None = None) -> NativeResu
             native += 1
         else:
             misses.append(_miss(catalog, entry, rendered))
+    everyone = [s for members in by_section.values() for _e, _f, s in members]
+    pooled: dict[object, Skeleton | None] = {}  # leaving out equal skeletons is equal
     for path, members in by_section.items():
         es = style.for_section(path)
-        chosen: dict[Skeleton, Skeleton | None] = {}  # leaving out equal skeletons is equal
+        chosen: dict[Skeleton, Skeleton | None] = {}
         for index, (entry, facts, own) in enumerate(members):
+            if own.lines not in pooled:
+                rest = list(everyone)
+                rest.remove(own)
+                pooled[own.lines] = choose(rest)
             if own not in chosen:
-                chosen[own] = choose([s for k, (_e, _f, s) in enumerate(members) if k != index])
+                peers = [s for k, (_e, _f, s) in enumerate(members) if k != index]
+                chosen[own] = choose(peers, pooled[own.lines])
             skeleton = chosen[own] or style.default.skeleton
             rendered = render_in_style(replace(es, skeleton=skeleton), entry_fields_of(facts))
             total += 1
@@ -167,7 +175,7 @@ def _link_required(url: str, label: str, facts: Facts) -> bool:
     if url and url in {facts.code_url, facts.project_url}:
         return True
     path = code_path(facts.code_url)
-    return bool(path and path in url) or bool(facts.title and facts.title in label)
+    return bool(path and badge_of(url, path)) or bool(facts.title and facts.title in label)
 
 
 def _units(text: str, facts: Facts) -> list[tuple[str, bool]]:

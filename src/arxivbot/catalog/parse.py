@@ -12,6 +12,7 @@ entry says is read by ``catalog.entry``; how the list writes one is ``catalog.st
 
 from __future__ import annotations
 
+import logging
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -43,6 +44,8 @@ from arxivbot.catalog.grammar import (
 )
 from arxivbot.errors import CatalogFormatError
 from arxivbot.records import Section
+
+_LOG = logging.getLogger(__name__)
 
 __all__ = [
     "Catalog",
@@ -110,6 +113,7 @@ class Catalog:
     raw: bytes
     entries: tuple[Entry, ...]
     sections: tuple[Section, ...]
+    warnings: tuple[str, ...] = ()  # lines that look like entries but could not be read
 
     @property
     def text(self) -> str:
@@ -191,7 +195,7 @@ def parse_catalog_bytes(raw: bytes, source: str = "<list>") -> Catalog:
     if b"\x00" in raw or (undecodable + controls) > max(8, len(raw) // 20):
         raise CatalogFormatError(f"{source}: looks like a binary file, not text ({_EXPECTED})")
     catalog = parse_catalog(text, source=source)
-    return Catalog(catalog.source, raw, catalog.entries, catalog.sections)
+    return Catalog(catalog.source, raw, catalog.entries, catalog.sections, catalog.warnings)
 
 
 
@@ -236,6 +240,17 @@ def _is_block_start(text: str) -> bool:
         or stripped.startswith(("|", "<", ">", "---", "***", "==="))
     )
 
+
+_HTML_HEADING = re.compile(
+    r"^ {0,3}<h(?P<level>[1-6])\b[^>]*>(?P<text>.*?)(?:</?h(?P=level)\s*/?>.*)?$", re.IGNORECASE
+)
+_SUMMARY = re.compile(r"<summary\b[^>]*>(?P<text>.*?)(?:</summary>|$)", re.IGNORECASE)
+_CLICK = re.compile(
+    r"^(?:click|tap)(?: here)? to (?:expand|see|view|show|open)(?: more)?\s+|\s+table$",
+    re.IGNORECASE,
+)
+_DETAILS_OPEN = re.compile(r"<details\b", re.IGNORECASE)
+_DETAILS_CLOSE = re.compile(r"</details\s*>", re.IGNORECASE)
 
 # A paragraph entry opens with a bold title on its own line: **Title** \ (or two spaces)
 _PARAGRAPH_START = re.compile(r"^ {0,3}(\*\*|__)[^*_\s].*?(\*\*|__)[ \t]*(\\|  )?[ \t]*$")
@@ -288,6 +303,25 @@ def _looks_like_entry(content: str) -> bool:
     return (paper_link or venue_link) and words <= 30
 
 
+_BOLD_LEAD = re.compile(
+    r"^[^\w\s*_\[]{0,4}\s*(\*\*|__)[^*_].*?(\*\*|__)[ \t]*(\\|  |<br\s*/?>)?[ \t]*$"
+)
+
+
+_NEWS = re.compile(r"^[*_\[\s]*(?:19|20)\d{2}[-./]\d{1,2}")  # - **[2025-10]** We released ...
+
+
+def _bold_then_link(content: str, following: str) -> bool:
+    """``- 🌟 **Title**`` (a hard break) whose next line carries the paper's link."""
+    if not _BOLD_LEAD.match(content) or not following.strip() or _is_block_start(following):
+        return False
+    return any(
+        HTTP.match(t.url) and arxiv_id_from_url(t.url)
+        for t in tokenize(following)
+        if t.kind in {"link", "dlink"}
+    )
+
+
 def _nothing_readable(lines: Sequence[_Line]) -> str:
     """What a list without a readable entry holds, and what to do about it."""
     bullets = [ln.number for ln in lines if bullet_match(ln.text)]
@@ -336,6 +370,8 @@ def parse_catalog(text: str, source: str = "<list>") -> Catalog:
     current: _Draft | None = None
     in_fence = False
     in_comment = False
+    base = 1  # the level of the last Markdown or HTML heading (a <summary> nests under it)
+    depth = 0  # <details> blocks open
     i = 0
     while i < len(lines):
         line = lines[i]
@@ -370,6 +406,26 @@ def parse_catalog(text: str, source: str = "<list>") -> Catalog:
             headings.append((line, level, clean_heading(body)))
             i += 2
             continue
+        html = _HTML_HEADING.match(body) if not heading else None
+        summary = _SUMMARY.search(body) if not heading and not html else None
+        depth += len(_DETAILS_OPEN.findall(body))
+        if html or (summary and clean_heading(summary.group("text") or "")):
+            # <h2 id=...>Title</h2>, or a <details> block's <summary>: a section
+            current = None
+            if html:
+                level = int(html.group("level"))
+                base = level
+                title = clean_heading(html.group("text") or "")
+            else:
+                assert summary is not None
+                level = min(6, base + max(1, depth))
+                title = clean_heading(summary.group("text") or "")
+                title = _CLICK.sub("", title).strip() or title  # "Click to expand X table"
+            headings.append((line, level, title))
+            depth -= len(_DETAILS_CLOSE.findall(body))
+            i += 1
+            continue
+        depth = max(0, depth - len(_DETAILS_CLOSE.findall(body)))
         if heading and _is_heading_entry(heading.group("text") or ""):
             # ### [Title](url) followed by its metadata bullets: a paper, not a section
             current = _Draft([line], len(headings) - 1, "heading")
@@ -385,9 +441,8 @@ def parse_catalog(text: str, source: str = "<list>") -> Catalog:
             current = None
         if heading:
             current = None
-            headings.append(
-                (line, len(heading.group("hashes")), clean_heading(heading.group("text") or ""))
-            )
+            base = len(heading.group("hashes"))
+            headings.append((line, base, clean_heading(heading.group("text") or "")))
             i += 1
             continue
         if (
@@ -421,7 +476,12 @@ def parse_catalog(text: str, source: str = "<list>") -> Catalog:
                 i = j
                 continue
         bullet = bullet_match(body)
-        if bullet and _looks_like_entry(body[bullet.end() :]):
+        if bullet and (
+            _looks_like_entry(body[bullet.end() :])
+            or _bold_then_link(
+                body[bullet.end() :], lines[i + 1].text if i + 1 < len(lines) else ""
+            )
+        ):
             current = _Draft([line], len(headings) - 1, "bullet")
             drafts.append(current)
         elif (
@@ -458,7 +518,59 @@ def parse_catalog(text: str, source: str = "<list>") -> Catalog:
         raise CatalogFormatError(f"{source}: {_nothing_readable(lines)}")
     sections = _settle_kinds(sections, entries)
     entries = [_with_kind(e, sections) for e in entries]
-    return Catalog(source, text.encode("utf-8", "surrogateescape"), tuple(entries), tuple(sections))
+    covered = {n for e in entries for n in range(e.line, e.end_line + 1)}
+    covered |= {line.number for line, _level, _title in headings}
+    unread = _unread(lines, covered)
+    warnings: tuple[str, ...] = ()
+    if unread:
+        shown = ", ".join(str(n) for n in unread[:12]) + (", ..." if len(unread) > 12 else "")
+        warnings = (
+            f"{source}: {len(unread)} line(s) link an arXiv paper but were not read as an "
+            f"entry (lines {shown}); those papers may be proposed again. Expected bullets, "
+            "table rows, '### [Title](url)' headings or '**Title** \\' paragraphs; set "
+            "list.template or open an issue with an excerpt",
+        )
+        for warning in warnings:
+            _LOG.warning("%s", warning)
+    return Catalog(
+        source,
+        text.encode("utf-8", "surrogateescape"),
+        tuple(entries),
+        tuple(sections),
+        warnings,
+    )
+
+
+def _unread(lines: Sequence[_Line], covered: set[int]) -> list[int]:
+    """Lines outside code fences and comments, in no entry, that link an arXiv paper."""
+    unread = []
+    in_fence = in_comment = False
+    previous: str | None = None
+    for line in lines:
+        body = line.text
+        if in_comment:
+            in_comment = "-->" not in body
+            continue
+        if FENCE.match(body):
+            in_fence = not in_fence
+            continue
+        if in_fence or line.number in covered:
+            continue
+        if "<!--" in body:
+            in_comment = "-->" not in body.split("<!--", 1)[1]
+            body = body.split("<!--", 1)[0]
+        urls = re.findall(r"\]\(\s*<?([^()\s>]+)|href=[\"']([^\"']+)", body)
+        bullet = bullet_match(body)
+        news = bool(bullet) and bool(_NEWS.match(body[bullet.end() :] if bullet else ""))
+        listed = (bool(bullet) and not news) or body.lstrip().startswith("|") or (
+            previous is not None
+            and bool(bullet_match(previous))
+            and previous.endswith(("  ", "\\", "<br>"))
+        )
+        if listed and any(arxiv_id_from_url(a or b) for a, b in urls):
+            unread.append(line.number)
+        previous = body if body.strip() else previous
+    return unread
 
 
 def _settle_kinds(sections: list[Section], entries: list[Entry]) -> list[Section]:

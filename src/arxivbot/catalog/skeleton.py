@@ -104,13 +104,17 @@ class Skeleton:
             holed = [p.text for p in line.parts if HOLE in p.text]
             if holed and all(_optional(t) for t in holed):
                 continue  # a line only a paper with code (or a page) has: "- Code: [...]"
-            parts = [p.text for p in line.parts if not _optional(p.text)]
+            parts = [_PAPER_URL.sub("](paper)", p.text) for p in line.parts
+                     if not _optional(p.text)]
             if parts or not line.parts:
                 out.append(f"{line.blank_before}|{_digits(line.prefix.strip())}|" + " ".join(parts))
         return "\n".join(out)
 
     def holes(self) -> set[str]:
         return _line_holes(self.lines)
+
+
+_PAPER_URL = re.compile("\\]\\([^()\\s]*\x00arxiv_id\x00[^()\\s]*\\)")
 
 
 def _digits(text: str) -> str:
@@ -267,6 +271,14 @@ def code_path(url: str | None) -> str | None:
     return match.group(1).removesuffix(".git") if match else None
 
 
+def badge_of(url: str, path: str) -> bool:
+    """A badge (stars, forks) of the repository ``owner/name``, not a page elsewhere."""
+    host = re.match(r"^https?://([^/]+)/", url)
+    if host is None or path not in url:
+        return False
+    return any(word in host.group(1) for word in ("shields.io", "badge", "github"))
+
+
 def holes_in(text: str, facts: Facts, *, title: bool = True, repo: bool = False) -> str:
     """``text`` with the facts it shows replaced by holes."""
     h = HOLE
@@ -305,9 +317,10 @@ def holes_in(text: str, facts: Facts, *, title: bool = True, repo: bool = False)
 
 def keep_text(chunk: str) -> bool:
     """A chunk of plain text is kept when it holds a fact, is decoration, or known words."""
-    if HOLE in chunk or re.fullmatch(r"(</?[a-zA-Z][^>]*>)+", chunk):
-        return True  # a fact, or an HTML tag such as <br>
-    words = re.findall(r"[^\W_]+", clean_heading(re.sub(r":[a-z0-9_+-]+:", " ", chunk)))
+    if re.fullmatch(r"(</?[a-zA-Z][^>]*>)+", chunk):
+        return True  # an HTML tag such as <br>
+    bare = _HOLE.sub(" ", chunk)  # the facts it shows, and what else it says
+    words = re.findall(r"[^\W_]+", clean_heading(re.sub(r":[a-z0-9_+-]+:", " ", bare)))
     return all(w.lower() in _KNOWN_WORDS for w in words)
 
 
@@ -323,7 +336,7 @@ def _link_part(raw_kind: str, label: str, url: str, facts: Facts) -> str | None:
         url_t = f"{h}code_url{h}"
     elif facts.project_url and url == facts.project_url:
         url_t = f"{h}project_url{h}"
-    elif (path := code_path(facts.code_url)) and path in url:
+    elif (path := code_path(facts.code_url)) and badge_of(url, path):
         url_t = url.replace(path, f"{h}code_path{h}")
     elif facts.title and facts.title in label and raw_kind != "image":
         url_t = f"https://arxiv.org/abs/{h}arxiv_id{h}"  # the title links the paper elsewhere
@@ -386,8 +399,15 @@ def text_chunks(filled: str) -> list[tuple[str, str, bool]]:
 
 
 def _parts(tokens: Sequence[Token], facts: Facts) -> tuple[list[Part], bool]:
-    """The parts of a line (or a table cell) worth keeping, and whether any shows a fact."""
+    """The parts of a line worth keeping, and whether any shows a fact (a line of the
+    maintainer's own words that merely holds a code link is not one)."""
     parts, facts_here, _dropped = _parts_dropped(tokens, facts)
+    words = [c for t in tokens if t.kind == "text" for _s, c, k in text_chunks(t.raw) if not k]
+    holed = [p.text for p in parts if HOLE in p.text]
+    if len(words) >= 2 and holed and all(_optional(t) for t in holed):
+        return [], False
+    while parts and parts[0].text in _SEPARATORS:
+        parts.pop(0)
     return parts, facts_here
 
 
@@ -522,7 +542,7 @@ def fill_cell(
     return text or None
 
 
-def choose(skeletons: Sequence[Skeleton]) -> Skeleton | None:
+def choose(skeletons: Sequence[Skeleton], borrow: Skeleton | None = None) -> Skeleton | None:
     """A section's skeleton: the commonest key, then its commonest full form, preferring a
     form that shows the optional links (code, project) most entries of that key show."""
     if not skeletons:
@@ -539,13 +559,24 @@ def choose(skeletons: Sequence[Skeleton]) -> Skeleton | None:
         fitting = [s for s in same if best and best[0][0] in s.holes()] or same
     forms = Counter(s.lines for s in fitting)
     lines = forms.most_common(1)[0][0]
-    for hole in sorted(set(optional) - _line_holes(lines)):  # links fewer entries show
+    for hole in sorted(set(optional)):  # links fewer entries show
+        if _role(hole) in {_role(h) for h in _line_holes(lines)}:
+            continue
         donors = Counter(s.lines for s in same if hole in s.holes())
         lines = _borrow(lines, donors.most_common(1)[0][0], hole)
+    if borrow is not None and borrow.key == top:  # the list's habit, where this section is silent
+        for hole in sorted(borrow.holes()):
+            have = {_role(h) for h in _line_holes(lines)}
+            if _optional(f"{HOLE}{hole}{HOLE}") and _role(hole) not in have:
+                lines = _borrow(lines, borrow.lines, hole)
     authors = Counter(s.authors for s in same if s.authors and s.authors.last != "?")
     authors = authors or Counter(s.authors for s in same if s.authors)
     top_authors = authors.most_common(1)
     return Skeleton(lines, top_authors[0][0] if top_authors else None)
+
+
+def _role(hole: str) -> str:
+    return "code" if hole.startswith("code_") else hole
 
 
 def _line_holes(lines: Sequence[Line]) -> set[str]:
@@ -567,12 +598,18 @@ def _borrow(base: tuple[Line, ...], donor: tuple[Line, ...], hole: str) -> tuple
                            and b.parts[:1] == after.parts[:1]), len(out))
                 out.insert(at, line)
                 return tuple(out)
-            target = next((i for i, b in enumerate(out) if b.prefix == line.prefix), None)
+            target = j if j < len(out) and out[j].prefix == line.prefix else next(
+                (i for i, b in enumerate(out) if b.prefix == line.prefix), None
+            )
             if target is None:
                 return base
             parts = list(out[target].parts)
-            anchor = line.parts[k - 1].text if k else None
-            at = next((i + 1 for i, p in enumerate(parts) if p.text == anchor), len(parts))
+            anchor = _PAPER_URL.sub("](paper)", line.parts[k - 1].text) if k else None
+            at = next(
+                (i + 1 for i, p in enumerate(parts)
+                 if _PAPER_URL.sub("](paper)", p.text) == anchor),
+                0 if anchor is None else len(parts),
+            )
             parts.insert(at, part)
             out[target] = replace(out[target], parts=tuple(parts))
             return tuple(out)

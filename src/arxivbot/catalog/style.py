@@ -107,10 +107,22 @@ class ListStyle:
     eol: str = "\n"
 
     def for_section(self, section: str | None) -> EntryStyle:
+        """The style of ``section``; a new year section (``Papers / 2026``) takes its newest
+        sibling year's style."""
         if section is not None:
             for path, style in self.sections:
                 if path == section:
                     return style
+            parent, _, title = section.rpartition(" / ")
+            if re.fullmatch(r"(?:19|20)\d{2}", title):
+                years = [
+                    (int(path.rpartition(" / ")[2]), style)
+                    for path, style in self.sections
+                    if path.rpartition(" / ")[0] == parent
+                    and re.fullmatch(r"(?:19|20)\d{2}", path.rpartition(" / ")[2])
+                ]
+                if years:
+                    return max(years, key=lambda ys: ys[0])[1]
         return self.default
 
 
@@ -458,8 +470,10 @@ def infer_style(entries: Sequence[Entry], text: str | None = None) -> ListStyle:
             rows[entry.section].append(mine_row(row_cells(entry), facts))
         else:
             mined[entry.section].append(mine(entry, facts))
+    pooled_skeleton = choose([s for group in mined.values() for s in group])
     sections = [
-        (path, replace(style, skeleton=with_badges(choose(mined.get(path, ())), style)))
+        (path, replace(style, skeleton=with_badges(
+            choose(mined.get(path, ()), pooled_skeleton), style)))
         if style.shape != "table"
         else (path, replace(style, row=choose_row(rows.get(path, ()))))
         for path, style in sections
@@ -472,7 +486,7 @@ def infer_style(entries: Sequence[Entry], text: str | None = None) -> ListStyle:
     main = _most(paper_sections, "")
     default = dict(sections).get(main) or next(iter(pooled.values()), EntryStyle(separator=("",)))
     if default.shape != "table" and default.skeleton is None:
-        default = replace(default, skeleton=choose([s for group in mined.values() for s in group]))
+        default = replace(default, skeleton=pooled_skeleton)
     return ListStyle(default=default, sections=tuple(sections), eol=eol)
 
 
@@ -518,8 +532,19 @@ def with_badges(skeleton: Skeleton | None, style: EntryStyle) -> Skeleton | None
             len(parts),
         )
         parts.insert(at, Part(style.gap, text))
-    lines = (replace(first, parts=tuple(parts)), *skeleton.lines[1:])
-    return replace(skeleton, lines=lines)
+    lines = [replace(first, parts=tuple(parts)), *skeleton.lines[1:]]
+    # The paper link in the form most of the section's entries use (abs, pdf, www.).
+    form = style.paper_url.replace("{id}", f"{HOLE}arxiv_id{HOLE}")
+    lines = [
+        replace(ln, parts=tuple(
+            replace(p, text=re.sub(
+                rf"(?<!!)(\[[^\]]*\]\()[^()\s]*{HOLE}arxiv_id{HOLE}[^()\s]*\)",
+                lambda m: m.group(1) + form + ")", p.text))
+            for p in ln.parts
+        ))
+        for ln in lines
+    ]
+    return replace(skeleton, lines=tuple(lines))
 
 
 def list_style(catalog: Catalog) -> ListStyle:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from arxivbot.model.classifier import ModelParams
 
 F = TypeVar("F", bound=Callable[..., object])
+log = logging.getLogger(__name__)
 
 # run, feedback and retrain all act on one list, in a local clone or on GitHub.
 _LIST_OPTIONS = (
@@ -223,6 +225,9 @@ def text_sources(settings: Settings, abstracts_path: Path | None, no_api: bool) 
     from arxivbot.sources.replay import read_papers
 
     abstracts = {p.id: p for p in read_papers([abstracts_path])} if abstracts_path else {}
+    log.info("list papers' abstracts: %d from %s, then the look-up cache (%s), then %s",
+             len(abstracts), abstracts_path or "no --abstracts file", settings.arxiv.cache_dir,
+             "no API (--no-api)" if no_api else "the arXiv API")
     # The API is the last resort: one retry and a short timeout, so that an unreachable
     # arXiv costs seconds, not minutes, before training goes on with titles.
     api = dataclasses.replace(settings.arxiv, retries=min(settings.arxiv.retries, 1),

@@ -147,6 +147,10 @@ def _by_year(
             return placement
         return Placement(same.path, f"its year ({year}); {placement.reason}")
     older = [s for s in siblings if int(s.title.strip()) < year]
+    if older and all(int(s.title.strip()) < year for s in siblings):
+        # Newer than every year section: a new one, written like its siblings (an insertion).
+        path = f"{parent} / {year}" if parent else str(year)
+        return Placement(path, f"a new {year} section (no {year} section yet); {placement.reason}")
     if older:
         newest = max(older, key=lambda s: int(s.title.strip()))
         return Placement(

@@ -104,6 +104,12 @@ def read_papers(
             if paper.id not in seen:
                 seen.add(paper.id)
                 papers.append(paper)
+    if len(files) == 1:
+        log.info("listings: %d papers from %s", len(papers), files[0])
+    elif files:
+        days = sorted(day_of_file(f) or f.name for f in files)
+        log.info("listings: %d papers from %d files (%s ... %s)", len(papers), len(files),
+                 days[0], days[-1])
     return papers
 
 

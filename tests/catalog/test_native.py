@@ -1,0 +1,164 @@
+"""New entries written like the list's own, measured by `native`, and new year sections."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from arxivbot.catalog.insertion import Addition, insert_entries
+from arxivbot.catalog.native import native_check
+from arxivbot.catalog.parse import parse_catalog_bytes, read_catalog
+from arxivbot.catalog.render import EntryFields, render_entry
+from arxivbot.catalog.style import list_style
+from arxivbot.cli import cli
+
+LISTS = Path(__file__).parents[1] / "fixtures" / "lists"
+
+
+def fields(**changes: object) -> EntryFields:
+    base: dict[str, object] = {
+        "arxiv_id": "2505.09999",
+        "title": "Nu-R1: Reasoning Anew",
+        "date": dt.date(2025, 5, 20),
+        "name": "Nu-R1",
+        "code_url": "https://github.com/n/nu",
+        "authors": ("Nu Author", "Xi Writer"),
+    }
+    base.update(changes)
+    return EntryFields(**base)  # type: ignore[arg-type]
+
+
+def test_a_paragraph_entry_gets_its_title_authors_venue_and_date_lines() -> None:
+    """Paragraph lists: bold title, italic authors, arXiv year with badges, date, each `\\`."""
+    catalog = read_catalog(LISTS / "paragraphs.md")
+    text = render_entry(list_style(catalog), fields(), "Papers / Survey")
+    lines = text.split("\n")
+    assert lines[0] == "**Nu-R1: Reasoning Anew** \\"
+    assert lines[1] == "*Nu Author, Xi Writer* \\"
+    assert lines[2].startswith("arXiv 2025. [[Paper](https://arxiv.org/")
+    assert lines[2].endswith("[[Github](https://github.com/n/nu)] \\")
+    assert lines[3] == "20 May 2025"
+
+
+def test_a_heading_entry_is_its_linked_heading_without_the_hand_written_metadata() -> None:
+    """Heading entries: `### [Title](url)`; metrics and comments are the maintainer's own."""
+    catalog = read_catalog(LISTS / "heading-entries.md")
+    text = render_entry(list_style(catalog), fields(), "Papers and Summaries")
+    assert text == "### [Nu-R1: Reasoning Anew](https://arxiv.org/abs/2505.09999)"
+
+
+def test_a_numbered_entry_keeps_its_blank_line_authors_and_preprint_venue() -> None:
+    """Numbered entries with a blank line and an indented `*Authors.* Preprint'YY` line."""
+    catalog = read_catalog(LISTS / "numbered-blank.md")
+    text = render_entry(list_style(catalog), fields(), "Analysis / 2025")
+    assert text.split("\n") == [
+        "1. **[Nu-R1: Reasoning Anew.](https://arxiv.org/abs/2505.09999)**"
+        " [[code](https://github.com/n/nu)]",
+        "",
+        "    *Nu Author, Xi Writer.* Preprint'25",
+    ]
+
+
+def test_labels_never_carry_a_neighbours_facts() -> None:
+    """An `arXiv:ID` label shows the new id; a repo-named code label the new repo's name."""
+    catalog = read_catalog(LISTS / "labelled-links.md")
+    style = list_style(catalog)
+    text = render_entry(style, fields(code_url="https://github.com/n/nu-r1"), "Papers")
+    assert text == (
+        "- [Nu-R1: Reasoning Anew](https://arxiv.org/abs/2505.09999)"
+        " [arXiv:2505.09999](https://arxiv.org/abs/2505.09999) [n/nu-r1](https://github.com/n/nu-r1)"
+    )
+    row = render_entry(style, fields(code_url="https://github.com/n/nu-r1"), "Models")
+    for neighbour in ("2501.00021", "al/alpha", "Alpha"):
+        assert neighbour not in row
+    assert "stars/n/nu-r1" in row
+    assert "(https://arxiv.org/abs/2505.09999)" in row
+    assert row.count("|") == 4
+    bare = render_entry(style, fields(code_url=None), "Models")
+    assert bare.rstrip().endswith("| - |")  # the list's own placeholder
+
+
+def test_native_counts_every_paper_and_leaves_each_out_of_its_own_style() -> None:
+    """`native` renders each paper already on the list as a new entry, learnt without it."""
+    for name in ("labelled-links.md", "html-sections.md"):
+        result = native_check(read_catalog(LISTS / name))
+        assert result.native == result.total >= 2, (name, [m.diff for m in result.misses])
+    # Two papers, one with a Github badge: left out, no other entry shows the badge, so the
+    # new entry cannot (a miss), while the other paper is written exactly like itself.
+    result = native_check(read_catalog(LISTS / "paragraphs.md"))
+    assert (result.native, result.total) == (1, 2)
+    assert "[[Github]" in result.misses[0].diff
+
+
+def test_check_style_prints_native() -> None:
+    """`catalog --check-style` shows `native: N/M` beside its two round-trip figures."""
+    out = CliRunner().invoke(cli, ["catalog", str(LISTS / "paragraphs.md"), "--check-style"])
+    assert out.exit_code == 0, out.output
+    assert "native: " in out.output
+    assert "round-trip:" in out.output
+
+
+def test_html_headings_and_details_summaries_are_sections() -> None:
+    """`<h2 id=…>`, `### <h3 …>` and `<details><summary><b>2024</b>` open sections."""
+    catalog = read_catalog(LISTS / "html-sections.md")
+    paths = {e.title: e.section for e in catalog.entries}
+    assert paths["Agents That Plan Ahead"] == "Papers / Agents"
+    assert paths["Agents That Remember"] == "Papers / Agents / 2024"
+    assert paths["TinyTool"] == "Tools"
+
+
+def test_a_paper_newer_than_every_year_section_gets_a_new_one_as_an_insertion() -> None:
+    """Newest-first year sections: a 2026 paper opens `### 2026` above `### 2025`."""
+    catalog = read_catalog(LISTS / "numbered-blank.md")
+    text = render_entry(list_style(catalog), fields(arxiv_id="2601.00001"), "Analysis / 2026")
+    new = insert_entries(catalog, [Addition("Analysis / 2026", text, "2601.00001")])
+    assert b"### 2026\n\n1. **[Nu-R1" in new
+    assert new.index(b"### 2026") < new.index(b"### 2025")
+    added = ("### 2026\n\n" + text + "\n\n").encode()
+    assert new.replace(added, b"", 1) == catalog.raw
+    again = parse_catalog_bytes(new)
+    assert any(e.section == "Analysis / 2026" for e in again.entries)
+
+
+def test_oldest_first_year_sections_get_the_new_year_after_the_last() -> None:
+    """Oldest-first year sections: the new year goes after the last one's entries."""
+    raw = (
+        b"# L\n\n## 2023\n\n- [A](https://arxiv.org/abs/2301.00001)\n\n"
+        b"## 2024\n\n- [B](https://arxiv.org/abs/2401.00002)\n\n## Tools\n\n- [T](https://t.io)\n"
+    )
+    catalog = parse_catalog_bytes(raw)
+    text = render_entry(list_style(catalog), fields(), "2025")
+    new = insert_entries(catalog, [Addition("2025", text, "2505.09999")])
+    assert new == raw.replace(b"## Tools", b"## 2025\n\n" + text.encode() + b"\n\n## Tools")
+
+
+def test_unreadable_entry_lines_are_warned_with_their_line_numbers(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A listed line linking an arXiv paper that is no entry is named by its line number."""
+    raw = (
+        b"# L\n\n## Papers\n\n- [A](https://arxiv.org/abs/2301.00001)\n"
+        b"- [Contents](#contents) and [this one](https://arxiv.org/abs/2302.00002) too\n"
+        b"- **[2025-01]** news: [our paper](https://arxiv.org/abs/2303.00003)\n"
+    )
+    with caplog.at_level(logging.WARNING):
+        catalog = parse_catalog_bytes(raw, "L.md")
+    assert len(catalog.entries) == 1
+    assert catalog.warnings == tuple(r.getMessage() for r in caplog.records)
+    assert "1 line(s)" in catalog.warnings[0]
+    assert "(lines 6)" in catalog.warnings[0]
+
+
+def test_a_bold_title_with_its_link_on_the_next_line_is_one_entry() -> None:
+    """`- 🌟 **Title**  ` then `arXiv 2025, [Paper](url)`: one entry, its paper linked."""
+    raw = (
+        "# L\n\n## Highlights\n\n- 🌟 **A Survey of Tiny Things**  \n"
+        "arXiv 2025, [Paper](https://arxiv.org/pdf/2501.00031.pdf), [Project](https://t.io)\n"
+    ).encode()
+    (entry,) = parse_catalog_bytes(raw).entries
+    assert (entry.title, entry.arxiv_id) == ("A Survey of Tiny Things", "2501.00031")
+    assert entry.end_line == 6

@@ -1,0 +1,268 @@
+"""The adopt path, run as GitHub would run it: the composite action's own shell steps.
+
+A list repository that copies only the README's workflow runs ``action.yml`` with
+``list: README.md`` and a mode. This test reads ``action.yml`` with PyYAML, keeps the steps
+whose ``if:`` holds for the mode, and executes each ``run:`` script with bash and exactly the
+environment its ``env:`` block gives it, in a checkout of the list's repository, against the
+project's local arXiv server and local GitHub (the archive branch is pushed to the same
+repository). Only the two steps that need the network are left out: ``setup-python`` and the
+``pip install`` of the action (the test's environment already has arxivbot on PATH).
+
+It shows: daily runs propose, each day's listing lands in the ``arxivbot-data`` branch and
+survives the loss of everything on the runner (a fresh checkout clones it back), and the
+weekly retrain opens the retrain pull request from the archive.
+"""
+
+from __future__ import annotations
+
+import gzip
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from tests.arxiv_server import ArxivServer, Reply, Seen, serving
+from tests.github_server import FakeGitHub
+
+from arxivbot.publish import RETRAIN_BRANCH
+from arxivbot.records import Paper
+from arxivbot.sources import replay
+
+ROOT = Path(__file__).parents[2]
+FIXTURES = ROOT / "tests" / "fixtures" / "feedback"
+ARCHIVE = "arxivbot-data"
+SKIPPED = {"Install arxivbot"}  # needs the network; arxivbot is installed in this environment
+
+
+def expression(text: str, context: Mapping[str, Any]) -> Any:
+    """A GitHub expression of the kinds action.yml uses: names, 'strings', ==, !=, ||, &&."""
+    tokens = re.findall(r"'[^']*'|\|\||&&|[!=]=|[()]|[A-Za-z_][\w.\-]*", text)
+    if "".join(tokens).replace(" ", "") != re.sub(r"\s", "", text):
+        raise ValueError(f"unsupported expression: {text}")
+    python = []
+    for token in tokens:
+        if token.startswith("'") or token in ("==", "!=", "(", ")"):
+            python.append(token)
+        elif token in ("||", "&&"):
+            python.append(" or " if token == "||" else " and ")
+        else:
+            python.append(f"_({token!r})")
+
+    def lookup(name: str) -> Any:
+        value: Any = context
+        for part in name.split("."):
+            value = value.get(part, "") if isinstance(value, dict) else ""
+        return value
+
+    # Only our own action.yml and README reach this, tokenised above to names and literals.
+    return eval("".join(python), {"__builtins__": {}, "_": lookup})
+
+
+def substitute(text: str, context: Mapping[str, Any]) -> str:
+    return re.sub(r"\$\{\{\s*(.*?)\s*\}\}", lambda m: str(expression(m.group(1), context)), text)
+
+
+def run_action(workspace: Path, context: dict[str, Any], env: Mapping[str, str]) -> list[str]:
+    """Run the action's shell steps for the inputs ``context["with"]`` gives, in
+    ``workspace``; the names of the steps run."""
+    action = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
+    inputs = {name: str(spec.get("default", "")) for name, spec in action["inputs"].items()}
+    inputs.update(context.get("with", {}))
+    ctx = {**context, "inputs": inputs}
+    ran = []
+    for step in action["runs"]["steps"]:
+        if "run" not in step or step.get("name") in SKIPPED:
+            continue
+        if "if" in step and not expression(step["if"], ctx):
+            continue
+        step_env = {**env, **{k: substitute(str(v), ctx) for k, v in step.get("env", {}).items()}}
+        script = substitute(step["run"], ctx)
+        done = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script],
+                              cwd=workspace, env=step_env, capture_output=True, text=True,
+                              timeout=240, check=False)
+        assert done.returncode == 0, f"{step['name']}:\n{done.stdout}\n{done.stderr}"
+        ran.append(step["name"])
+    return ran
+
+
+def atom(papers: list[Paper], day: str) -> bytes:
+    entries = "".join(
+        f"""  <entry>
+    <id>oai:arXiv.org:{p.id}v1</id>
+    <title>{html.escape(p.title)}</title>
+    <link href="https://arxiv.org/abs/{p.id}" rel="alternate" type="text/html"/>
+    <summary>arXiv:{p.id}v1 Announce Type: new
+Abstract: {html.escape(p.abstract)}</summary>
+    <category term="{p.primary_category or 'cs.CV'}"/>
+    <published>{day}T00:00:00-04:00</published>
+    <arxiv:announce_type>new</arxiv:announce_type>
+    <dc:creator>{html.escape(", ".join(p.authors) or "A. Author")}</dc:creator>
+  </entry>
+""" for p in papers)
+    return f"""<?xml version='1.0' encoding='UTF-8'?>
+<feed xmlns:arxiv="http://arxiv.org/schemas/atom" xmlns:dc="http://purl.org/dc/elements/1.1/"
+  xmlns="http://www.w3.org/2005/Atom" xml:lang="en-us">
+  <id>http://rss.arxiv.org/atom/cs.CV+cs.CL</id>
+  <title>cs.CV+cs.CL updates on arXiv.org</title>
+  <updated>{day}T04:00:02+00:00</updated>
+{entries}</feed>
+""".encode()
+
+
+def api_lookup(abstracts: dict[str, Paper]) -> Any:
+    """The API's id look-ups, answered from the fixtures' abstracts."""
+    def answer(seen: Seen) -> Reply:
+        ids = [i for i in seen.query.get("id_list", [""])[0].split(",") if i]
+        entries = "".join(
+            f"""<entry><id>http://arxiv.org/abs/{i}v1</id>
+<title>{html.escape(abstracts[i].title if i in abstracts else i)}</title>
+<summary>{html.escape(abstracts[i].abstract if i in abstracts else "")}</summary>
+<updated>2025-04-01T10:00:00Z</updated><published>2025-04-01T10:00:00Z</published>
+<link href="https://arxiv.org/abs/{i}v1" rel="alternate" type="text/html"/>
+<category term="cs.CV" scheme="http://arxiv.org/schemas/atom"/>
+<arxiv:primary_category term="cs.CV"/><author><name>A. Author</name></author></entry>
+""" for i in ids)
+        body = f"""<?xml version='1.0' encoding='UTF-8'?>
+<feed xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/"
+  xmlns:arxiv="http://arxiv.org/schemas/atom" xmlns="http://www.w3.org/2005/Atom">
+<id>https://arxiv.org/api/test</id><title>arXiv Query</title>
+<updated>2025-04-11T00:00:00Z</updated>
+<opensearch:itemsPerPage>{len(ids)}</opensearch:itemsPerPage>
+<opensearch:totalResults>{len(ids)}</opensearch:totalResults>
+<opensearch:startIndex>0</opensearch:startIndex>
+{entries}</feed>
+"""
+        return Reply(body=body.encode())
+    return answer
+
+
+@pytest.fixture
+def arxiv() -> Iterator[ArxivServer]:
+    with serving() as server:
+        yield server
+
+
+@pytest.fixture
+def github(tmp_path: Path, arxiv: ArxivServer) -> Iterator[FakeGitHub]:
+    config = "\n".join([
+        "arxiv:",
+        f"  feed_url: {json.dumps(arxiv.url('/atom/{categories}'))}",
+        f"  api_url: {json.dumps(arxiv.url('/api/query'))}",
+        "  delay_seconds: 0.01", "  backoff_seconds: 0.01", "  retries: 1",
+        "  timeout_seconds: 5",
+        "model: {threshold: 0.2}",
+    ]) + "\n"
+    with FakeGitHub(tmp_path / "forge", {"README.md": (FIXTURES / "list.md").read_bytes()}
+                    ) as fake:
+        # The list's own config: the local servers stand in for arXiv and api.github.com.
+        config += f"publish: {{api_url: {json.dumps(fake.base_url)}}}\n"
+        fake.commit_file("main", "arxivbot.yaml", config.encode(), "arxivbot config")
+        # The server's repository, also reachable as a git remote at SERVER/owner/name.git.
+        (tmp_path / "forge" / fake.owner).mkdir()
+        (tmp_path / "forge" / fake.owner / f"{fake.name}.git").symlink_to(fake.git_dir)
+        yield fake
+
+
+def fresh_runner(tmp_path: Path, github: FakeGitHub, day: str) -> tuple[Path, dict[str, str]]:
+    """A new runner: nothing kept from earlier runs but the repository; ``date`` says ``day``."""
+    runner = tmp_path / f"runner-{day}"
+    shutil.rmtree(runner, ignore_errors=True)
+    bin_dir = runner / "bin"
+    bin_dir.mkdir(parents=True)
+    fake_date = bin_dir / "date"
+    fake_date.write_text(f'#!/bin/sh\ncase "$*" in *%F*) echo {day};; *) exec /bin/date "$@";; '
+                         "esac\n", encoding="utf-8")
+    fake_date.chmod(0o755)
+    workspace = runner / "checkout"
+    subprocess.run(["git", "clone", "--quiet", str(github.git_dir), str(workspace)], check=True)
+    path = os.pathsep.join([str(bin_dir), str(Path(sys.executable).parent),
+                            os.environ.get("PATH", "")])
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "ARXIVBOT_"))}
+    env.update(PATH=path, GITHUB_STEP_SUMMARY=str(runner / "summary.md"),
+               HOME=str(runner))
+    return workspace, env
+
+
+def readme_step() -> dict[str, Any]:
+    """The arxivbot step of the workflow the README tells adopters to copy."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Adopt arxivbot for your list"):]
+    block = re.search(r"```yaml\n(.*?)```", section, re.DOTALL)
+    assert block is not None
+    workflow = yaml.safe_load(re.sub(r"^   ", "", block.group(1), flags=re.MULTILINE))
+    (step,) = [s for s in workflow["jobs"]["arxivbot"]["steps"]
+               if "/arxivbot@" in s.get("uses", "")]
+    return dict(step)
+
+
+def context(tmp_path: Path, github: FakeGitHub, schedule: str) -> dict[str, Any]:
+    """What the README's step gives the action on the run of the cron line ``schedule``."""
+    ctx: dict[str, Any] = {
+        "github": {"repository": github.full_name, "server_url": f"file://{tmp_path / 'forge'}",
+                   "action_path": str(ROOT), "event_name": "schedule",
+                   "event": {"schedule": schedule}},
+        "secrets": {"GITHUB_TOKEN": github.token},
+        "inputs": {},
+    }
+    given = {k: substitute(str(v), ctx) for k, v in readme_step()["with"].items()}
+    return {**ctx, "with": given}
+
+
+def archived(github: FakeGitHub) -> list[str]:
+    out = github.git("ls-tree", "-r", "--name-only", ARCHIVE, "--", "listings").decode()
+    return out.split()
+
+
+def test_the_readme_workflow_proposes_archives_and_retrains(
+    tmp_path: Path, arxiv: ArxivServer, github: FakeGitHub
+) -> None:
+    """Daily runs of the action propose in one rolling PR and archive each day's listing in
+    the data branch (kept across runners); the weekly run opens the retrain PR."""
+    papers = replay.read_papers([FIXTURES / "days"])
+    abstracts = {p.id: p for p in replay.read_papers([FIXTURES / "abstracts.jsonl"])}
+    days = sorted({p.date for p in papers})
+    arxiv.script("/api/query", api_lookup(abstracts))
+    daily = context(tmp_path, github, "23 6 * * 1-5")
+    weekly = context(tmp_path, github, "41 7 * * 6")
+    assert (daily["with"]["mode"], weekly["with"]["mode"]) == ("daily", "retrain")
+
+    for day in days[:2]:
+        arxiv.script("/atom/cs.CV+cs.CL", Reply(body=atom([p for p in papers if p.date == day],
+                                                           day)))
+        workspace, env = fresh_runner(tmp_path, github, day)
+        ran = run_action(workspace, daily, env)
+        assert "Propose today's papers" in ran
+
+    assert archived(github) == [f"listings/{d}.jsonl.gz" for d in days[:2]]
+    first = gzip.decompress(github.git("show", f"{ARCHIVE}:listings/{days[0]}.jsonl.gz"))
+    assert {json.loads(line)["id"] for line in first.splitlines()} == {
+        p.id for p in papers if p.date == days[0]}
+    bot_pulls = [pr for pr in github.pulls.values() if pr.head.startswith("arxivbot/")]
+    assert [pr.state for pr in bot_pulls] == ["open"]  # one rolling PR for both days
+    assert f"#### From {days[1]}" in bot_pulls[0].body or days[1] in bot_pulls[0].title
+
+    # The maintainer merges it; the later days reach the archive (earlier runs of the week).
+    github.merge_pull(bot_pulls[0].number, path="README.md")
+    for day in days[2:]:
+        data = b"".join(json.dumps(replay.paper_to_record(p)).encode() + b"\n"
+                        for p in papers if p.date == day)
+        github.commit_files(ARCHIVE, {f"listings/{day}.jsonl.gz": gzip.compress(data)},
+                            f"listings: {day}")
+
+    workspace, env = fresh_runner(tmp_path, github, "2025-05-31")
+    ran = run_action(workspace, weekly, env)
+
+    assert ran[-1] == "Retrain and open the retrain pull request"
+    retrain_pulls = [pr for pr in github.pulls.values() if pr.head == RETRAIN_BRANCH]
+    assert len(retrain_pulls) == 1
+    assert retrain_pulls[0].title.startswith("Retrain: ")
+    assert github.file_at(RETRAIN_BRANCH, "models/default.json")
+    assert github.file_at(RETRAIN_BRANCH, "models/decisions.jsonl")
