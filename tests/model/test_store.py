@@ -270,3 +270,21 @@ def test_every_field_is_checked_at_load(tmp_path: Path, change: callable, messag
 
     with pytest.raises(ModelError, match=message):
         load_model(path)
+
+
+def test_an_older_file_without_a_current_parameter_is_named_by_its_content(
+    tmp_path: Path,
+) -> None:
+    """A file written before a parameter existed loads with the default, and its version is
+    the digest of the content it now has, not the digest its file carries."""
+    path = tmp_path / "old.json"
+    save_model(_recipe_model(), path)
+    body = json.loads(path.read_text(encoding="utf-8"))
+    del body["params"]["budget_days"]
+    body["digest"] = store.content_digest(body)
+    path.write_text(store.render(body), encoding="utf-8")
+
+    loaded = load_model(path)
+
+    assert loaded.digest != body["digest"]
+    assert loaded.digest == content_digest(loaded.content())

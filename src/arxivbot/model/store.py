@@ -156,12 +156,19 @@ def model_from_dict(body: Any, source: str) -> RelevanceModel:
             low_rank=_low_rank_from_dict(body, len(terms)),
             sklearn_version=str(body.get("sklearn_version", "none")),
             # The digest just verified is the content's own when the file is of this
-            # format (a round trip is exact); an older file's content renders anew.
-            _digest=digest if version == FORMAT_VERSION else None,
+            # format with every current field (a round trip is then exact); an older file's
+            # content renders anew, so its version is still a function of its content.
+            _digest=digest if _current_shape(body, params) else None,
         )
     except (KeyError, TypeError, ValueError, IndexError) as exc:
         raise ModelError(f"{source}: malformed model ({exc}); {RETRAIN_HINT}") from exc
     return model
+
+
+def _current_shape(body: dict[str, Any], params: ModelParams) -> bool:
+    """Whether ``body`` holds exactly what this arxivbot writes (format, keys, parameters)."""
+    return (body.get("format_version") == FORMAT_VERSION and "sklearn_version" in body
+            and set(body["params"]) == set(params.to_dict()))
 
 
 # --------------------------------------------------------------------------- files
