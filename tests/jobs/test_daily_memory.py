@@ -154,3 +154,19 @@ def test_the_run_day_is_the_branch(forge: MemoryPublisher, model: RelevanceModel
 
     assert report.result is not None
     assert report.result.branch == f"arxivbot/{DAY}"
+
+
+def test_shown_never_exceeds_above_threshold_in_the_rolling_pr(
+    forge: MemoryPublisher, model: RelevanceModel
+) -> None:
+    """The papers an open PR carries from earlier days count as above the threshold too, so
+    the second day never says more papers are shown than scored above it."""
+    first = daily.run(listing(day_papers()), forge, model, Settings())
+
+    second = daily.run(listing([*day_papers(), NEWCOMER], NEXT_DAY), forge, model, Settings())
+
+    shown = len(second.candidates)
+    assert shown == len(first.candidates) + 1
+    assert second.above_threshold == shown
+    assert f"{shown} shown of {shown} above threshold" in second.message
+    assert f"{shown} shown of {shown} above threshold" in forge.pulls[1].body

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from arxivbot.commands.common import json_option
 from arxivbot.config import load_settings
 from arxivbot.errors import ConfigError
-from arxivbot.sources.api_range import PageDone
-from arxivbot.sources.backfill import backfill as fill
+
+if TYPE_CHECKING:
+    from arxivbot.sources.api_range import PageDone
 
 
 @click.command(name="backfill")
@@ -38,6 +39,9 @@ def backfill(days: int, until: str | None, out: Path, config_path: Path | None) 
 
     Example: arxivbot backfill --days 90 --out listings/
     """
+    # Imported here: the arXiv API client costs ~0.1 s, which every other command would pay.
+    from arxivbot.sources.backfill import backfill as fill
+
     settings = load_settings(config_path)
     last = _day(until) if until else datetime.now(UTC).date() - timedelta(days=1)
     first = last - timedelta(days=days - 1)

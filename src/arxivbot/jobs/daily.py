@@ -60,7 +60,7 @@ class RunReport:
     body: str = ""
     sections: dict[str, int] = field(default_factory=dict)
     waiting: tuple[ScoredPaper, ...] = ()  # above the threshold, over the cap: shown later
-    above_threshold: int = 0  # papers at or above the threshold this run (shown + waiting)
+    above_threshold: int = 0  # at or above the threshold: shown (this PR) + waiting
 
     def summary(self) -> str:
         """A short report for stdout and the GitHub job summary."""
@@ -176,6 +176,9 @@ def run(
     todays = _candidates(selected, catalog, model, settings, template_override)
     kept = [_carried_candidate(c) for c in held.carried]
     candidates = diff_order([*kept, *todays], catalog)
+    # The papers the PR holds from earlier days were above the threshold on their day: they
+    # count in "N shown of M above threshold" on both sides.
+    above_count = len(above) + len(kept)
     additions = [
         Addition(section=c.section, text=c.entry_text, sort_key=c.paper.id) for c in candidates
     ]
@@ -189,7 +192,7 @@ def run(
         model_ap=model.backtest_ap,
         threshold=threshold,
         list_path=snapshot.path,
-        above_threshold=len(above),
+        above_threshold=above_count,
         model_note=pr_body.model_note(
             model.version,
             model.card,
@@ -244,7 +247,7 @@ def run(
         PROPOSED,
         day,
         f"{len(candidates)} candidate{'s' if len(candidates) != 1 else ''} for {day} "
-        f"({pr_body.shown_line(len(candidates), len(above))})",
+        f"({pr_body.shown_line(len(candidates), above_count)})",
         scanned,
         known,
         tuple(candidates),
@@ -253,7 +256,7 @@ def run(
         draft.body,
         sections,
         tuple(waiting),
-        len(above),
+        above_count,
     )
 
 
