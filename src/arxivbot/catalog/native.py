@@ -103,6 +103,8 @@ def native_check(catalog: Catalog, style: ListStyle | None = None) -> NativeResu
         if facts is None:
             continue
         if style.for_section(entry.section).shape == "table":
+            if _several_papers(entry):
+                continue  # a row listing several papers in a cell is no one paper's entry
             tables.append((entry, facts))
         else:
             by_section[entry.section].append((entry, facts, mine(entry, facts)))
@@ -244,6 +246,26 @@ def _paper_links(text: str, facts: Facts) -> str:
     )
 
 
+_BADGE_WORDS = re.compile(
+    r"^\W*(paper|arxiv|pdf|code|github|project|page|website|demo|model|models|dataset|"
+    r"datasets|data|hf|huggingface|weights|checkpoints?|blog|video|slides|poster)\b",
+    re.IGNORECASE,
+)
+
+
+def _several_papers(entry: Entry) -> bool:
+    """A row whose cell links several named papers (``[A](…), [B](…)``), not badges."""
+    for _cell, tokens in row_cells(entry):
+        named = {
+            t.url for t in tokens
+            if t.kind in {"link", "dlink"} and t.url and not t.text.startswith("![")
+            and not _BADGE_WORDS.match(t.text)
+        }
+        if len(named) >= 2:
+            return True
+    return False
+
+
 def _venue(unit: str) -> bool:
     words = re.findall(r"[^\W_]+", re.sub("\x00[^\x00]*\x00", " ", unit))
     return bool(words) and all(w.lower() in {"arxiv", "preprint"} for w in words)
@@ -263,6 +285,6 @@ def _same_row(written: str, rendered: str, facts: Facts) -> bool:
         known = any(_link_required(t.url, t.text, facts) for t in links) or (
             HOLE in w and all(keep_text(chunk) for r in rest for chunk in r.split())
         )
-        if known or g not in _PLACEHOLDERS:
+        if known or (g not in _PLACEHOLDERS and not _venue(g)):
             return False
     return True

@@ -133,13 +133,14 @@ def _optional(text: str) -> bool:
 
 def _badge_role(label: str, url: str) -> str | None:
     text = re.sub(r"[^a-z ]", "", label.lower()).strip()
-    if re.match(r"^(code|github|repo|repository|implementation|official|source)", text) or (
-        re.match(r"^https?://(www\.)?(github|gitlab)\.com/[^/]+/[^/#?]+", url)
-        and text[:5] not in {"paper", "arxi", "pdf"}
-    ):
+    if re.match(r"^(code|github|repo|repository|implementation|official|source)", text):
         return "code"
     if re.match(r"^(project|page|website|homepage|home page|demo)", text):
-        return "project"
+        return "project"  # what the label says, wherever the link goes
+    if re.match(r"^https?://(www\.)?(github|gitlab)\.com/[^/]+/[^/#?]+", url) and (
+        text[:5] not in {"paper", "arxi", "pdf", "model", "data"}
+    ):
+        return "code"
     return None
 
 
@@ -234,6 +235,7 @@ def facts_of(entry: Entry) -> Facts | None:
     title = re.sub(r"\s*`(?:19|20)\d{2}`\s*", " ", entry.title).strip()
     title = re.sub(r"^(\*\*|__)(.+)\1$", r"\2", title).strip()
     title = title.removesuffix(".").strip() if not title.endswith("..") else title
+    title = " ".join(title.split())  # as a new entry writes it: one space between words
     ymd = date_key(entry.date) if entry.date else None
     if ymd is None or not ymd[1]:
         month = id_month(entry.arxiv_id)
@@ -282,8 +284,9 @@ def badge_of(url: str, path: str) -> bool:
 def holes_in(text: str, facts: Facts, *, title: bool = True, repo: bool = False) -> str:
     """``text`` with the facts it shows replaced by holes."""
     h = HOLE
-    if title and facts.title and len(facts.title) > 3 and facts.title in text:
-        pattern = rf"(?<![\w-]){re.escape(facts.title)}(?![\w-])"
+    if title and facts.title and len(facts.title) > 3:
+        words = r"\s+".join(re.escape(w) for w in facts.title.split())
+        pattern = rf"(?<![\w-]){words}(?![\w-])"
         text = re.sub(pattern, f"{h}title{h}", text, count=1)
     if facts.authors_text and facts.authors_text in text:
         text = text.replace(facts.authors_text, f"{h}authors{h}", 1)
@@ -672,8 +675,10 @@ def fill(skeleton: Skeleton, values: Mapping[str, str | None], ymd: tuple[int, i
                     return ""
                 return value
 
-            text = _HOLE.sub(hole, part.text)
-            text = re.sub(r"([.?!])\.", r"\1", text)  # "Title?." : the title's own stop is enough
+            template = part.text
+            if (values.get("title") or "").endswith((".", "?", "!")):
+                template = template.replace(f"{HOLE}title{HOLE}.", f"{HOLE}title{HOLE}")
+            text = _HOLE.sub(hole, template)  # "Title?." : the title's own stop is enough
             if not missing:
                 pieces.append(part.gap + text if pieces else text)
                 filled_holes += HOLE in part.text
