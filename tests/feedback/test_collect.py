@@ -85,6 +85,8 @@ def by_id(decisions: Sequence[Decision]) -> dict[str, Decision]:
 def test_merged_after_edits_one_rejected_the_rest_accepted_where_they_ended(
     github: tuple[FakeGitHub, GitHubPublisher],
 ) -> None:
+    """A PR merged after edits: the deleted paper is rejected, the rest accepted in the section
+    where they ended."""
     server, publisher = github
     propose(publisher, "2025-05-20", [A, B, C])
     (number,) = server.pulls
@@ -107,6 +109,7 @@ def test_merged_after_edits_one_rejected_the_rest_accepted_where_they_ended(
 
 
 def test_closed_unmerged_rejects_every_paper(github: tuple[FakeGitHub, GitHubPublisher]) -> None:
+    """A PR closed without merging rejects every paper it proposed."""
     server, publisher = github
     propose(publisher, "2025-05-21", [A, C])
     (number,) = server.pulls
@@ -121,6 +124,7 @@ def test_closed_unmerged_rejects_every_paper(github: tuple[FakeGitHub, GitHubPub
 def test_comment_commands_override_and_the_latest_wins(
     github: tuple[FakeGitHub, GitHubPublisher],
 ) -> None:
+    """Comment commands override what the merge says, and the latest command for a paper wins."""
     server, publisher = github
     propose(publisher, "2025-05-20", [A, B, C])
     (number,) = server.pulls
@@ -159,6 +163,7 @@ def test_commands_from_people_without_write_access_are_ignored(
 def test_reading_the_same_prs_twice_adds_nothing(
     github: tuple[FakeGitHub, GitHubPublisher], tmp_path: Path,
 ) -> None:
+    """Reading the same PRs again appends no decision; a state change appends only the new ones."""
     server, publisher = github
     decisions = tmp_path / "models" / "decisions.jsonl"
     propose(publisher, "2025-05-20", [A, B])
@@ -180,6 +185,8 @@ def test_reading_the_same_prs_twice_adds_nothing(
 def test_the_feedback_command_records_decisions_through_github(
     github: tuple[FakeGitHub, GitHubPublisher], tmp_path: Path,
 ) -> None:
+    """The feedback command records decisions through GitHub and reports the counts; a second run
+    adds none."""
     server, publisher = github
     propose(publisher, "2025-05-20", [A, B, C])
     (number,) = server.pulls
@@ -213,6 +220,7 @@ def git(repo: Path, *args: str) -> str:
 
 
 def test_local_proposal_merged_with_edits(tmp_path: Path) -> None:
+    """A local proposal merged with edits gives the same decisions, with the edited line kept."""
     repo = tmp_path / "list"
     repo.mkdir()
     (repo / "README.md").write_bytes(LIST.read_bytes())
@@ -243,6 +251,8 @@ def test_local_proposal_merged_with_edits(tmp_path: Path) -> None:
 
 
 def test_comment_commands_read_one_per_line_and_ignore_the_rest() -> None:
+    """Commands are read one per line (several ids, versions tolerated); quoted lines and prose are
+    ignored."""
     comments = [
         "arxivbot reject 2505.00001\n  arxivbot ACCEPT 2505.00002v3, 2505.00003\n",
         "please arxivbot reject 2505.00004 (not at line start)\n> arxivbot reject 2505.00002",
@@ -255,6 +265,7 @@ def test_comment_commands_read_one_per_line_and_ignore_the_rest() -> None:
 
 
 def test_a_pr_without_a_proposal_block_gives_no_decisions() -> None:
+    """A PR without a proposal block gives no decisions."""
     pr = BotPullRequest(number=3, branch="arxivbot/x", title="t", body="no block", state="closed",
                         head_sha="0" * 40, merge_sha=None, base_sha=None)
 

@@ -59,6 +59,7 @@ def bot_replies(hub: FakeGitHub) -> list[str]:
 def test_a_reject_is_recorded_and_confirmed_at_once(
     proposed: tuple[FakeGitHub, str], tmp_path: Path
 ) -> None:
+    """A collaborator's reject comment is recorded at once and confirmed in a reply."""
     hub, paper_id = proposed
     result = answer(hub, tmp_path, f"arxivbot reject {paper_id}")
 
@@ -72,6 +73,7 @@ def test_a_reject_is_recorded_and_confirmed_at_once(
 def test_an_unknown_command_gets_one_line_of_help(
     proposed: tuple[FakeGitHub, str], tmp_path: Path
 ) -> None:
+    """An unknown command gets one line of help and records nothing."""
     hub, _ = proposed
     result = answer(hub, tmp_path, "arxivbot please retrain")
 
@@ -81,6 +83,7 @@ def test_an_unknown_command_gets_one_line_of_help(
 
 
 def test_a_stranger_is_ignored(proposed: tuple[FakeGitHub, str], tmp_path: Path) -> None:
+    """A comment from someone without write access is ignored without a reply."""
     hub, paper_id = proposed
     result = answer(hub, tmp_path, f"arxivbot accept {paper_id}", association="NONE")
 
@@ -90,6 +93,7 @@ def test_a_stranger_is_ignored(proposed: tuple[FakeGitHub, str], tmp_path: Path)
 
 
 def test_comments_not_for_the_bot_are_not_commands() -> None:
+    """Comments that merely mention the bot are not commands; a real one is parsed."""
     assert parse_comment("LGTM, thanks arxivbot!") is None
     command = parse_comment("`arxivbot accept 2505.00001`")
     assert command is not None

@@ -11,6 +11,7 @@ from arxivbot.feedback.decisions import Decision, append_decisions, read_decisio
 
 
 def test_appending_is_idempotent_and_latest_wins(tmp_path: Path) -> None:
+    """Appending the same decision twice writes it once; the latest decision for a paper wins."""
     path = tmp_path / "decisions.jsonl"
     pending = Decision(id="2505.00001", decision="pending", day="2025-05-20", pr="#1", how="open")
     rejected = Decision(id="2505.00001", decision="rejected", day="2025-05-20", pr="#1",
@@ -27,6 +28,7 @@ def test_appending_is_idempotent_and_latest_wins(tmp_path: Path) -> None:
 
 
 def test_a_damaged_line_is_a_clear_error(tmp_path: Path) -> None:
+    """A damaged line in the decisions file is a clear error naming the file and line."""
     path = tmp_path / "decisions.jsonl"
     path.write_text('{"id": "1"}\n', encoding="utf-8")
 

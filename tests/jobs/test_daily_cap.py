@@ -45,6 +45,8 @@ def capped(n: int) -> Settings:
 
 
 def test_over_cap_papers_are_listed_and_counted(repo: Path, model: RelevanceModel) -> None:
+    """Papers above the threshold but over the cap are kept as waiting and counted: N shown of M
+    above threshold."""
     full = daily.run(listing(day_papers()), LocalPublisher(repo, "README.md"), model, Settings())
     above = len(full.candidates)
     assert above >= 2
@@ -66,6 +68,8 @@ def test_over_cap_papers_are_listed_and_counted(repo: Path, model: RelevanceMode
 
 
 def test_the_first_screen_is_a_triage_table(repo: Path, model: RelevanceModel) -> None:
+    """The body opens with a triage table, one row per candidate in diff order, with score, section,
+    paper, why and links."""
     report = daily.run(listing(day_papers()), LocalPublisher(repo, "README.md"), model, Settings())
     head = report.body.split("<details>", 1)[0]
     rows = [line for line in head.splitlines() if line.startswith("| 0.")]
@@ -82,6 +86,7 @@ def test_the_first_screen_is_a_triage_table(repo: Path, model: RelevanceModel) -
 
 
 def test_a_waiting_paper_comes_back_on_a_later_day(repo: Path, model: RelevanceModel) -> None:
+    """A paper kept waiting by the cap is proposed on a later day."""
     first = daily.run(listing(day_papers()), LocalPublisher(repo, "README.md"), model, capped(1))
     waiting = [w.paper for w in first.waiting]
     # A later day with nothing relevant of its own: the waiting papers fill its places.

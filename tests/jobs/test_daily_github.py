@@ -61,6 +61,7 @@ def list_on(server: FakeGitHub, branch: str) -> str:
 
 
 def test_first_run_opens_one_pr(server: FakeGitHub, model: RelevanceModel) -> None:
+    """The first run on GitHub opens one PR whose block and branch hold the day's candidates."""
     report = daily.run(listing(day_papers()), publisher(server), model, Settings())
 
     assert report.result is not None
@@ -75,6 +76,7 @@ def test_first_run_opens_one_pr(server: FakeGitHub, model: RelevanceModel) -> No
 
 
 def test_rerun_same_day_updates_the_same_pr(server: FakeGitHub, model: RelevanceModel) -> None:
+    """A same-day rerun on GitHub leaves the one PR unchanged and writes nothing."""
     daily.run(listing(day_papers()), publisher(server), model, Settings())
     writes_before = len(writes(server))
 
@@ -92,6 +94,7 @@ NEWCOMER = paper("2505.20003", "Chart-GRPO: Reinforcement Learning for Chart Ima
 
 
 def test_next_day_joins_the_open_rolling_pr(server: FakeGitHub, model: RelevanceModel) -> None:
+    """The next day's papers join the open rolling PR, grouped by day, instead of a second PR."""
     first = daily.run(listing(day_papers()), publisher(server), model, Settings())
 
     report = daily.run(
@@ -112,6 +115,7 @@ def test_next_day_joins_the_open_rolling_pr(server: FakeGitHub, model: Relevance
 def test_next_day_repeats_none_of_the_open_prs_papers(
     server: FakeGitHub, model: RelevanceModel
 ) -> None:
+    """With per-day PRs, the next day proposes none of the open PR's papers again."""
     daily.run(listing(day_papers()), publisher(server), model, PER_DAY)
 
     report = daily.run(
@@ -126,6 +130,7 @@ def test_next_day_repeats_none_of_the_open_prs_papers(
 
 
 def test_empty_day_opens_nothing(server: FakeGitHub, model: RelevanceModel) -> None:
+    """An empty day opens nothing and does not even read GitHub."""
     report = daily.run(listing([]), publisher(server), model, Settings())
 
     assert report.status == daily.NO_ANNOUNCEMENTS
@@ -136,6 +141,7 @@ def test_empty_day_opens_nothing(server: FakeGitHub, model: RelevanceModel) -> N
 def test_5xx_part_way_leaves_nothing_and_a_rerun_completes(
     server: FakeGitHub, model: RelevanceModel
 ) -> None:
+    """A 5xx part-way leaves no PR or branch, and a rerun completes."""
     server.fail("POST", r"/pulls$", kind="500", times=10)
 
     with pytest.raises(PublishError):
@@ -151,6 +157,8 @@ def test_5xx_part_way_leaves_nothing_and_a_rerun_completes(
 
 
 def test_list_changed_on_the_base_between_runs(server: FakeGitHub, model: RelevanceModel) -> None:
+    """When the list changed on main, the rerun proposes on the new main and keeps the maintainer's
+    text."""
     daily.run(listing(day_papers()), publisher(server), model, Settings())
     edited = list_on(server, "main").replace(
         "## Video", "## Video\n\nA note the maintainer added.", 1
@@ -171,6 +179,7 @@ def test_list_changed_on_the_base_between_runs(server: FakeGitHub, model: Releva
 def test_cli_on_github_reads_the_token_from_the_environment(
     server: FakeGitHub, model: RelevanceModel, tmp_path: Path
 ) -> None:
+    """The CLI reads the token from the environment and says which variable is missing."""
     model_path = tmp_path / "model.json"
     save_model(model, model_path)
     day_file = tmp_path / f"{DAY}.jsonl"

@@ -60,6 +60,7 @@ def repo(tmp_path: Path) -> Path:
 def test_run_proposes_a_branch_that_only_inserts_entries(
     repo: Path, model: RelevanceModel
 ) -> None:
+    """A local run makes one branch whose diff only inserts entries, placed in fitting sections."""
     original = (repo / "README.md").read_bytes()
 
     report = daily.run(listing(day_papers()), LocalPublisher(repo, "README.md"), model,
@@ -101,6 +102,7 @@ def test_run_proposes_a_branch_that_only_inserts_entries(
 
 
 def test_rerun_same_day_updates_in_place(repo: Path, model: RelevanceModel) -> None:
+    """A same-day local rerun leaves the one branch where it was."""
     publisher = LocalPublisher(repo, "README.md")
     daily.run(listing(day_papers()), publisher, model, Settings())
     first = git(repo, "rev-parse", f"arxivbot/{DAY}")
@@ -114,6 +116,7 @@ def test_rerun_same_day_updates_in_place(repo: Path, model: RelevanceModel) -> N
 
 
 def test_next_day_skips_papers_of_the_open_proposal(repo: Path, model: RelevanceModel) -> None:
+    """The next day counts the open proposal's papers as known and opens no second branch."""
     publisher = LocalPublisher(repo, "README.md")
     daily.run(listing(day_papers()), publisher, model, Settings())
     next_day = DayListing(date="2025-05-21", papers=tuple(day_papers()), skipped=0, source="t")
@@ -126,6 +129,7 @@ def test_next_day_skips_papers_of_the_open_proposal(repo: Path, model: Relevance
 
 
 def test_dry_run_prints_the_pr_and_changes_nothing(repo: Path, model: RelevanceModel) -> None:
+    """A dry run prints the PR and its diff and changes no ref."""
     refs_before = git(repo, "for-each-ref")
     out = io.StringIO()
 
@@ -142,6 +146,7 @@ def test_dry_run_prints_the_pr_and_changes_nothing(repo: Path, model: RelevanceM
 
 
 def test_rejected_and_ignored_papers_are_not_proposed(repo: Path, model: RelevanceModel) -> None:
+    """Rejected and ignored papers are never proposed."""
     report = daily.run(
         listing(day_papers()), LocalPublisher(repo, "README.md"), model, Settings(),
         rejected=frozenset({"2505.10001"}),
@@ -151,6 +156,7 @@ def test_rejected_and_ignored_papers_are_not_proposed(repo: Path, model: Relevan
 
 
 def test_empty_day_opens_nothing(repo: Path, model: RelevanceModel) -> None:
+    """An empty day says so and makes no branch."""
     report = daily.run(listing([]), LocalPublisher(repo, "README.md"), model, Settings())
 
     assert report.status == daily.NO_ANNOUNCEMENTS
@@ -187,6 +193,8 @@ def test_cli_run_in_the_list_clone(repo: Path, model: RelevanceModel, tmp_path: 
 
 
 def test_cli_errors_are_one_line_and_reach_the_job_summary(repo: Path, tmp_path: Path) -> None:
+    """A CLI failure is one Error: line with its exit code, no traceback, and reaches the job
+    summary."""
     bad_model = tmp_path / "model.json"
     bad_model.write_text(json.dumps({"hello": "world"}), encoding="utf-8")
     day_file = tmp_path / f"{DAY}.jsonl"
@@ -225,6 +233,7 @@ def test_entry_template_override(repo: Path, model: RelevanceModel, tmp_path: Pa
 def test_an_unknown_section_name_says_which_sections_there_are(
     repo: Path, model: RelevanceModel
 ) -> None:
+    """A list.sections name that is no section of the list is an error naming the near match."""
     import dataclasses
 
     from arxivbot.config import ListSettings

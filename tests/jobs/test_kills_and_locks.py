@@ -77,6 +77,7 @@ def feedback(repo: Path) -> list[dict[str, object]]:
 def test_a_run_killed_while_moving_the_branch_leaves_no_false_rejection(
     setup: tuple[Path, list[str]], step: str
 ) -> None:
+    """A run killed while publishing leaves no false rejection, and the rerun proposes."""
     repo, run = setup
     armed = repo / ".git" / "kill-armed"
     armed.touch()
@@ -102,6 +103,7 @@ def test_a_run_killed_while_moving_the_branch_leaves_no_false_rejection(
 
 
 def test_a_second_run_waits_for_the_lock_then_says_so(setup: tuple[Path, list[str]]) -> None:
+    """A second run waits for the lock and then stops with a message naming the holder."""
     repo, _ = setup
     publisher = LocalPublisher(repo, "README.md")
     with publisher.lock():
@@ -114,6 +116,7 @@ def test_a_second_run_waits_for_the_lock_then_says_so(setup: tuple[Path, list[st
 
 
 def test_two_runs_at_once_give_one_proposal(setup: tuple[Path, list[str]]) -> None:
+    """Two runs at once on one repository give one proposal with one open record and its branch."""
     repo, run = setup
     for _ in range(1):
         procs = [subprocess.Popen(run, cwd=repo, stdout=subprocess.PIPE,

@@ -99,6 +99,8 @@ def test_day1_merge_feedback_retrain_day2(
     server: FakeGitHub, current: Path, papers: list[Paper], abstracts: dict[str, Paper],
     tmp_path: Path,
 ) -> None:
+    """Day 1 proposed, merged with edits, fed back and retrained: the retrain PR carries the model
+    and a rejected paper is not proposed on day 2."""
     publisher = github(server)
     before = load_model(current)
     first = daily.run(day(papers, DAY1), publisher, before, SETTINGS)
@@ -168,6 +170,7 @@ def test_day1_merge_feedback_retrain_day2(
 def test_the_current_model_stays_unless_forced(
     current: Path, papers: list[Paper], abstracts: dict[str, Paper],
 ) -> None:
+    """A new model that is worse on the same comparison is not kept unless forced."""
     model = load_model(current)
     # No list paper after the cutoff: the backtest has no AP, so the models' out-of-fold AP
     # decides, and this card claims one no new model can beat.
@@ -189,6 +192,7 @@ def test_the_current_model_stays_unless_forced(
 
 
 def test_since_last_model_counts_only_newer_decisions() -> None:
+    """Counts since the last model include only the decisions recorded after it."""
     def d(paper: str, verdict: str, pr: str = "#1") -> Decision:
         return Decision(id=paper, decision=verdict, day=DAY1, pr=pr, how="merged")
 
@@ -215,6 +219,7 @@ def git(repo: Path, *args: str) -> None:
 def test_the_command_writes_the_new_model_in_place(
     current: Path, papers: list[Paper], tmp_path: Path,
 ) -> None:
+    """The retrain command's dry run writes nothing; a forced run writes the model and its card."""
     repo = tmp_path / "list"
     repo.mkdir()
     text = (FIXTURES / "list.md").read_text(encoding="utf-8")
@@ -297,6 +302,7 @@ def test_the_local_retrain_makes_a_branch_like_run(
 def test_the_default_cutoff_moves_back_to_leave_a_list_paper_to_test_on(
     papers: list[Paper],
 ) -> None:
+    """The default cutoff moves back until a list paper is left to test on."""
     on_list = {"2505.02001", "2505.03002"}  # announced on 05-20 and 05-21
 
     assert cutoff_with_positives(papers, on_list, "2025-05-23") == "2025-05-20"

@@ -57,6 +57,8 @@ def bot_branches(repo: Path) -> list[str]:
 def test_days_join_one_branch_and_a_deletion_is_a_rejection(
     repo: Path, model: RelevanceModel
 ) -> None:
+    """Days join one rolling branch, a paper the maintainer deleted from it is a rejection, and
+    their commit is kept."""
     pub = LocalPublisher(repo, "README.md")
     first = daily.run(listing(day_papers()), pub, model, Settings())
     branch = first.result.branch  # type: ignore[union-attr]
@@ -89,6 +91,7 @@ def test_days_join_one_branch_and_a_deletion_is_a_rejection(
 def test_a_merged_rolling_pr_lets_the_next_day_start_anew(
     repo: Path, model: RelevanceModel
 ) -> None:
+    """After the rolling PR is merged, the next day starts a new one."""
     pub = LocalPublisher(repo, "README.md")
     first = daily.run(listing(day_papers()), pub, model, Settings())
     git(repo, "merge", "-q", "--no-ff", "-m", "merge", first.result.branch)  # type: ignore[union-attr]
@@ -101,6 +104,7 @@ def test_a_merged_rolling_pr_lets_the_next_day_start_anew(
 
 
 def test_per_day_prs_stay_a_config_choice(repo: Path, model: RelevanceModel) -> None:
+    """With publish.rolling off, each day gets its own PR."""
     per_day = dataclasses.replace(Settings(), publish=PublishSettings(rolling=False))
     pub = LocalPublisher(repo, "README.md")
     daily.run(listing(day_papers()), pub, model, per_day)

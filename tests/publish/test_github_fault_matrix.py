@@ -48,6 +48,8 @@ def _consistent(server: FakeGitHub) -> None:
 @pytest.mark.parametrize("times", [1, 10])
 def test_a_lost_reply_at_creation(server: FakeGitHub, method: str, path: str,
                                   times: int) -> None:
+    """A write GitHub performed but whose reply was lost leaves no stray branch, and the rerun ends
+    with exactly one open PR."""
     publisher = make_publisher(server)
     draft = make_draft(publisher, "2025-05-20", ["2505.00001"])
     server.fail(method, path, kind="500-after", times=times)
@@ -70,6 +72,8 @@ def test_a_lost_reply_at_creation(server: FakeGitHub, method: str, path: str,
 @pytest.mark.parametrize("times", [1, 10])
 def test_a_lost_reply_at_update(server: FakeGitHub, method: str, path: str,
                                 times: int) -> None:
+    """A lost reply while updating the PR is recovered by the rerun, which keeps the same PR and
+    gives it the new body."""
     publisher = make_publisher(server)
     first = publisher.publish(make_draft(publisher, "2025-05-20", ["2505.00001"]))
     server.fail(method, path, kind="500-after", times=times)

@@ -44,6 +44,8 @@ def raw(server: FakeGitHub, method: str, path: str, body: object = None,
 
 
 def test_contents_put_commits_on_the_branch_and_rejects_a_stale_sha(server: FakeGitHub) -> None:
+    """The fake's contents API commits on the branch and, like GitHub, refuses a write based on a
+    stale blob sha."""
     repo = client(server).get_repo(server.full_name)
     current = repo.get_contents("README.md", ref="main")
     assert not isinstance(current, list)
@@ -61,6 +63,8 @@ def test_contents_put_commits_on_the_branch_and_rejects_a_stale_sha(server: Fake
 
 
 def test_every_url_uses_the_servers_own_base_and_lists_paginate(server: FakeGitHub) -> None:
+    """Every URL the fake returns is built on its own base (PyGithub follows them), and lists
+    paginate newest first."""
     for day in range(1, 6):
         branch = f"arxivbot/2025-05-0{day}"
         server.commit_file(branch, "README.md", LIST + f"- {day}\n".encode())
@@ -82,6 +86,8 @@ def test_every_url_uses_the_servers_own_base_and_lists_paginate(server: FakeGitH
 
 
 def test_auth_is_recorded_as_a_flag_and_checked(server: FakeGitHub) -> None:
+    """A wrong or missing token gets 401, and the fake records only whether one was sent, never the
+    token."""
     assert raw(server, "GET", f"/repos/{server.full_name}", token="wrong")[0] == 401
     assert raw(server, "GET", f"/repos/{server.full_name}", token=None)[0] == 401
     assert raw(server, "GET", f"/repos/{server.full_name}")[0] == 200
@@ -90,6 +96,8 @@ def test_auth_is_recorded_as_a_flag_and_checked(server: FakeGitHub) -> None:
 
 
 def test_faults_hit_the_nth_matching_request_only(server: FakeGitHub) -> None:
+    """An injected fault answers only the chosen matching request (500 or a GitHub-shaped rate
+    limit); the others succeed."""
     path = f"/repos/{server.full_name}"
     server.fail("GET", r"^/repos/[^/]+/[^/]+$", kind="500", nth=2)
     server.fail("GET", r"/branches/", kind="rate-limit")
@@ -109,6 +117,8 @@ def test_faults_hit_the_nth_matching_request_only(server: FakeGitHub) -> None:
 
 
 def test_deleting_a_pr_branch_closes_the_pr_and_merge_helpers_use_git(server: FakeGitHub) -> None:
+    """Deleting a PR's branch closes the PR as GitHub does, and the merge helper makes a real git
+    merge on main."""
     prefix = f"/repos/{server.full_name}"
     for day in ("01", "02"):
         server.commit_file(f"arxivbot/2025-05-{day}", "README.md", LIST + b"- " +

@@ -23,6 +23,8 @@ GIT_ENV = {
 
 
 def test_github_refuses_a_symlinked_list(tmp_path: Path) -> None:
+    """A list that is a symbolic link on GitHub is refused with a clear error instead of being
+    replaced by a copy."""
     with FakeGitHub(tmp_path, {"docs/list.md": LIST}, token=TOKEN) as server:
         server.commit_symlink("main", "README.md", "docs/list.md")
         publisher = GitHubPublisher(server.full_name, "README.md", "main", token=TOKEN,
@@ -39,6 +41,7 @@ def test_github_refuses_a_symlinked_list(tmp_path: Path) -> None:
 
 
 def test_github_refuses_a_symlink_pointing_outside(tmp_path: Path) -> None:
+    """A symbolic link pointing outside the repository is refused as well."""
     with FakeGitHub(tmp_path, {"docs/list.md": LIST}, token=TOKEN) as server:
         server.commit_symlink("main", "README.md", "/etc/hostname")
         publisher = GitHubPublisher(server.full_name, "README.md", "main", token=TOKEN,
@@ -49,6 +52,8 @@ def test_github_refuses_a_symlink_pointing_outside(tmp_path: Path) -> None:
 
 
 def test_local_refuses_a_symlinked_list(tmp_path: Path) -> None:
+    """The local publisher refuses a symlinked list with the same message, and reads the real file
+    when named."""
     repo = tmp_path / "awesome"
     (repo / "docs").mkdir(parents=True)
     (repo / "docs" / "list.md").write_bytes(LIST)
@@ -63,6 +68,7 @@ def test_local_refuses_a_symlinked_list(tmp_path: Path) -> None:
 
 
 def test_github_refuses_a_list_over_the_cap_before_downloading_it(tmp_path: Path) -> None:
+    """A list over the size cap is refused from its size alone, before any blob is downloaded."""
     from arxivbot.errors import PublishError
     from arxivbot.publish import MAX_LIST_BYTES
 

@@ -77,6 +77,22 @@ def test_a_killed_runs_orphan_branch_is_deleted_by_the_next_run(
     assert [pr.head for pr in server.pulls.values()] == [f"arxivbot/{DAY2}"]
 
 
+def test_a_bot_branch_with_a_pr_on_another_base_is_not_an_orphan(
+    server: FakeGitHub, model: RelevanceModel
+) -> None:
+    """A bot branch whose PR targets another base branch (the config changed) is kept."""
+    server.commit_files("develop", {"NOTES.md": b"dev\n"}, "Develop")
+    elsewhere = GitHubPublisher(server.full_name, "README.md", "develop", token=server.token,
+                                base_url=server.base_url, retries=0,
+                                seconds_between_writes=None)
+    daily.run(listing(day_papers()), elsewhere, model, Settings())
+
+    daily.run(listing([CHART], DAY2), github(server), model, Settings())
+
+    assert f"arxivbot/{DAY}" in server.branches()
+    assert [pr.state for pr in server.pulls.values()] == ["open", "open"]
+
+
 def test_a_branch_moved_between_read_and_write_is_not_overwritten(
     server: FakeGitHub, model: RelevanceModel
 ) -> None:

@@ -34,6 +34,7 @@ def draft_for(snapshot_content: bytes, revision: str) -> PullRequestDraft:
 
 
 def test_dry_run_over_github_sends_no_write(tmp_path: Path) -> None:
+    """A dry run over GitHub sends only reads and prints the PR it would open with its diff."""
     with FakeGitHub(tmp_path, {"README.md": LIST}, token=TOKEN) as server:
         inner = GitHubPublisher(server.full_name, "README.md", "main", token=TOKEN,
                                 base_url=server.base_url, seconds_between_writes=None)
@@ -57,6 +58,7 @@ def test_dry_run_over_github_sends_no_write(tmp_path: Path) -> None:
 
 
 def test_dry_run_over_local_git_changes_no_ref_or_file(tmp_path: Path) -> None:
+    """A dry run over a local clone changes no ref, no object and no file, and prints the diff."""
     repo = tmp_path / "list"
     repo.mkdir()
     env = {**os.environ, "GIT_AUTHOR_NAME": "m", "GIT_AUTHOR_EMAIL": "m@x.invalid",
@@ -96,6 +98,7 @@ def test_dry_run_over_local_git_changes_no_ref_or_file(tmp_path: Path) -> None:
     ],
 )
 def test_unified_diff(old: bytes, new: bytes, expected: str) -> None:
+    """The dry run's diff is git-style, with the missing-newline marker at the end of a file."""
     diff = unified_diff(old, new, "README.md")
     assert diff.endswith(expected)
     if expected:

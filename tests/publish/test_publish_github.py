@@ -66,6 +66,8 @@ def make_draft(publisher: GitHubPublisher, day: str, ids: Sequence[str]) -> Pull
 
 
 def test_first_run_opens_one_pr_with_one_commit_on_main(server: FakeGitHub) -> None:
+    """The first publish opens one PR whose branch is exactly one commit on main holding the new
+    list."""
     publisher = make_publisher(server)
     draft = make_draft(publisher, "2025-05-20", ["2505.00001", "2505.00002"])
     main_before = server.branch_sha("main")
@@ -96,6 +98,8 @@ def test_first_run_opens_one_pr_with_one_commit_on_main(server: FakeGitHub) -> N
 
 
 def test_rerun_same_day_updates_the_same_pr_and_opens_nothing(server: FakeGitHub) -> None:
+    """A same-day rerun updates the same PR and moves its branch to one fresh commit on main, never
+    opening a second PR."""
     publisher = make_publisher(server)
     first = publisher.publish(make_draft(publisher, "2025-05-20", ["2505.00001"]))
     seen = len(server.requests)
@@ -122,6 +126,7 @@ def test_rerun_same_day_updates_the_same_pr_and_opens_nothing(server: FakeGitHub
 
 
 def test_next_day_sees_yesterdays_open_pr_and_its_papers(server: FakeGitHub) -> None:
+    """The next day reads yesterday's open PR and its proposed papers with only three GETs."""
     publisher = make_publisher(server)
     publisher.publish(make_draft(publisher, "2025-05-20", ["2505.00001", "2505.00002"]))
 
@@ -143,6 +148,8 @@ def test_next_day_sees_yesterdays_open_pr_and_its_papers(server: FakeGitHub) -> 
 
 
 def test_actions_not_allowed_to_open_prs_names_the_settings_toggle(server: FakeGitHub) -> None:
+    """GitHub's 'Actions may not create pull requests' refusal names the settings toggle, does not
+    suggest a rerun, and leaves no branch."""
     publisher = make_publisher(server)
     draft = make_draft(publisher, "2025-05-20", ["2505.00001"])
     server.fail("POST", r"/pulls$", kind="actions-may-not", times=10)
@@ -162,6 +169,7 @@ def test_actions_not_allowed_to_open_prs_names_the_settings_toggle(server: FakeG
 def test_failure_at_pr_creation_leaves_no_branch_and_a_rerun_completes(
     server: FakeGitHub, kind: str
 ) -> None:
+    """A failure while opening the PR deletes the branch just made, and a rerun completes."""
     publisher = make_publisher(server)
     draft = make_draft(publisher, "2025-05-20", ["2505.00001"])
     server.fail("POST", r"/pulls$", kind=kind, times=10)  # more than the retries
@@ -188,6 +196,8 @@ def test_failure_at_pr_creation_leaves_no_branch_and_a_rerun_completes(
 
 @pytest.mark.parametrize("kind", ["500", "rate-limit"])
 def test_failure_after_the_branch_moved_restores_it(server: FakeGitHub, kind: str) -> None:
+    """A failure after the branch moved puts it back where it was and leaves the PR's text
+    unchanged."""
     publisher = make_publisher(server)
     first = publisher.publish(make_draft(publisher, "2025-05-20", ["2505.00001"]))
     before = server.branch_sha("arxivbot/2025-05-20")
@@ -210,6 +220,8 @@ def test_failure_after_the_branch_moved_restores_it(server: FakeGitHub, kind: st
 
 
 def test_failure_while_writing_the_commit_creates_nothing(server: FakeGitHub) -> None:
+    """A failure while writing the commit happens before any ref or PR exists, so nothing is
+    created."""
     publisher = make_publisher(server)
     draft = make_draft(publisher, "2025-05-20", ["2505.00001"])
     server.fail("POST", r"/git/commits$", kind="500", times=10)
@@ -223,6 +235,8 @@ def test_failure_while_writing_the_commit_creates_nothing(server: FakeGitHub) ->
 
 
 def test_a_retried_pr_creation_that_had_succeeded_is_adopted(server: FakeGitHub) -> None:
+    """A retried PR creation that had in fact succeeded adopts that PR instead of opening a second
+    one."""
     publisher = make_publisher(server)
     server.fail("POST", r"/pulls$", kind="500-after", times=1)
 
@@ -235,6 +249,7 @@ def test_a_retried_pr_creation_that_had_succeeded_is_adopted(server: FakeGitHub)
 
 
 def test_labels_failing_after_the_pr_opened_cost_only_the_labels(server: FakeGitHub) -> None:
+    """Failing labels cost only the labels (said in the details), and a rerun adds them."""
     publisher = make_publisher(server)
     draft = make_draft(publisher, "2025-05-20", ["2505.00001"])
     server.fail("POST", r"/issues/\d+/labels$", kind="500", times=10)
@@ -251,6 +266,8 @@ def test_labels_failing_after_the_pr_opened_cost_only_the_labels(server: FakeGit
 
 
 def test_the_list_changed_on_the_base_between_runs(server: FakeGitHub) -> None:
+    """When main moved between runs, the rerun's commit sits on the new main and keeps the
+    maintainer's edit."""
     publisher = make_publisher(server)
     publisher.publish(make_draft(publisher, "2025-05-20", ["2505.00001"]))
     edited = LIST + b"- **Beta**: added by hand. [arXiv](https://arxiv.org/abs/2502.00002)\n"
@@ -275,6 +292,7 @@ def test_the_list_changed_on_the_base_between_runs(server: FakeGitHub) -> None:
 
 
 def test_the_cap_on_open_bot_prs(server: FakeGitHub) -> None:
+    """Past max_open_prs no new PR or branch is made, while an existing PR can still be updated."""
     publisher = make_publisher(server, max_open_prs=2)
     publisher.publish(make_draft(publisher, "2025-05-20", ["2505.00001"]))
     publisher.publish(make_draft(publisher, "2025-05-21", ["2505.00002"]))
@@ -294,6 +312,7 @@ def test_the_cap_on_open_bot_prs(server: FakeGitHub) -> None:
 
 
 def test_a_proposal_closed_today_is_not_reopened(server: FakeGitHub) -> None:
+    """A proposal closed without merging today is not reopened by a rerun."""
     publisher = make_publisher(server)
     first = publisher.publish(make_draft(publisher, "2025-05-20", ["2505.00001"]))
     server.close_pull(first.number or 0)
@@ -304,6 +323,8 @@ def test_a_proposal_closed_today_is_not_reopened(server: FakeGitHub) -> None:
 
 
 def test_bot_pull_requests_reports_merged_closed_and_open(server: FakeGitHub) -> None:
+    """bot_pull_requests reports each bot PR as merged, closed or open, with merge sha, trusted
+    comments and block."""
     publisher = make_publisher(server)
     merged = publisher.publish(make_draft(publisher, "2025-05-20", ["2505.00001", "2505.00002"]))
     closed = publisher.publish(make_draft(publisher, "2025-05-21", ["2505.00003"]))
@@ -336,6 +357,8 @@ def test_bot_pull_requests_reports_merged_closed_and_open(server: FakeGitHub) ->
 
 
 def test_read_list_is_byte_exact_and_falls_back_to_the_blob_api(tmp_path: Path) -> None:
+    """read_list returns the exact bytes (through the blob API for big files) and names a missing
+    list clearly."""
     odd = b"# L\r\n\r\n- caf\xc3\xa9 \xff\xfe not utf-8\r\n" * 20
     with FakeGitHub(tmp_path, {"docs/README.md": odd}, token=TOKEN,
                     content_size_limit=100) as fake:
@@ -358,6 +381,7 @@ def test_read_list_is_byte_exact_and_falls_back_to_the_blob_api(tmp_path: Path) 
 def test_the_token_never_appears_in_errors_or_logs(
     server: FakeGitHub, caplog: pytest.LogCaptureFixture
 ) -> None:
+    """The token appears in no repr, error message or log line, even when GitHub rejects it."""
     caplog.set_level(logging.DEBUG)
     publisher = make_publisher(server)
     assert TOKEN not in repr(publisher)
@@ -379,6 +403,8 @@ def test_the_token_never_appears_in_errors_or_logs(
 
 
 def test_commits_a_maintainer_pushed_are_never_overwritten(server: FakeGitHub) -> None:
+    """A commit a maintainer pushed to the bot's branch is never overwritten; the publisher refuses
+    and says why."""
     publisher = make_publisher(server)
     first = publisher.publish(make_draft(publisher, "2025-05-20", ["2505.00001"]))
     edited = server.commit_file("arxivbot/2025-05-20", "README.md", LIST + b"- by hand\n")
@@ -391,6 +417,7 @@ def test_commits_a_maintainer_pushed_are_never_overwritten(server: FakeGitHub) -
 
 
 def test_a_fork_pr_with_a_forged_block_is_not_the_bots(server: FakeGitHub) -> None:
+    """A fork's PR carrying a forged proposal block is not taken for one of the bot's own."""
     publisher = make_publisher(server, base_branch=None)  # None: the default branch
     publisher.publish(make_draft(publisher, "2025-05-20", ["2505.00001"]))
     forged = make_draft(publisher, "2025-05-21", ["2505.09999"])

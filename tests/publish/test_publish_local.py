@@ -76,6 +76,8 @@ def state_of(repo: Path) -> tuple[str, str, str, bytes, bytes]:
 
 
 def test_publish_makes_one_commit_on_main_and_leaves_the_worktree_alone(repo: Path) -> None:
+    """Publishing makes one byte-exact commit on main and leaves the working tree, index and
+    checkout untouched."""
     publisher = LocalPublisher(repo, "README.md")
     draft = make_draft(publisher, "2025-05-30", ["2505.00001", "2505.00002"])
     before = state_of(repo)
@@ -108,6 +110,7 @@ def test_publish_makes_one_commit_on_main_and_leaves_the_worktree_alone(repo: Pa
 def test_rerun_same_day_updates_the_branch_and_an_identical_one_changes_nothing(
     repo: Path,
 ) -> None:
+    """A same-day rerun replaces the branch's one commit, and an identical rerun changes nothing."""
     publisher = LocalPublisher(repo, "README.md")
     first = publisher.publish(make_draft(publisher, "2025-05-30", ["2505.00001"]))
     second_draft = make_draft(publisher, "2025-05-30", ["2505.00001", "2505.00003"])
@@ -126,6 +129,7 @@ def test_rerun_same_day_updates_the_branch_and_an_identical_one_changes_nothing(
 
 
 def test_base_branch_moved_between_runs(repo: Path) -> None:
+    """When the base branch moved, the rerun's commit sits on the new base and keeps its changes."""
     publisher = LocalPublisher(repo, "README.md")
     publisher.publish(make_draft(publisher, "2025-05-30", ["2505.00001"]))
     (repo / "README.md").write_bytes(LIST + b"- **Beta**: by hand.\r\n")
@@ -140,6 +144,7 @@ def test_base_branch_moved_between_runs(repo: Path) -> None:
 
 
 def test_merged_closed_and_open_proposals(repo: Path) -> None:
+    """Local proposals read back as merged (with the merge commit), closed or open."""
     publisher = LocalPublisher(repo, "README.md")
     publisher.publish(make_draft(publisher, "2025-05-28", ["2505.00001"]))
     publisher.publish(make_draft(publisher, "2025-05-29", ["2505.00002"]))
@@ -161,6 +166,7 @@ def test_merged_closed_and_open_proposals(repo: Path) -> None:
 
 
 def test_a_rerun_after_the_merge_keeps_the_merged_record(repo: Path) -> None:
+    """After a merge, a rerun starts a new proposal and keeps the merged one on record."""
     publisher = LocalPublisher(repo, "README.md")
     publisher.publish(make_draft(publisher, "2025-05-30", ["2505.00001"]))
     git(repo, "merge", "--quiet", "--ff-only", "arxivbot/2025-05-30")
@@ -174,6 +180,7 @@ def test_a_rerun_after_the_merge_keeps_the_merged_record(repo: Path) -> None:
 
 
 def test_a_proposal_marked_closed_is_not_reopened(repo: Path) -> None:
+    """A local proposal marked closed is not reopened by a rerun."""
     publisher = LocalPublisher(repo, "README.md")
     result = publisher.publish(make_draft(publisher, "2025-05-30", ["2505.00001"]))
     pr_file = Path(result.url or "")
@@ -185,6 +192,7 @@ def test_a_proposal_marked_closed_is_not_reopened(repo: Path) -> None:
 
 
 def test_a_failed_branch_update_leaves_nothing(repo: Path) -> None:
+    """A failed branch update leaves neither a branch nor a PR record, and the rerun completes."""
     publisher = LocalPublisher(repo, "README.md")
     draft = make_draft(publisher, "2025-05-30", ["2505.00001"])
     lock = repo / ".git" / "refs" / "heads" / "arxivbot" / "2025-05-30.lock"
@@ -201,6 +209,8 @@ def test_a_failed_branch_update_leaves_nothing(repo: Path) -> None:
 
 
 def test_clear_errors(repo: Path, tmp_path: Path) -> None:
+    """Not a repository, a mistyped list path and an uncommitted list each get one clear error with
+    a hint."""
     plain = tmp_path / "plain"
     plain.mkdir()
     with pytest.raises(ConfigError, match="not inside a git repository"):
@@ -234,6 +244,8 @@ def test_clear_errors(repo: Path, tmp_path: Path) -> None:
 def test_list_in_a_subdirectory_and_no_git_identity(
     repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """A list in a subdirectory works, and without a git identity the commit is authored by
+    arxivbot."""
     (repo / "docs").mkdir()
     (repo / "docs" / "list.md").write_bytes(b"# L\n- a\n")
     git(repo, "add", "docs/list.md")
@@ -259,6 +271,7 @@ def test_list_in_a_subdirectory_and_no_git_identity(
 
 
 def test_commits_added_to_the_branch_are_never_overwritten(repo: Path) -> None:
+    """Commits someone added to the local proposal branch are never overwritten."""
     publisher = LocalPublisher(repo, "README.md")
     publisher.publish(make_draft(publisher, "2025-05-30", ["2505.00001"]))
     git(repo, "checkout", "--quiet", "arxivbot/2025-05-30")

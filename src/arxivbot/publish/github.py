@@ -270,6 +270,9 @@ class GitHubPublisher:
                                     partial(repo.get_git_commit, ref.object.sha))
                 if len(commit.parents) != 1 or not commit.message.startswith(BOT_MESSAGE):
                     continue  # not the bot's: a person's branch under the prefix
+                if self._call(f"listing pull requests of {branch}",
+                              partial(_has_pulls, repo, f"{self.owner}:{branch}")):
+                    continue  # a PR against another base branch (the config changed)
                 self._call(f"deleting branch {branch}", ref.delete)
                 notes.append(f"deleted branch {branch}, which an interrupted run left "
                              "without a pull request")
@@ -622,6 +625,11 @@ class PermissionRefused(PublishError):
 
 class _Missing(Exception):
     """A 404 the caller treats as 'not there' (a branch or file that does not exist yet)."""
+
+
+def _has_pulls(repo: Repository, head: str) -> bool:
+    """Whether any pull request, open or closed, on any base, comes from ``head``."""
+    return any(True for _ in repo.get_pulls(state="all", head=head))
 
 
 def _blob_sha(content: bytes) -> str:
