@@ -56,24 +56,28 @@ def seed(shared: Path, name: str) -> Catalog:
 
 @pytest.mark.parametrize("name", sorted(SEEDS))
 def test_every_entry_of_each_section_is_read(shared: Path, name: str) -> None:
+    """Every seed list's entries are all read, section by section, against the hand counts."""
     catalog = seed(shared, name)
     assert dict(Counter(e.section for e in catalog.entries)) == SEEDS[name]
 
 
 @pytest.mark.parametrize("name", sorted(SEEDS))
 def test_papers_with_and_without_arxiv_links(shared: Path, name: str) -> None:
+    """Each seed's papers split into those with and without an arXiv link, as counted by hand."""
     papers = [e for e in seed(shared, name).entries if e.kind != "project"]
     assert sum(1 for e in papers if e.arxiv_id is None) == WITHOUT_ARXIV[name]
 
 
 @pytest.mark.parametrize("name", sorted(SEEDS))
 def test_check_style_reaches_95_percent(shared: Path, name: str) -> None:
+    """The inferred style re-renders at least 95% of every seed's entries byte for byte."""
     result = check_style(seed(shared, name))
     assert result.total == sum(SEEDS[name].values())
     assert result.rate >= 0.95, "\n".join(d.diff for d in result.diffs)
 
 
 def test_000_quirks(shared: Path) -> None:
+    """Seed 000's quirks (a link inside a link, wrapped entries) are read as the list means them."""
     catalog = seed(shared, "000_187c482135ca83e4.txt")
     by_name = {e.name: e for e in catalog.entries}
     # [Title]([https://arxiv.org/pdf/2503.12937](https://arxiv.org/abs/2503.17352)): real target
@@ -91,6 +95,7 @@ def test_000_quirks(shared: Path) -> None:
 
 
 def test_001_mojibake_survives_in_the_style(shared: Path) -> None:
+    """Seed 001's mis-encoded emoji badge labels are kept byte for byte in the style."""
     catalog = seed(shared, "001_6f30e543fcd0e480.txt")
     style = list_style(catalog).for_section("Vision (Image) / Papers")
     code = dict(style.badges)["code"]
@@ -105,6 +110,7 @@ def test_001_mojibake_survives_in_the_style(shared: Path) -> None:
 
 
 def test_002_table_and_hugging_face_link(shared: Path) -> None:
+    """Seed 002's table rows are read, a Hugging Face paper link included."""
     catalog = seed(shared, "002_f1ec07a54c7dfe63.txt")
     visual = next(e for e in catalog.entries if e.title.startswith("Visual-RFT"))
     assert visual.arxiv_id == "2503.01785"

@@ -54,6 +54,7 @@ def assert_only_insertions(catalog: Catalog, additions: list[Addition]) -> bytes
 
 
 def test_newest_entry_goes_first_with_the_lists_blank_line() -> None:
+    """In a newest-first section a newer paper goes on top, with the list's blank separator line."""
     catalog = read_catalog(LISTS / "bullets.md")
     new = assert_only_insertions(catalog, [Addition("Papers", "* [2505] [New] x", "2505.09999")])
     lines = new.decode().split("\n")
@@ -61,6 +62,7 @@ def test_newest_entry_goes_first_with_the_lists_blank_line() -> None:
 
 
 def test_an_older_entry_goes_between_its_neighbours() -> None:
+    """An older paper goes between the entries just newer and just older than it."""
     catalog = read_catalog(LISTS / "bullets.md")
     new = assert_only_insertions(catalog, [Addition("Papers", "* [2502] [Old] y", "2502.00001")])
     lines = new.decode().split("\n")
@@ -70,6 +72,7 @@ def test_an_older_entry_goes_between_its_neighbours() -> None:
 
 
 def test_several_entries_for_one_spot_keep_the_lists_order() -> None:
+    """Several new entries for one spot are written in the section's own date order."""
     catalog = read_catalog(LISTS / "bullets.md")
     additions = [
         Addition("Papers", "* [2506] [A]", "2506.00001"),
@@ -80,6 +83,7 @@ def test_several_entries_for_one_spot_keep_the_lists_order() -> None:
 
 
 def test_crlf_lists_get_crlf_lines() -> None:
+    """A list with CRLF line endings gets its new lines with CRLF too."""
     catalog = read_catalog(LISTS / "double-brackets-crlf.md")
     new = assert_only_insertions(
         catalog, [Addition("Vision (Image) / Papers", "* [2506] [Crlf] z", "2506.00001")]
@@ -89,12 +93,14 @@ def test_crlf_lists_get_crlf_lines() -> None:
 
 
 def test_a_file_without_final_newline_keeps_working() -> None:
+    """A list whose last line has no newline still takes new entries and keeps that shape."""
     catalog = read_catalog(LISTS / "table.md")
     new = assert_only_insertions(catalog, [Addition("Surveys", "- [S](https://x)", "2505.00001")])
     assert new == catalog.raw + b"\n- [S](https://x)"
 
 
 def test_table_rows_go_in_date_order_without_blank_lines() -> None:
+    """New table rows go in the table's date order with no blank line inside the table."""
     catalog = read_catalog(LISTS / "table.md")
     row = "| Mar 12, 2025   | [T](https://arxiv.org/abs/2503.08888) | - |"
     lines = (
@@ -108,6 +114,7 @@ def test_table_rows_go_in_date_order_without_blank_lines() -> None:
 
 
 def test_an_empty_section_takes_the_entry_under_its_heading() -> None:
+    """A section without entries takes a new entry right under its heading."""
     catalog = read_catalog(LISTS / "double-brackets-crlf.md")
     new = assert_only_insertions(catalog, [Addition("Empty Section", "* [2505] [E]", "2505.00001")])
     heading = next(s for s in catalog.sections if s.path == "Empty Section")
@@ -116,6 +123,7 @@ def test_an_empty_section_takes_the_entry_under_its_heading() -> None:
 
 
 def test_unknown_section_is_a_clear_error() -> None:
+    """Adding to a section the list does not have is one clear error naming its headings."""
     catalog = read_catalog(LISTS / "bullets.md")
     with pytest.raises(CatalogFormatError, match="no section 'Nope'"):
         insert_entries(catalog, [Addition("Nope", "* x", "2505.00001")])
@@ -158,6 +166,7 @@ def additions_for(catalog: Catalog) -> st.SearchStrategy[list[Addition]]:
 )
 @given(data=st.data())
 def test_removing_inserted_lines_gives_the_fixture_back(name: str, data: st.DataObject) -> None:
+    """On every fixture, removing the inserted lines gives the original bytes back."""
     catalog = read_catalog(LISTS / name)
     assert_only_insertions(catalog, data.draw(additions_for(catalog)))
 
@@ -198,6 +207,7 @@ def generated_list(draw: st.DrawFn) -> bytes:
 def test_removing_inserted_lines_gives_a_generated_list_back(
     data: st.DataObject, raw: bytes
 ) -> None:
+    """On generated lists, removing the inserted lines gives the original bytes back."""
     catalog = parse_catalog_bytes(raw, "generated.md")
     assert catalog.raw == raw
     assert_only_insertions(catalog, data.draw(additions_for(catalog)))

@@ -37,6 +37,7 @@ def fields(**changes: object) -> EntryFields:
 
 
 def test_bullet_style_is_learnt_from_the_list() -> None:
+    """A bullet list's marker, lead slots, date form, badges and order are learnt from it."""
     style = list_style(read_catalog(LISTS / "bullets.md")).for_section("Papers")
     assert style.shape == "bullet"
     assert style.marker == "* "
@@ -50,6 +51,7 @@ def test_bullet_style_is_learnt_from_the_list() -> None:
 
 
 def test_double_bracket_badges_keep_their_mojibake_bytes_and_crlf() -> None:
+    """Double-bracket badge labels keep their mojibake bytes and the list its CRLF endings."""
     catalog = read_catalog(LISTS / "double-brackets-crlf.md")
     style = list_style(catalog).for_section("Vision (Image) / Papers")
     assert (style.badge_open, style.badge_close) == ("[", "]")
@@ -58,6 +60,7 @@ def test_double_bracket_badges_keep_their_mojibake_bytes_and_crlf() -> None:
 
 
 def test_table_style_is_learnt_from_the_rows() -> None:
+    """A table's columns, roles, widths, padding and placeholder are learnt from its rows."""
     style = list_style(read_catalog(LISTS / "table.md")).for_section("Papers")
     assert style.shape == "table"
     assert style.roles == ("date", "title", "code")
@@ -70,6 +73,7 @@ def test_table_style_is_learnt_from_the_rows() -> None:
 
 
 def test_a_one_entry_section_borrows_the_lists_habits() -> None:
+    """A section with one entry borrows the list's order and separator habits."""
     catalog = read_catalog(LISTS / "double-brackets-crlf.md")
     style = list_style(catalog).for_section("Agents / Papers")
     assert style.order == "newest-first"
@@ -78,6 +82,7 @@ def test_a_one_entry_section_borrows_the_lists_habits() -> None:
 
 
 def test_render_a_new_entry_in_a_bullet_list() -> None:
+    """A new entry in a bullet list is written in the list's exact style."""
     style = list_style(read_catalog(LISTS / "bullets.md"))
     assert render_entry(style, fields(), "Papers") == (
         "* [2505] [Nu-R1] [Nu-R1: Reasoning Anew](https://arxiv.org/abs/2505.09999)"
@@ -86,6 +91,7 @@ def test_render_a_new_entry_in_a_bullet_list() -> None:
 
 
 def test_badges_only_where_the_url_is_known_in_the_lists_order() -> None:
+    """Badges are written only for links the paper has, in the list's badge order."""
     style = list_style(read_catalog(LISTS / "bullets.md"))
     bare = render_entry(style, fields(code_url=None), "Papers")
     assert bare == "* [2505] [Nu-R1] [Nu-R1: Reasoning Anew](https://arxiv.org/abs/2505.09999)"
@@ -94,6 +100,7 @@ def test_badges_only_where_the_url_is_known_in_the_lists_order() -> None:
 
 
 def test_render_in_a_double_bracket_mojibake_list() -> None:
+    """A new entry in a double-bracket list carries the list's mojibake badge label."""
     style = list_style(read_catalog(LISTS / "double-brackets-crlf.md"))
     line = render_entry(style, fields(), "Vision (Image) / Papers")
     assert line == (
@@ -103,6 +110,7 @@ def test_render_in_a_double_bracket_mojibake_list() -> None:
 
 
 def test_render_a_table_row_with_padding_placeholder_and_escaped_pipe() -> None:
+    """A new table row is padded like the table, uses its placeholder and escapes pipes."""
     style = list_style(read_catalog(LISTS / "table.md"))
     row = render_entry(style, fields(title="Nu | R1", code_url=None), "Papers")
     title_cell = "[Nu \\| R1](https://arxiv.org/abs/2505.09999)".ljust(70 - 2)
@@ -112,6 +120,7 @@ def test_render_a_table_row_with_padding_placeholder_and_escaped_pipe() -> None:
 
 
 def test_render_bold_title_lists_put_the_paper_in_a_badge() -> None:
+    """Where titles are bold plain text, the new entry's paper link goes in a badge."""
     style = list_style(read_catalog(LISTS / "numbered.md"))
     assert render_entry(style, fields(), "Papers") == (
         "1. **Nu-R1: Reasoning Anew** [[Paper](https://arxiv.org/abs/2505.09999)]"
@@ -120,6 +129,7 @@ def test_render_bold_title_lists_put_the_paper_in_a_badge() -> None:
 
 
 def test_text_is_collapsed_onto_one_line_and_a_missing_name_is_derived() -> None:
+    """A title's line breaks are collapsed and a missing short name is derived from the title."""
     style = list_style(read_catalog(LISTS / "bullets.md"))
     line = render_entry(style, fields(title="Xi-VL:\n  Looking   Twice", name=None), "Papers")
     assert line.startswith("* [2505] [Xi-VL] [Xi-VL: Looking Twice](")
@@ -127,6 +137,7 @@ def test_text_is_collapsed_onto_one_line_and_a_missing_name_is_derived() -> None
 
 
 def test_yymm_follows_the_arxiv_id() -> None:
+    """A YYMM date follows the arXiv id's own month, else the date given."""
     assert format_date("yymm", dt.date(2025, 5, 1), "2504.30000") == "2504"
     assert format_date("yymm", dt.date(2025, 5, 1), None) == "2505"
     assert format_date("mon d, yyyy", dt.date(2025, 3, 9)) == "Mar 9, 2025"
@@ -134,6 +145,7 @@ def test_yymm_follows_the_arxiv_id() -> None:
 
 
 def test_a_rendered_entry_reads_back_as_the_same_fields() -> None:
+    """A rendered new entry parses back to the fields it was rendered from."""
     catalog = read_catalog(LISTS / "double-brackets-crlf.md")
     line = render_entry(list_style(catalog), fields(), "Vision (Image) / Papers")
     reread = parse_catalog(f"## Papers\n\n{line}\n").entries[0]
@@ -147,6 +159,7 @@ def test_a_rendered_entry_reads_back_as_the_same_fields() -> None:
 
 
 def test_entry_template_is_jinja_source() -> None:
+    """The inferred style is expressed as jinja source a maintainer can copy and edit."""
     style = list_style(read_catalog(LISTS / "bullets.md"))
     source = entry_template(style, "Papers")
     assert "[{{ date }}]" in source
@@ -164,6 +177,7 @@ def test_entry_template_is_jinja_source() -> None:
     ],
 )
 def test_round_trip_on_fixtures(name: str, identical: int, total: int) -> None:
+    """The inferred style re-renders every fixture entry byte for byte."""
     result = check_style(read_catalog(LISTS / name))
     assert (result.identical, result.total) == (identical, total)
     assert result.summary() == (
@@ -172,6 +186,7 @@ def test_round_trip_on_fixtures(name: str, identical: int, total: int) -> None:
 
 
 def test_round_trip_reports_a_diff_for_what_differs() -> None:
+    """An entry the style cannot reproduce is reported with a diff."""
     result = check_style(read_catalog(LISTS / "bullets.md"))
     (only,) = result.diffs
     assert only.entry.line == 19
@@ -184,6 +199,7 @@ def test_round_trip_reports_a_diff_for_what_differs() -> None:
 
 def test_round_trip_notices_a_wrong_style() -> None:
     # Two entries decorate their link [[...]], one does not: the odd one shows up.
+    """A wrong style shows up as round-trip diffs."""
     text = (
         "## P\n\n* [[A](https://github.com/a)] x\n"
         "* [[B](https://github.com/b)] y\n* [C](https://github.com/c) z\n"
@@ -193,6 +209,7 @@ def test_round_trip_notices_a_wrong_style() -> None:
 
 
 def test_a_template_override_from_config(tmp_path: Path) -> None:
+    """A template override from config is used instead of the inferred template."""
     override = tmp_path / "entry.j2"
     override.write_text(
         "- {{ title }} ({{ paper_url }}){% if code_url %} [code]({{ code_url }}){% endif %}\n"
@@ -208,6 +225,7 @@ def test_a_template_override_from_config(tmp_path: Path) -> None:
 
 
 def test_other_shapes_render_in_their_own_style() -> None:
+    """Bold-link, badge and unpadded-table sections each render new entries in their own style."""
     catalog = read_catalog(LISTS / "other-shapes.md")
     assert check_style(catalog).identical == len(catalog.entries)
     assert render_entry(list_style(catalog), fields(), "Setext Papers") == (

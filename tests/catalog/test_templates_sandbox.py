@@ -39,6 +39,7 @@ def style(**changes: object) -> ListStyle:
     ],
 )
 def test_list_text_in_an_inferred_template_is_literal(habit: dict[str, str]) -> None:
+    """List text placed in an inferred template renders as itself, never as template code."""
     line = render_entry(style(**habit), FIELDS)
 
     assert "49" not in line
@@ -47,6 +48,7 @@ def test_list_text_in_an_inferred_template_is_literal(habit: dict[str, str]) -> 
 
 
 def test_jinja_looking_text_in_a_lists_entries_stays_text() -> None:
+    """Jinja-looking text in a list's entries stays text in new entries and round trips."""
     text = (
         "# L\n\n## Papers\n\n"
         "* **{{ 7*7 }}** [A: {% raw %}x](https://arxiv.org/abs/2501.00001) {[Code](https://github.com/a/b)}{\n"
@@ -95,6 +97,7 @@ SECRET = "s3cr3t-file-content"
     ],
 )
 def test_a_user_template_cannot_read_files_or_reach_python(tmp_path: Path, source: str) -> None:
+    """A maintainer's template runs sandboxed: no file includes, no Python internals."""
     secret = tmp_path / "secret.txt"
     secret.write_text(SECRET, encoding="utf-8")
     template = _user(tmp_path, source.replace("path", repr(str(secret))))
@@ -106,6 +109,7 @@ def test_a_user_template_cannot_read_files_or_reach_python(tmp_path: Path, sourc
 
 
 def test_a_user_template_still_renders_the_entry(tmp_path: Path) -> None:
+    """A maintainer's template renders the new entry from its fields."""
     template = _user(tmp_path, "* [{{ title }}]({{ paper_url }}){% if code_url %} "
                                "[Code]({{ code_url }}){% endif %}\n")
 
@@ -116,6 +120,7 @@ def test_a_user_template_still_renders_the_entry(tmp_path: Path) -> None:
 
 
 def test_a_syntax_error_names_the_template_and_line(tmp_path: Path) -> None:
+    """A template syntax error names the template and its line."""
     template = _user(tmp_path, "* {{ title }}\n{% if %}\n")
 
     with pytest.raises(CatalogFormatError, match=r"entry\.j2: line 2: template syntax error"):
@@ -123,6 +128,7 @@ def test_a_syntax_error_names_the_template_and_line(tmp_path: Path) -> None:
 
 
 def test_an_undefined_variable_names_it_and_the_line(tmp_path: Path) -> None:
+    """An undefined template variable is named with its line and the variables allowed."""
     template = _user(tmp_path, "{# a comment #}\n* {{ nmae }} {{ title }}\n")
 
     with pytest.raises(
@@ -132,6 +138,7 @@ def test_an_undefined_variable_names_it_and_the_line(tmp_path: Path) -> None:
 
 
 def test_the_cli_prints_one_error_line_for_a_broken_template(tmp_path: Path) -> None:
+    """The CLI prints one error line for a broken template, never a traceback."""
     listing = tmp_path / "list.md"
     listing.write_text("# L\n\n## Papers\n\n* [A: B](https://arxiv.org/abs/2501.00001)\n",
                        encoding="utf-8")

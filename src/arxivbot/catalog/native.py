@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 
 from arxivbot.arxiv_ids import arxiv_id_from_url
@@ -128,11 +128,15 @@ def native_check(catalog: Catalog, style: ListStyle | None = None) -> NativeResu
             misses.append(_miss(catalog, entry, rendered))
     everyone = [s for members in by_section.values() for _e, _f, s in members]
     pooled: dict[object, Skeleton | None] = {}  # leaving out equal skeletons is equal
+    forms = Counter(s.lines for s in everyone)
+    whole = choose(everyone)  # a form three or more entries share cannot sway it alone
     for path, members in by_section.items():
         es = style.for_section(path)
         chosen: dict[Skeleton, Skeleton | None] = {}
         for index, (entry, facts, own) in enumerate(members):
-            if own.lines not in pooled:
+            if own.lines not in pooled and forms[own.lines] >= 3:
+                pooled[own.lines] = whole
+            elif own.lines not in pooled:
                 rest = list(everyone)
                 rest.remove(own)
                 pooled[own.lines] = choose(rest)

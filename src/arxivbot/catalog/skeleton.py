@@ -16,6 +16,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from arxivbot.arxiv_ids import ID_PATTERN, arxiv_id_from_url, id_month
 from arxivbot.catalog.entry import Entry
@@ -99,19 +100,28 @@ class Skeleton:
     @property
     def key(self) -> str:
         """The skeleton without its spacing and without the parts a paper may lack."""
-        out = []
-        for line in self.lines:
-            holed = [p.text for p in line.parts if HOLE in p.text]
-            if holed and all(_optional(t) for t in holed):
-                continue  # a line only a paper with code (or a page) has: "- Code: [...]"
-            parts = [_PAPER_URL.sub("](paper)", p.text) for p in line.parts
-                     if not _optional(p.text)]
-            if parts or not line.parts:
-                out.append(f"{line.blank_before}|{_digits(line.prefix.strip())}|" + " ".join(parts))
-        return "\n".join(out)
+        return _key_of(self.lines)
 
     def holes(self) -> set[str]:
-        return _line_holes(self.lines)
+        return set(_holes_of(self.lines))
+
+
+@lru_cache(maxsize=65536)
+def _holes_of(lines: tuple[Line, ...]) -> frozenset[str]:
+    return frozenset(_line_holes(lines))
+
+
+@lru_cache(maxsize=65536)
+def _key_of(lines: tuple[Line, ...]) -> str:
+    out = []
+    for line in lines:
+        holed = [p.text for p in line.parts if HOLE in p.text]
+        if holed and all(_optional(t) for t in holed):
+            continue  # a line only a paper with code (or a page) has: "- Code: [...]"
+        parts = [_PAPER_URL.sub("](paper)", p.text) for p in line.parts if not _optional(p.text)]
+        if parts or not line.parts:
+            out.append(f"{line.blank_before}|{_digits(line.prefix.strip())}|" + " ".join(parts))
+    return "\n".join(out)
 
 
 _PAPER_URL = re.compile("\\]\\([^()\\s]*\x00arxiv_id\x00[^()\\s]*\\)")
@@ -122,9 +132,24 @@ def _digits(text: str) -> str:
 
 
 def _optional(text: str) -> bool:
-    """Parts a new paper may not have: its code or project link."""
-    return any(h.split(":")[0] in {"code_url", "code_path", "code_repo", "project_url"}
-               for h in _HOLE.findall(text))
+    """Parts a new paper may not have: its code or project link; and the preprint form an
+    entry shows until a venue replaces it (``Preprint'25``, ``arXiv 2025.``)."""
+    return preprint(text) or any(
+        h.split(":")[0] in {"code_url", "code_path", "code_repo", "project_url"}
+        for h in _HOLE.findall(text)
+    )
+
+
+def preprint(text: str) -> bool:
+    """The list's way of saying "a preprint of year Y": venue words and the year only."""
+    holes = {h.split(":")[0] for h in _HOLE.findall(text)}
+    words = [w.lower() for w in re.findall(r"[^\W_]+", _HOLE.sub(" ", text))]
+    return bool(words) and set(words) <= {"arxiv", "preprint"} and holes <= {"year", "yy", "date"}
+
+
+def _part_holes(text: str) -> set[str]:
+    holes = {h.split(":")[0] for h in _HOLE.findall(text)}
+    return holes | {"venue"} if preprint(text) else holes
 
 
 # ---------------------------------------------------------------------------------------------
@@ -437,8 +462,14 @@ def _parts_dropped(tokens: Sequence[Token], facts: Facts) -> tuple[list[Part], b
         gap = token.gap
         for space, chunk, kept in text_chunks(filled):
             if kept:
-                parts.append(Part(gap + space, chunk))
+                last = parts[-1] if parts else None
+                if last is not None and preprint(last.text) and preprint(last.text + space + chunk):
+                    parts[-1] = Part(last.gap, last.text + space + chunk)  # "arXiv 2025." is one
+                else:
+                    parts.append(Part(gap + space, chunk))
                 facts_here = facts_here or HOLE in chunk
+                gap = ""
+                continue
             gap = ""
     while parts and parts[-1].text in _SEPARATORS:
         parts.pop()  # a dangling separator left by a part that was left out
@@ -521,12 +552,15 @@ def choose_row(rows: Sequence[tuple[str, ...]]) -> RowSkeleton | None:
     if not rows:
         return None
     width = Counter(len(r) for r in rows).most_common(1)[0][0]
-    linked = sum(1 for r in rows if any(_optional(c) for c in r)) or len(rows)
+    def linky(text: str) -> bool:  # a code or project link (not the preprint form)
+        return _optional(text) and not preprint(text)
+
+    linked = sum(1 for r in rows if any(linky(c) for c in r)) or len(rows)
     cells = []
     for col in range(width):
         seen = Counter(r[col] for r in rows if col < len(r) and r[col] != TAINTED)
-        with_links = Counter({t: n for t, n in seen.items() if _optional(t)})
-        without = Counter({t: n for t, n in seen.items() if not _optional(t)})
+        with_links = Counter({t: n for t, n in seen.items() if linky(t)})
+        without = Counter({t: n for t, n in seen.items() if not linky(t)})
         plain = without.most_common(1)[0][0] if without else ""
         if with_links and sum(with_links.values()) * 3 >= min(linked, sum(seen.values())):
             cells.append((with_links.most_common(1)[0][0], plain))
@@ -554,7 +588,8 @@ def choose(skeletons: Sequence[Skeleton], borrow: Skeleton | None = None) -> Ske
     top = keys.most_common(1)[0][0]
     same = [s for s in skeletons if s.key == top]
     optional = Counter(h for s in same for h in s.holes() if h in {"code_url", "code_path",
-                                                                  "code_repo", "project_url"})
+                                                                  "code_repo", "project_url",
+                                                                  "venue"})
     wanted = {h for h, n in optional.items() if n >= 2 and n * 10 >= len(same)}
     fitting = [s for s in same if wanted <= s.holes()]
     if not fitting:
@@ -583,7 +618,7 @@ def _role(hole: str) -> str:
 
 
 def _line_holes(lines: Sequence[Line]) -> set[str]:
-    return {h.split(":")[0] for ln in lines for p in ln.parts for h in _HOLE.findall(p.text)}
+    return {h for ln in lines for p in ln.parts for h in _part_holes(p.text)}
 
 
 def _borrow(base: tuple[Line, ...], donor: tuple[Line, ...], hole: str) -> tuple[Line, ...]:
@@ -592,7 +627,7 @@ def _borrow(base: tuple[Line, ...], donor: tuple[Line, ...], hole: str) -> tuple
     out = list(base)
     for j, line in enumerate(donor):
         for k, part in enumerate(line.parts):
-            if hole not in {h.split(":")[0] for h in _HOLE.findall(part.text)}:
+            if hole not in _part_holes(part.text):
                 continue
             holed = [p.text for p in line.parts if HOLE in p.text]
             if all(_optional(t) for t in holed):  # a line of its own: "- Code: [...]"
@@ -608,11 +643,10 @@ def _borrow(base: tuple[Line, ...], donor: tuple[Line, ...], hole: str) -> tuple
                 return base
             parts = list(out[target].parts)
             anchor = _PAPER_URL.sub("](paper)", line.parts[k - 1].text) if k else None
-            at = next(
-                (i + 1 for i, p in enumerate(parts)
-                 if _PAPER_URL.sub("](paper)", p.text) == anchor),
-                0 if anchor is None else len(parts),
-            )
+            after_anchor = [
+                i + 1 for i, p in enumerate(parts) if _PAPER_URL.sub("](paper)", p.text) == anchor
+            ]  # after the last equal part: "**[T](u)**" closes with the anchor "**"
+            at = after_anchor[-1] if after_anchor else (0 if anchor is None else len(parts))
             parts.insert(at, part)
             out[target] = replace(out[target], parts=tuple(parts))
             return tuple(out)
@@ -656,7 +690,7 @@ def fill(skeleton: Skeleton, values: Mapping[str, str | None], ymd: tuple[int, i
         for part in line.parts:
             missing = False
 
-            def hole(match: re.Match[str]) -> str:
+            def hole(match: re.Match[str], part: Part = part) -> str:
                 nonlocal missing
                 name, _, form = match.group(1).partition(":")
                 if name == "date":
@@ -668,6 +702,8 @@ def fill(skeleton: Skeleton, values: Mapping[str, str | None], ymd: tuple[int, i
                 if name == "authors":
                     text = format_authors(authors, skeleton.authors or AuthorForm())
                     missing = missing or not text
+                    if text.endswith(".") and f"{HOLE}authors{HOLE}." in part.text:
+                        text = text[:-1]  # "*A, B.*": one stop
                     return text
                 value = values.get(name)
                 if not value:
