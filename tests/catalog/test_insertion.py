@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from pathlib import Path
 
@@ -11,10 +12,16 @@ from hypothesis import strategies as st
 
 from arxivbot.catalog.insertion import Addition, apply_splices, insert_entries, plan_insertions
 from arxivbot.catalog.parse import Catalog, parse_catalog_bytes, read_catalog
+from arxivbot.catalog.render import EntryFields, render_entry
+from arxivbot.catalog.style import list_style
 from arxivbot.errors import CatalogFormatError
 
 LISTS = Path(__file__).parents[1] / "fixtures" / "lists"
-FIXTURES = ("bullets.md", "double-brackets-crlf.md", "table.md", "numbered.md", "other-shapes.md")
+FIXTURES = (
+    "bullets.md", "double-brackets-crlf.md", "table.md", "numbered.md", "other-shapes.md",
+    "paragraphs.md", "heading-entries.md", "numbered-blank.md", "labelled-links.md",
+    "html-sections.md",
+)
 
 
 def lines_of(raw: bytes) -> list[bytes]:
@@ -46,11 +53,19 @@ def assert_only_insertions(catalog: Catalog, additions: list[Addition]) -> bytes
     if not raw.endswith(b"\n"):  # the last line gains its newline when lines follow it
         ops.discard("replace")
     assert ops <= {"equal", "insert"}
-    # Every entry is there as a line of its own.
+    # Every entry is there as lines of its own.
     new_lines = {line.rstrip(b"\r\n") for line in lines_of(new)}
     for addition in additions:
-        assert addition.text.encode("utf-8", "surrogateescape") in new_lines
+        for line in addition.text.split("\n"):
+            assert line.encode("utf-8", "surrogateescape") in new_lines
     return new
+
+
+def assert_nothing_split(catalog: Catalog, new: bytes) -> None:
+    """Read again, every existing entry is still one entry, whole (no line slipped into it)."""
+    again = {e.raw for e in parse_catalog_bytes(new, catalog.source).entries}
+    for entry in catalog.entries:
+        assert entry.raw in again, entry.raw
 
 
 def test_newest_entry_goes_first_with_the_lists_blank_line() -> None:
@@ -136,8 +151,7 @@ def test_an_entry_is_lines_of_text_without_carriage_returns() -> None:
     for text in ("* a\r\n  b", "", "* a\n\n\n  b"):
         with pytest.raises(ValueError, match="lines of text"):
             insert_entries(catalog, [Addition("Papers", text, "2505.00001")])
-    new = insert_entries(catalog, [Addition("Papers", "* [A](u)\n  - Ann Author", "2505.00001")])
-    assert new.replace(b"* [A](u)\n  - Ann Author\n", b"", 1).replace(b"\n\n\n", b"\n\n") != b""
+    assert_only_insertions(catalog, [Addition("Papers", "* [A](u)\n  - Ann Author", "2505.00001")])
 
 
 # -- properties ---------------------------------------------------------------------------------
@@ -148,9 +162,13 @@ ids = st.builds(
     st.integers(1, 12),
     st.integers(1, 99999),
 )
-entry_text = st.text(
+line_text = st.text(
     st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), min_size=1, max_size=40
-).map(lambda s: "* " + s)
+).filter(lambda s: s.strip() == s and bool(s))
+entry_text = st.one_of(  # one line, or a title line with an indented authors line
+    line_text.map(lambda s: "* " + s),
+    st.tuples(line_text, line_text).map(lambda ab: f"* {ab[0]}\n  - {ab[1]}"),
+)
 
 
 def additions_for(catalog: Catalog) -> st.SearchStrategy[list[Addition]]:
@@ -223,3 +241,35 @@ def test_seed_lists_property(shared: Path) -> None:
             for i, section in enumerate(sections)
         ]
         assert_only_insertions(catalog, additions)
+
+
+rendered_fields = st.builds(
+    EntryFields,
+    arxiv_id=ids,
+    title=line_text,
+    date=st.dates(dt.date(2020, 1, 1), dt.date(2026, 12, 31)),
+    name=st.one_of(st.none(), line_text),
+    code_url=st.sampled_from([None, "https://github.com/n/nu"]),
+    authors=st.lists(line_text, max_size=3).map(tuple),
+)
+
+
+@pytest.mark.parametrize("name", FIXTURES)
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_new_entries_as_rendered_are_inserted_whole_and_split_nothing(
+    name: str, data: st.DataObject
+) -> None:
+    """Entries the style renders (any lines, any section) insert as whole entries only."""
+    catalog = read_catalog(LISTS / name)
+    style = list_style(catalog)
+    sections = sorted({e.section for e in catalog.entries})
+    additions = []
+    for _ in range(data.draw(st.integers(1, 3))):
+        fields = data.draw(rendered_fields)
+        section = data.draw(st.sampled_from(sections))
+        text = render_entry(style, fields, section)
+        additions.append(Addition(section, text, fields.arxiv_id))
+    assert_nothing_split(catalog, assert_only_insertions(catalog, additions))

@@ -309,7 +309,7 @@ def badge_of(url: str, path: str) -> bool:
 def holes_in(text: str, facts: Facts, *, title: bool = True, repo: bool = False) -> str:
     """``text`` with the facts it shows replaced by holes."""
     h = HOLE
-    if title and facts.title and len(facts.title) > 3:
+    if title and facts.title and len(facts.title) > 3 and facts.title.split()[0] in text:
         words = r"\s+".join(re.escape(w) for w in facts.title.split())
         pattern = rf"(?<![\w-]){words}(?![\w-])"
         text = re.sub(pattern, f"{h}title{h}", text, count=1)
@@ -322,9 +322,9 @@ def holes_in(text: str, facts: Facts, *, title: bool = True, repo: bool = False)
     path = code_path(facts.code_url)
     if path and path in text:
         text = text.replace(path, f"{h}code_path{h}")
-    if facts.name and facts.name not in {facts.title} and len(facts.name) >= 2:
+    if facts.name and facts.name != facts.title and len(facts.name) >= 2 and facts.name in text:
         text = re.sub(rf"(?<=[\[(`]){re.escape(facts.name)}(?=[\])`])", f"{h}name{h}", text)
-    if repo and path and "/" in path and len(name := path.split("/")[1]) >= 3:
+    if repo and path and "/" in path and len(name := path.split("/")[1]) >= 3 and name in text:
         text = re.sub(rf"(?<![\w\x00/-]){re.escape(name)}(?![\w\x00/-])", f"{h}code_repo{h}", text)
     if facts.date and facts.date in text and (form := date_form(facts.date)):
         text = text.replace(facts.date, f"{h}date:{form.replace(' ', '_')}{h}", 1)
@@ -337,12 +337,17 @@ def holes_in(text: str, facts: Facts, *, title: bool = True, repo: bool = False)
             f"{y % 100:02d}.{m:02d}": "yy.mm",
         }
         for written, form in forms.items():
-            text = re.sub(rf"(?<![\d.]){re.escape(written)}(?![\d])", f"{h}date:{form}{h}", text)
-        text = re.sub(rf"(?<![\d\x00.:]){y}(?![\d])", f"{h}year{h}", text)
-        text = re.sub(rf"(?<=[’']){y % 100:02d}(?!\d)", f"{h}yy{h}", text)
+            if written in text:
+                pattern = rf"(?<![\d.]){re.escape(written)}(?![\d])"
+                text = re.sub(pattern, f"{h}date:{form}{h}", text)
+        if str(y) in text:
+            text = re.sub(rf"(?<![\d\x00.:]){y}(?![\d])", f"{h}year{h}", text)
+        if f"'{y % 100:02d}" in text or f"’{y % 100:02d}" in text:
+            text = re.sub(rf"(?<=[’']){y % 100:02d}(?!\d)", f"{h}yy{h}", text)
     return text
 
 
+@lru_cache(maxsize=65536)
 def keep_text(chunk: str) -> bool:
     """A chunk of plain text is kept when it holds a fact, is decoration, or known words."""
     if re.fullmatch(r"(</?[a-zA-Z][^>]*>)+", chunk):
