@@ -105,7 +105,8 @@ def test_cards_record_paths_relative_to_the_checkout(
 
 
 def test_a_missing_extra_is_one_line_before_any_work(tmp_path: Path) -> None:
-    """eval without the [eval] extra: one line naming it, not a traceback after the work."""
+    """eval without the [eval] extra: one line naming it before the work (the report is
+    still written, without plots), never a traceback."""
     blocked = (
         "import sys; sys.modules['matplotlib'] = None\n"
         "from arxivbot.cli import main\n"
@@ -113,11 +114,11 @@ def test_a_missing_extra_is_one_line_before_any_work(tmp_path: Path) -> None:
     )
     done = subprocess.run([sys.executable, "-c", blocked], capture_output=True, text=True,
                           cwd=tmp_path)
-    assert done.returncode == 2
-    assert done.stderr.strip().splitlines() == [
-        "Error: matplotlib is not installed (arxivbot eval draws its precision-recall plot with "
-        "it): pip install 'arxivbot[eval]'"
-    ]
+    assert "Traceback" not in done.stderr
+    assert done.stderr.splitlines()[0] == (
+        "note: matplotlib is not installed, so the report has no plots: "
+        "pip install 'arxivbot[eval]' to draw them"
+    )
 
 
 @pytest.mark.parametrize("command", [

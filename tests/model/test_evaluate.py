@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from arxivbot.catalog.parse import read_catalog
-from arxivbot.model import evaluate
+from arxivbot.model import evaluate, plots
 from arxivbot.model.training_data import build_training_set
 from arxivbot.records import Paper
 from arxivbot.sources.replay import read_papers
@@ -103,7 +103,7 @@ def test_report_and_plot(backtest: evaluate.Backtest) -> None:
     assert "## Cutoff 2025-04-02" in text
     assert "| 2025-04-03 | 26 | 2 |" in text
     assert "| 2025-04-04 | 25 | 1 |" in text
-    assert evaluate.plot_pr(backtest)[:4] == b"\x89PNG"
+    assert plots.backtest_png(backtest)[:4] == b"\x89PNG"
 
 
 def test_a_cutoff_with_no_later_full_day_is_refused() -> None:

@@ -91,3 +91,33 @@ def test_operating_point_at_recall_point() -> None:
     assert figures.recall_at_threshold == pytest.approx(1 / 3)
     assert figures.recall_at[3] == 1.0
     assert figures.candidates_per_day == 1.0
+
+
+def test_curve_gives_precision_and_candidates_a_day_at_each_positive() -> None:
+    """The plot's curve, by hand: one point per positive, one threshold over all days."""
+    scores = np.array([0.9, 0.8, 0.7, 0.6, 0.5, 0.4])
+    labels = np.array([True, False, True, False, False, True])
+    figures = generalisation.figures_for(scores, scores >= 0.75, labels, ["d1"] * 3 + ["d2"] * 3)
+
+    recall, precision, per_day = figures.curve
+    assert recall == pytest.approx([1 / 3, 2 / 3, 1.0])
+    assert precision == pytest.approx([1.0, 2 / 3, 0.5])
+    assert per_day == pytest.approx([0.5, 1.5, 3.0])
+    assert "curve" not in figures.to_dict()
+
+
+def test_out_of_list_plot_and_its_link() -> None:
+    """One PNG for the protocol (every held-out list and label set), linked from the report
+    when it is drawn and not otherwise."""
+    from arxivbot.model import plots
+
+    data, listings = _world()
+    result = generalisation.run_out_of_list(
+        data, listings, "2025-05-10", label_ids={listings[5].id}, min_positives=3,
+        params=classifier.ModelParams(min_df=1, cv_folds=3),
+    )
+
+    assert plots.out_of_list_png(result)[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "](report-out-of-list.png)" in generalisation.render_markdown(
+        result, plot="report-out-of-list.png")
+    assert ".png" not in generalisation.render_markdown(result)

@@ -150,6 +150,7 @@ def test_eval_writes_the_report_the_plot_and_the_card(
     assert "## Cutoff 2025-04-02" in text
     assert "3 positives" in text
     assert (offline / "docs" / "backtest-pr.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "](backtest-pr.png)" in text
     card = json.loads((offline / "m.card.json").read_text())
     assert card["backtest"]["average_precision"] == 1.0
     assert card["backtest"]["cutoffs"] == ["2025-04-02"]
@@ -175,3 +176,33 @@ def test_eval_keeps_the_hand_written_notes(
     assert "old figures" not in text
     assert text.startswith("# Backtest of the relevance model")
     assert text.endswith(f"{NOTES_MARKER}\nWhy the cutoffs are where they are.\n")
+
+
+def test_eval_without_matplotlib_writes_the_report_and_says_so_in_one_line(
+    offline: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without the [eval] extra: the same report without plots, one note on stderr and in
+    the report, exit 0, no PNG and no link to one."""
+    import sys
+
+    model = offline / "m.json"
+    run(train_args(model), capsys)
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # `import matplotlib` fails
+    report = offline / "docs" / "backtest.md"
+
+    code, _, err = run([
+        "eval", "--list", str(MODEL_FIXTURES / "list.md"),
+        "--listings", str(MODEL_FIXTURES / "days"),
+        "--abstracts", str(MODEL_FIXTURES / "abstracts.jsonl"),
+        "--cutoff", "2025-04-02", "--report", str(report), "--no-api",
+    ], capsys)
+
+    assert code == 0, err
+    notes = [line for line in err.splitlines() if "matplotlib" in line]
+    assert notes == ["note: matplotlib is not installed, so the report has no plots: "
+                     "pip install 'arxivbot[eval]' to draw them"]
+    text = report.read_text()
+    assert "## Cutoff 2025-04-02" in text
+    assert "pip install 'arxivbot[eval]'" in text
+    assert ".png" not in text
+    assert not list((offline / "docs").glob("*.png"))

@@ -15,7 +15,6 @@ from arxivbot.commands.common import (
     check_day,
     json_option,
     model_params,
-    require_extra,
     text_sources,
 )
 from arxivbot.config import load_settings
@@ -45,8 +44,8 @@ from arxivbot.config import load_settings
               "out of list: the held-out list's).")
 @click.option("--report", "report_path", type=click.Path(path_type=Path),
               default=Path("docs/backtest.md"), show_default=True,
-              help="Markdown report; the precision-recall plot goes beside it as "
-              "<name>-pr.png.")
+              help="Markdown report; with the [eval] extra (matplotlib) its plots go beside "
+              "it: <name>-pr.png (over time) and <name>-out-of-list.png.")
 @click.option("--card", "card_model", type=click.Path(path_type=Path),
               help="Also record the summary figures in this model's card.")
 @click.option("--no-api", is_flag=True, help="Never call the arXiv API.")
@@ -75,12 +74,14 @@ def eval_(
         --label-list other.md
     """
     from arxivbot.catalog.parse import read_catalog
-    from arxivbot.model import classifier, evaluate, generalisation
+    from arxivbot.model import classifier, evaluate, generalisation, plots
     from arxivbot.model.store import update_card, write_file
     from arxivbot.model.training_data import build_training_set
     from arxivbot.sources import replay
 
-    require_extra("matplotlib", "eval", "arxivbot eval draws its precision-recall plot with it")
+    drawing = plots.available()
+    if not drawing:
+        click.echo(f"note: {plots.EXTRA_NOTE}", err=True)
     settings = load_settings(config_path)
     if not cutoffs and not holdout_cutoff:
         raise click.UsageError("give --cutoff (backtest over time) or --out-of-list (or both)")
@@ -120,19 +121,31 @@ def eval_(
     except (ValueError, classifier.TrainingError) as exc:
         raise ModelError(f"cannot backtest: {exc}") from exc
     plot_path = report_path.with_name(f"{report_path.stem}-pr.png")
+    held_plot = report_path.with_name(f"{report_path.stem}-out-of-list.png")
+    written = [report_path]
     command = "arxivbot eval " + " ".join(shlex.quote(arg) for arg in sys.argv[2:])
     parts = []
     if held is not None:
-        parts.append(generalisation.render_markdown(held))
+        parts.append(generalisation.render_markdown(
+            held, plot=held_plot.name if drawing else None))
         _echo_out_of_list(held)
+        if drawing:
+            write_file(held_plot, plots.out_of_list_png(held))
+            written.append(held_plot)
     if result is not None:
-        parts.append(evaluate.render_markdown(result, command=command))
+        parts.append(evaluate.render_markdown(
+            result, command=command, plot=plot_path.name if drawing else None))
+        if drawing:
+            write_file(plot_path, plots.backtest_png(result))
+            written.append(plot_path)
     else:
         parts.insert(0, f"# Backtest of the relevance model\n\n```\n{command}\n```\n")
     if held is not None and result is not None:
         # The out-of-list figures are the headline: they go first, after the title.
         title, _, rest = parts[1].partition("\n")
         parts = [title + "\n", parts[0], rest]
+    if not drawing:
+        parts.insert(1, f"*{plots.EXTRA_NOTE}.*\n")
     write_file(report_path, ("\n".join(parts) + _kept_notes(report_path)).encode())
     card_changes: dict[str, Any] = {}
     if held is not None:
@@ -140,9 +153,9 @@ def eval_(
     if result is None:
         if card_model is not None:
             update_card(card_model, **card_changes)
-        click.echo(f"wrote {report_path}")
-        return {"report": str(report_path), **card_changes}
-    write_file(plot_path, evaluate.plot_pr(result))
+        click.echo(f"wrote {' and '.join(str(p) for p in written)}")
+        return {"report": str(report_path), "plots": [str(p) for p in written[1:]],
+                **card_changes}
     summary = result.summary()
     if card_model is not None:
         note = ("models trained at each cutoff with the same code and parameters as this "
@@ -156,9 +169,9 @@ def eval_(
             f"{figures['candidates_per_day']:.1f}  recall@10 {figures['recall_at_10']:.3f}  "
             f"recall@25 {figures['recall_at_25']:.3f}"
         )
-    click.echo(f"wrote {report_path} and {plot_path}")
-    return {"report": str(report_path), "plot": str(plot_path), **card_changes,
-            "backtest": summary}
+    click.echo(f"wrote {' and '.join(str(p) for p in written)}")
+    return {"report": str(report_path), "plots": [str(p) for p in written[1:]],
+            **card_changes, "backtest": summary}
 
 
 _LINK = re.compile(r"https?://[^\s)\]>\"'|]+")

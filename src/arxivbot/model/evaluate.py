@@ -22,7 +22,6 @@ Pure: papers in, figures out; the command writes the report and the plot.
 from __future__ import annotations
 
 import dataclasses
-import io
 import math
 import re
 from collections.abc import Sequence
@@ -296,8 +295,9 @@ def _f(value: float | None, digits: int = 3) -> str:
     return f"{value:.{digits}f}"
 
 
-def render_markdown(result: Backtest, *, command: str = "", data_note: str = "") -> str:
-    """The backtest report (docs/backtest.md)."""
+def render_markdown(result: Backtest, *, command: str = "", data_note: str = "",
+                    plot: str | None = "backtest-pr.png") -> str:
+    """The backtest report (docs/backtest.md); ``plot``: the PNG beside it, if drawn."""
     summary = result.summary()
     lines = [
         "# Backtest of the relevance model",
@@ -343,7 +343,9 @@ def render_markdown(result: Backtest, *, command: str = "", data_note: str = "")
             ratios.append(f"{summary['average_precision'] / base:.1f}× the {name} baseline's")
     if ratios:
         lines += ["", "Model average precision: " + ", ".join(ratios) + "."]
-    lines += ["", "![precision-recall](backtest-pr.png)", ""]
+    if plot:
+        lines += ["", f"![precision-recall and candidates/day against recall]({plot})"]
+    lines.append("")
     for cut in result.cutoffs:
         lines += [
             f"## Cutoff {cut.cutoff}",
@@ -387,43 +389,3 @@ def render_markdown(result: Backtest, *, command: str = "", data_note: str = "")
             )
         lines.append("")
     return "\n".join(lines)
-
-
-def plot_pr(result: Backtest) -> bytes:
-    """Precision-recall curves, one panel per cutoff, as PNG bytes."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    panels = len(result.cutoffs)
-    figure, axes = plt.subplots(1, panels, figsize=(5 * panels, 4.2), squeeze=False)
-    colours = {MODEL: "tab:blue", KEYWORD: "tab:red", KEYWORD_RANKED: "tab:orange",
-               SIMILARITY: "tab:green"}
-    for axis, cut in zip(axes[0], result.cutoffs, strict=True):
-        for name in METHODS:
-            m = cut.methods[name]
-            label = f"{name} (AP {_f(m.average_precision, 2)})"
-            if name == KEYWORD:
-                # A filter ranks nothing: it is one operating point, not a curve.
-                chosen = sum(day["candidates"] for day in m.per_day)
-                hits = sum(day["selected_positives"] for day in m.per_day)
-                axis.plot([m.recall_at_threshold], [hits / chosen if chosen else 0.0], "o",
-                          color=colours[name], label=label)
-                continue
-            recall, precision = m.curve
-            axis.step(recall, precision, where="post", color=colours[name], label=label)
-        axis.set_title(f"cutoff {cut.cutoff}: {cut.test_positives} positives, "
-                       f"{cut.test_papers} papers", fontsize=9)
-        axis.set_xlabel("recall")
-        axis.set_ylabel("precision")
-        axis.set_xlim(0, 1.02)
-        axis.set_ylim(0, 1.02)
-        axis.grid(alpha=0.3)
-        axis.legend(fontsize=8, loc="upper right")
-    figure.tight_layout()
-    buffer = io.BytesIO()
-    # No timestamp in the PNG metadata: the same run gives the same bytes.
-    figure.savefig(buffer, format="png", dpi=110, metadata={"Software": None})
-    plt.close(figure)
-    return buffer.getvalue()

@@ -59,6 +59,10 @@ class Figures:
     precision_at_recall: float
     recall_at: dict[int, float]  # k -> share of positives in their day's top k
     positives: int
+    # (recall, precision, candidates a day) at each positive's rank, one threshold over all
+    # days: the plot's curves (not in to_dict: the card records figures, not curves)
+    curve: tuple[list[float], list[float], list[float]] = field(
+        default_factory=lambda: ([], [], []), repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -279,7 +283,12 @@ def figures_for(
         ranked = rows[np.argsort(-scores[rows], kind="stable")]
         for k in KS:
             top[k] += int(labels[ranked[:k]].sum())
+    ranks = np.flatnonzero(labels[order]) + 1.0  # 1-based rank of each positive
+    counted = np.arange(1, len(ranks) + 1, dtype=float)  # positives found at that rank
+    curve = ((counted / positives).tolist(), (counted / ranks).tolist(),
+             (ranks / n_days).tolist())
     return Figures(
+        curve=curve,
         average_precision=float(average_precision_score(labels, scores)),
         recall_at_threshold=float((selected & labels).sum() / positives),
         candidates_per_day=float(selected.sum()) / n_days,
@@ -312,8 +321,8 @@ def _row(name: str, f: Mapping[str, float]) -> str:
             f"{_f(f['recall_at_10'])} |")
 
 
-def render_markdown(result: OutOfList) -> str:
-    """The out-of-list section of the backtest report."""
+def render_markdown(result: OutOfList, *, plot: str | None = None) -> str:
+    """The out-of-list section of the backtest report (``plot``: the PNG beside it)."""
     summary = result.summary()
     header = "| method | " + " | ".join(COLUMNS) + " |"
     rule = "|---" * (len(COLUMNS) + 1) + "|"
@@ -337,6 +346,9 @@ def render_markdown(result: OutOfList) -> str:
         lines += [f"### Mean over held-out lists, {names[labels]}", "", header, rule]
         lines += [_row(m, summary[labels][m]) for m in summary[labels]]
         lines.append("")
+    if plot:
+        lines += [f"![out of list: precision-recall and candidates/day against recall]({plot})",
+                  ""]
     for held in result.held_out:
         lines += [
             f"### Held out: {held.list}",
