@@ -33,6 +33,7 @@ import pytest
 import yaml
 from tests.arxiv_server import ArxivServer, Reply, Seen, serving
 from tests.github_server import FakeGitHub
+from tests.model.test_train_from_api import FakeApi
 
 from arxivbot.publish import RETRAIN_BRANCH
 from arxivbot.records import Paper
@@ -273,24 +274,27 @@ def test_the_readme_workflow_proposes_archives_and_retrains(
     assert github.file_at(RETRAIN_BRANCH, "models/decisions.jsonl")
 
 
+@pytest.mark.parametrize("backfilled", [True, False], ids=["backfilled", "no-backfill"])
 def test_a_first_model_is_trained_once_proposed_and_kept_until_merged(
-    tmp_path: Path, arxiv: ArxivServer, github: FakeGitHub
+    tmp_path: Path, arxiv: ArxivServer, github: FakeGitHub, backfilled: bool
 ) -> None:
-    """A list whose model.path names no file: the first daily run trains the model, proposes
-    it (model and card, list file untouched) on the retrain branch, keeps it in the archive;
-    the next day's fresh runner restores it and does not train; after the merge the
-    repository's own file is used and the archive's copy is not put over it."""
+    """A list whose model.path names no file: the first daily run trains the model (on the
+    backfilled archive, else from the arXiv API), proposes it (model and card, list file
+    untouched) on the retrain branch, keeps it in the archive; the next day's fresh runner
+    restores it and does not train; after the merge the repository's own file is used and
+    the archive's copy is not put over it."""
     papers = replay.read_papers([FIXTURES / "days"])
     abstracts = {p.id: p for p in replay.read_papers([FIXTURES / "abstracts.jsonl"])}
     days = sorted({p.date for p in papers})
-    arxiv.script("/api/query", api_lookup(abstracts))
-    config = github.file_at("main", "arxivbot.yaml").decode()
+    api = FakeApi()
+    arxiv.script("/api/query", api_lookup(abstracts) if backfilled else api)
+    config = (github.file_at("main", "arxivbot.yaml") or b"").decode()
     assert "model: {threshold: 0.2}" in config
     github.commit_file("main", "arxivbot.yaml", config.replace(
         "model: {threshold: 0.2}", "model: {threshold: 0.2, path: models/list.json}").encode(),
         "a model of the list's own")
     # The archive as the README's one-off backfill leaves it: the days before the first run.
-    for day in days[:3]:
+    for day in days[:3] if backfilled else []:
         data = b"".join(json.dumps(replay.paper_to_record(p)).encode() + b"\n"
                         for p in papers if p.date == day)
         github.commit_files(ARCHIVE, {f"listings/{day}.jsonl.gz": gzip.compress(data)},
@@ -298,7 +302,7 @@ def test_a_first_model_is_trained_once_proposed_and_kept_until_merged(
     daily = context(tmp_path, github, "23 6 * * 1-5")
     list_before = github.file_at("main", "README.md")
 
-    summaries, outputs = [], []
+    summaries, outputs, day_searches = [], [], []
     for day in days[3:5]:
         arxiv.script("/atom/cs.CV+cs.CL", Reply(body=atom([p for p in papers if p.date == day],
                                                            day)))
@@ -308,13 +312,18 @@ def test_a_first_model_is_trained_once_proposed_and_kept_until_merged(
         assert "Propose today's papers" in ran
         summaries.append(Path(env["GITHUB_STEP_SUMMARY"]).read_text(encoding="utf-8"))
         outputs.append("".join(logs))
+        day_searches.append(len(api.day_requests))
 
     # Trained once: on the first day, not on the second, which restored the kept model.
-    assert "model trained" in summaries[0] and "proposed models/list.card.json, models/list.json" in summaries[0]
+    assert "model trained" in summaries[0]
+    assert "proposed models/list.card.json, models/list.json" in summaries[0]
     assert "model trained" not in summaries[1]
     assert "no model for this list yet" in outputs[0]
     assert "no model for this list yet" not in outputs[1]
     assert "restored ./models/list.json from the archive" in outputs[1]
+    # Without a backfill the first run asks the API for its negatives; the second asks none.
+    assert day_searches[0] == (0 if backfilled else 42)
+    assert day_searches[1] == day_searches[0]
     kept = github.git("show", f"{ARCHIVE}:trained/models/list.json")
     assert github.git("show", f"{ARCHIVE}:trained/models/list.card.json")
 

@@ -204,6 +204,8 @@ def propose_trained_model(publisher: Publisher, settings: Settings, repo_dir: Pa
     from arxivbot.files import write_atomic
     from arxivbot.model.store import card_path
 
+    if settings.model.path is None:  # only a model.path naming no file is trained
+        return "the shipped model: nothing to propose"
     model = Path(settings.model.path)
     root = (Path.cwd() if settings.publish.publisher == "github"
             else git_toplevel(repo_dir or Path.cwd()))
