@@ -68,6 +68,12 @@ class DayListing:
         )
 
 
+# What a section or entry of a list holds. "" is a kind only while the parser has not yet
+# settled it (catalog.parse); every entry and section it returns has a real one.
+EntryKind = Literal["paper", "benchmark", "project", "survey", "other"]
+EntryShape = Literal["bullet", "table", "heading", "paragraph"]  # how an entry is written
+
+
 @dataclass(frozen=True, slots=True)
 class CatalogEntry:
     """One entry of an awesome-list: a bullet line (possibly wrapped) or a table row."""
@@ -75,14 +81,14 @@ class CatalogEntry:
     line: int  # 1-based number of the entry's first line
     end_line: int  # 1-based number of its last line (== line unless it wraps)
     section: str  # heading path, e.g. "Vision (Image) / Papers"
-    kind: str  # paper | benchmark | project | survey
+    kind: EntryKind | Literal[""]
     arxiv_id: str | None  # bare id, no version; None when the entry has no arXiv link
     title: str
     name: str | None  # the short name the list shows, e.g. "R1-VL"
     date: str | None  # as the list writes it: "2503", "Mar 18, 2025"
     links: tuple[tuple[str, str], ...] = ()  # (label, url) in the order written
     raw: str = ""  # the entry's exact text (all its lines, without the final newline)
-    shape: str = "bullet"  # bullet | table | heading (### [Title](url)) | paragraph (**Title** \\)
+    shape: EntryShape = "bullet"  # heading: ### [Title](url); paragraph: **Title** \\
 
     @property
     def links_dict(self) -> dict[str, str]:
@@ -97,7 +103,7 @@ class Section:
     title: str  # the heading's own text, e.g. "Papers"
     level: int  # 1 for "#", 2 for "##", ...
     line: int  # 1-based line of the heading
-    kind: str  # paper | benchmark | project | survey | other
+    kind: EntryKind | Literal[""]
 
 
 @dataclass(frozen=True, slots=True)

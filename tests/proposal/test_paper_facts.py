@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from arxivbot.proposal.paper_facts import code_url, paper_name, project_url, short_name
+from arxivbot.names import short_name
+from arxivbot.proposal.paper_facts import code_url, paper_name, project_url
 from arxivbot.records import Paper
 
 

@@ -22,7 +22,7 @@ from arxivbot.catalog.grammar import (
     split_row,
     tokenize,
 )
-from arxivbot.records import CatalogEntry
+from arxivbot.records import CatalogEntry, EntryShape
 
 __all__ = [
     "BulletFields",
@@ -252,7 +252,9 @@ def bullet_entry(raw: str, content_start: int, line: int, end_line: int, path: s
     )
 
 
-def block_entry(lines: Sequence[tuple[int, str]], shape: str, lead: str, path: str) -> Entry:
+def block_entry(
+    lines: Sequence[tuple[int, str]], shape: EntryShape, lead: str, path: str
+) -> Entry:
     """A heading entry (``### [Title](url)`` + metadata) or a paragraph entry (``**Title** \\``).
 
     ``lines`` are (number, text) of the whole entry, ``lead`` the text of its title line

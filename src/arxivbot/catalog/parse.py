@@ -18,6 +18,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Literal
 
 from arxivbot.arxiv_ids import arxiv_id_from_url
 from arxivbot.catalog.entry import (
@@ -43,7 +44,7 @@ from arxivbot.catalog.grammar import (
     tokenize,
 )
 from arxivbot.errors import CatalogFormatError
-from arxivbot.records import Section
+from arxivbot.records import EntryKind, EntryShape, Section
 
 _LOG = logging.getLogger(__name__)
 
@@ -66,7 +67,7 @@ __all__ = [
 # Kinds of sections
 
 # Keywords in a heading that say what its entries are; checked innermost heading first.
-_KIND_WORDS: tuple[tuple[str, str], ...] = (
+_KIND_WORDS: tuple[tuple[EntryKind, str], ...] = (
     (
         "other",
         r"\b(table of )?contents\b|\bcontribut|\blicen[cs]e\b|\bcitation|\bcite\b"
@@ -85,7 +86,7 @@ _KIND_WORDS: tuple[tuple[str, str], ...] = (
 )
 
 
-def _heading_kind(title: str) -> str | None:
+def _heading_kind(title: str) -> EntryKind | None:
     lowered = title.lower()
     for kind, pattern in _KIND_WORDS:
         if re.search(pattern, lowered):
@@ -93,7 +94,7 @@ def _heading_kind(title: str) -> str | None:
     return None
 
 
-def _section_kind(titles: Sequence[str]) -> str | None:
+def _section_kind(titles: Sequence[str]) -> EntryKind | None:
     for title in reversed(titles):  # the innermost heading says most
         kind = _heading_kind(title)
         if kind:
@@ -215,7 +216,7 @@ class _Draft:
 
     lines: list[_Line]
     section: int  # index into the heading list, -1 before any heading
-    shape: str  # bullet | table
+    shape: EntryShape
     header: tuple[str, ...] = ()  # table only: the header cells
 
 
@@ -575,19 +576,19 @@ def _unread(lines: Sequence[_Line], covered: set[int]) -> list[int]:
 
 def _settle_kinds(sections: list[Section], entries: list[Entry]) -> list[Section]:
     """Sections whose heading names no kind take the kind their entries' shape suggests."""
-    shapes: dict[str, Counter[str]] = defaultdict(Counter)
+    shapes: dict[str, Counter[EntryKind]] = defaultdict(Counter)
     for entry in entries:
         shapes[entry.section][_shape_kind(entry)] += 1
     settled = []
     for section in sections:
-        kind = section.kind
+        kind: EntryKind | Literal[""] = section.kind
         if not kind:
             kind = shapes[section.path].most_common(1)[0][0] if section.path in shapes else "other"
         settled.append(Section(section.path, section.title, section.level, section.line, kind))
     return settled
 
 
-def _shape_kind(entry: Entry) -> str:
+def _shape_kind(entry: Entry) -> EntryKind:
     title = entry.title.lower()
     if re.search(r"\bsurvey\b", title):
         return "survey"
@@ -597,12 +598,12 @@ def _shape_kind(entry: Entry) -> str:
 
 
 def _with_kind(entry: Entry, sections: Sequence[Section]) -> Entry:
-    section_kind = next((s.kind for s in sections if s.path == entry.section), "")
-    kind = (
-        section_kind
-        if section_kind in {"paper", "benchmark", "project", "survey"}
-        else (_shape_kind(entry))
+    section_kind: EntryKind | Literal[""] = next(
+        (s.kind for s in sections if s.path == entry.section), ""
     )
+    kind: EntryKind = section_kind or "other"
+    if kind == "other":  # a section that names no kind of its own: the entry's shape says
+        kind = _shape_kind(entry)
     return replace(entry, kind=kind)
 
 

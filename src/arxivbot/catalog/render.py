@@ -28,6 +28,7 @@ from arxivbot.catalog.skeleton import PLACEHOLDERS, code_path, fill, fill_cell
 from arxivbot.catalog.style import EntryStyle, ListStyle, bullet_parts, list_style, row_cells
 from arxivbot.catalog.templating import compile_template, literal, render
 from arxivbot.errors import CatalogFormatError
+from arxivbot.names import short_name
 
 __all__ = [
     "EntryDiff",
@@ -186,12 +187,6 @@ def format_date(form: str | None, date: dt.date, arxiv_id: str | None = None) ->
     return formats.get(form or "", date.isoformat())
 
 
-def _short_name(title: str) -> str:
-    """The name a list shows for a paper whose caller gave none: the part before the colon."""
-    head = re.split(r":\s|\s[-–—]\s", title, maxsplit=1)[0].strip()
-    return head if head and len(head) <= 40 and head != title else title
-
-
 def _pad(content: str, width: int, padded: bool) -> str:
     if padded and len(content) + 2 <= width:
         return " " + content.ljust(width - 2) + " "
@@ -227,7 +222,7 @@ def render_in_style(
     title = _one_line(fields.title)
     holes = es.skeleton if es.shape != "table" else es.row
     if holes is not None and template_override is None:
-        name = _one_line(fields.name) if fields.name else _short_name(title)
+        name = _one_line(fields.name) if fields.name else short_name(title)
         if es.shape == "table":
             title, name = _cell_escape(title), _cell_escape(name)
         values = {
@@ -267,7 +262,7 @@ def render_in_style(
     if es.shape == "table":
         context["cells"] = _new_cells(es, fields, title, paper_url, date)
     else:
-        name = _one_line(fields.name) if fields.name else _short_name(title)
+        name = _one_line(fields.name) if fields.name else short_name(title)
         context["name"] = name
         context["names"] = [name] * max(1, es.lead.count("name"))
         context["gaps"] = [es.gap] * max(0, len(es.lead) - 1)
@@ -308,7 +303,7 @@ def _new_cells(
         elif role == "title":
             content = f"{es.title_wrap}[{_cell_escape(title)}]({paper_url}){es.title_wrap}"
         elif role == "name":
-            content = _cell_escape(_one_line(fields.name or _short_name(title)))
+            content = _cell_escape(_one_line(fields.name or short_name(title)))
         elif url:
             content = f"[{labels.get(role) or ('Code' if role == 'code' else 'Project')}]({url})"
         else:  # nothing known: the list's placeholder in link columns, else an empty cell
