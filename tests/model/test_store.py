@@ -6,6 +6,7 @@ import json
 import pickle
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from arxivbot.errors import ModelError
@@ -288,3 +289,61 @@ def test_an_older_file_without_a_current_parameter_is_named_by_its_content(
 
     assert loaded.digest != body["digest"]
     assert loaded.digest == content_digest(loaded.content())
+
+
+def _nudged(model: RelevanceModel, relative: float) -> RelevanceModel:
+    """``model`` with every weight and the intercept moved by ``relative`` (float noise of
+    another machine's BLAS is ~1e-12..1e-11)."""
+    import dataclasses
+
+    return dataclasses.replace(model, coef=model.coef * (1.0 + relative),
+                               intercept=model.intercept * (1.0 + relative), _digest=None)
+
+
+def test_float_noise_keeps_the_version_and_the_file_bytes(tmp_path: Path) -> None:
+    """Two models whose weights differ by 1e-10 relative are one model: same version, same
+    file bytes (the file holds 6 significant digits per term, 8 for the rest)."""
+    model = _recipe_model()
+    noisy = _nudged(model, 1e-10)
+    save_model(model, tmp_path / "a.json")
+    save_model(noisy, tmp_path / "b.json")
+
+    assert not np.array_equal(noisy.coef, model.coef)
+    assert noisy.version == model.version
+    assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
+    assert load_model(tmp_path / "b.json").version == model.version
+    assert _nudged(model, 1e-4).version != model.version  # a real change still renames it
+
+
+def test_the_file_holds_its_numbers_cut_and_a_trained_model_is_what_it_holds(
+    tmp_path: Path,
+) -> None:
+    """Every weight has at most 6 significant digits, the scalars at most 8, and a trained
+    model already holds exactly those numbers (so it scores like its reloaded file)."""
+    model = _recipe_model()
+    save_model(model, tmp_path / "m.json")
+    body = json.loads((tmp_path / "m.json").read_text(encoding="utf-8"))
+
+    assert body["format_version"] == 3
+    assert all(float(f"{w:.6g}") == w for _, _, w in body["terms"])
+    assert float(f"{body['intercept']:.8g}") == body["intercept"]
+    assert [w for _, _, w in body["terms"]] == [float(w) for w in model.coef]
+
+
+def test_a_version_2_file_written_in_full_precision_still_loads(saved: Path) -> None:
+    """A file of the previous format (numbers in full, digest over them as written) loads and
+    scores with its numbers as written; a current file edited below its precision does not."""
+    current = json.loads(saved.read_text(encoding="utf-8"))
+    old = json.loads(saved.read_text(encoding="utf-8"))
+    old["terms"][0][2] = old["terms"][0][2] * (1.0 + 1e-10) + 1e-13
+    old["format_version"] = 2
+    old["digest"] = content_digest(old, exact=True)
+    saved.write_text(store.render(old, exact=True), encoding="utf-8")
+
+    assert load_model(saved).coef[0] == old["terms"][0][2]
+
+    current["terms"][0][2] = old["terms"][0][2]  # edited below the precision, not re-signed
+    assert content_digest(current) == current["digest"]
+    saved.write_text(store.render(current, exact=True), encoding="utf-8")
+    with pytest.raises(ModelError, match="digest"):
+        load_model(saved)

@@ -81,7 +81,10 @@ class ModelParams:
     random_state: int = 0
     top_terms: int = 5  # terms reported per paper
     nearest: int = 2  # list entries reported per paper
-    digits: int = 8  # significant digits kept for stored floats (stable, diffable files)
+    # Significant digits training keeps of every number, at most the file's precision
+    # (``canonical``: 6 for the per-term numbers, 8 for the rest), so a trained model is
+    # exactly what its file holds.
+    digits: int = 8
     title_weight: int = 3  # the title is read this many times (it says what the paper is)
     # Facets the topic is the conjunction of (each a tuple of whole-word terms): one flag
     # feature per facet and one for "all of them", which a linear model cannot form itself.
@@ -622,7 +625,9 @@ def train(
     counting = TextVectorizer(terms, np.ones(len(terms)), params)
     all_papers = [*positives, *hard_negatives, *negatives]
     counts = counting.counts(read(p) for p in all_papers)
-    idf = _round(smoothed_idf(counts), params.digits)
+    digits = min(params.digits, canonical.SCALAR_DIGITS)
+    term_digits = min(params.digits, canonical.TERM_DIGITS)
+    idf = _round(smoothed_idf(counts), term_digits)
     vectorizer = TextVectorizer(terms, idf, params)
     matrix = vectorizer.weigh(counts, copy=False)
     del counts
@@ -674,11 +679,13 @@ def train(
                 oof[test_rows] = fold_model.decision_function(features[test_rows])
                 fold_rows.append(test_rows)
                 fitted(1)
-    all_coef = _round(final.coef_.ravel(), params.digits)
+    raw_coef = final.coef_.ravel()
+    all_coef = np.r_[_round(raw_coef[: len(terms)], term_digits),
+                     _round(raw_coef[len(terms):], digits)]
     coef = all_coef[: len(terms)]
     facet_coef = all_coef[len(terms):] * params.facet_value if use_facets else np.zeros(0)
-    facet_coef = _round(facet_coef, params.digits) if use_facets else facet_coef
-    intercept = _round(final.intercept_, params.digits)[0]
+    facet_coef = _round(facet_coef, digits) if use_facets else facet_coef
+    intercept = _round(final.intercept_, digits)[0]
     if folds < 2:  # too few positives to hold any out: score on the training fit itself
         oof = np.asarray(features @ all_coef).ravel() + intercept
 
@@ -687,7 +694,7 @@ def train(
     combined = oof
     if params.lsa_dims > 0:
         negative = labels == 0
-        decision_scale = _scale(oof[negative], params.digits)
+        decision_scale = _scale(oof[negative], digits)
         low_rank, lsa_oof = _fit_low_rank(matrix, labels, sample_rows + n_pos + n_hard,
                                           fold_rows, params)
         mean, std = decision_scale
@@ -695,10 +702,10 @@ def train(
         combined = ((1.0 - params.lsa_blend) * (oof - mean) / std
                     + params.lsa_blend * (lsa_oof - lr_mean) / lr_std)
 
-    a, b = _round(np.asarray(platt(combined, labels)), params.digits)
+    a, b = _round(np.asarray(platt(combined, labels)), digits)
     calibrated = _sigmoid(a * combined + b)
     threshold = _round_down(
-        threshold_for_recall(calibrated[:n_pos], params.recall_target), params.digits
+        threshold_for_recall(calibrated[:n_pos], params.recall_target), digits
     )
     recall_threshold = threshold
     # The budget: on the most recent listing days (out-of-fold scores), never more than
@@ -712,8 +719,8 @@ def train(
     if params.daily_budget > 0 and n_recent_days and per_day(threshold) > params.daily_budget:
         ranked = np.sort(calibrated[recent])[::-1]
         allowed = min(int(params.daily_budget * n_recent_days), len(ranked) - 1)
-        threshold = float(_round(np.array([ranked[allowed]]), params.digits)[0])
-        threshold = math.nextafter(threshold, 2.0) if per_day(threshold) > params.daily_budget \
+        threshold = float(_round(np.array([ranked[allowed]]), digits)[0])
+        threshold = _step_up(threshold, digits) if per_day(threshold) > params.daily_budget \
             else threshold
 
     known_ids = {paper.id: paper.text for paper in positives}
@@ -796,11 +803,12 @@ def _fit_low_rank(
     if fold_rows:
         for rows in fold_rows:
             oof[rows] = projected[rows] @ direction(np.setdiff1d(everything, rows))
-    centroid = _round(direction(everything), params.digits)
+    digits = min(params.digits, canonical.SCALAR_DIGITS)
+    centroid = _round(direction(everything), digits)
     if not fold_rows:
         oof = projected @ centroid
     low_rank = LowRank(columns=columns, components=components, centroid=centroid,
-                       scale=_scale(oof[labels == 0], params.digits))
+                       scale=_scale(oof[labels == 0], digits))
     return low_rank, oof
 
 
@@ -880,16 +888,28 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
 
 def _round(values: np.ndarray, digits: int) -> np.ndarray:
     """Floats cut to ``digits`` significant digits, so a saved and reloaded model is identical."""
-    return np.asarray([float(f"{v:.{digits}g}") for v in np.ravel(values)], dtype=np.float64)
+    return np.asarray([canonical.significant(v, digits) for v in np.ravel(values)],
+                      dtype=np.float64)
 
 
 def _round_down(value: float, digits: int) -> float:
     """``value`` cut to ``digits`` significant digits, never above it (a threshold must keep
     the positive it was chosen on)."""
-    rounded = float(f"{value:.{digits}g}")
+    rounded = canonical.significant(value, digits)
     step = abs(value) * 10.0 ** (1 - digits) or 10.0 ** (-digits)
     while rounded > value:
-        rounded = float(f"{rounded - step:.{digits}g}")
+        rounded = canonical.significant(rounded - step, digits)
+    return rounded
+
+
+def _step_up(value: float, digits: int) -> float:
+    """The smallest number of ``digits`` significant digits above ``value`` (a threshold just
+    over a score, that the model file holds exactly)."""
+    step = abs(value) * 10.0 ** (1 - digits) or 10.0 ** (-digits)
+    rounded = canonical.significant(value, digits)
+    while rounded <= value:
+        rounded = canonical.significant(rounded + step / 10.0, digits)
+        step *= 2.0
     return rounded
 
 

@@ -2,10 +2,12 @@
 
 The model file is plain JSON, never pickle: loading parses numbers and strings and builds
 arrays from them, so a hostile file can at worst be refused. It is written to be read in a
-diff (sorted keys, one vocabulary term per line, floats cut to a fixed number of significant
-digits) and carries a sha256 digest of its own content, so a file edited by hand or damaged
-in transit is refused rather than silently scoring differently. ``model.version`` is the
-first 12 hex digits of that digest (``canonical``: a pure function of the model's content).
+diff (sorted keys, one vocabulary term per line, every number cut to a fixed number of
+significant digits, ``canonical``: 6 per term, 8 for the rest, so that float noise of another
+machine does not rename a rebuilt model) and carries a sha256 digest of its own content,
+so a file edited by hand or damaged in transit is refused rather than silently scoring
+differently. ``model.version`` is the first 12 hex digits of that digest (``canonical``: a
+pure function of the model's content).
 
 The model card (``card.ModelCard``) sits beside it (``default.json`` → ``default.card.json``):
 what the model was trained on, with which libraries and settings, and how well it did.
@@ -33,7 +35,7 @@ __all__ = ["FORMAT", "FORMAT_VERSION", "card_path", "content_digest", "load_card
            "load_model", "model_from_dict", "model_to_text", "render", "save_model",
            "update_card", "write_file"]
 
-READABLE_VERSIONS = (1, 2)
+READABLE_VERSIONS = (1, 2, 3)
 DEFAULT_MODEL = "models/default.json"
 RETRAIN_HINT = "retrain with `arxivbot train --list LIST.md --listings LISTINGS --out MODEL.json`"
 
@@ -110,7 +112,9 @@ def model_from_dict(body: Any, source: str) -> RelevanceModel:
     # The scikit-learn version is recorded but not checked: scoring is numpy arithmetic on
     # the stored numbers, so format_version is the whole compatibility contract.
     digest = body.get("digest")
-    if not isinstance(digest, str) or digest != content_digest(body):
+    # Checked on the numbers as written: a current file holds them already cut to the
+    # file's precision (so a hand edit below it is caught too), an older file in full.
+    if not isinstance(digest, str) or digest != content_digest(body, exact=True):
         raise ModelError(
             f"{source}: the model's content does not match its digest (edited or damaged); "
             f"{RETRAIN_HINT}"
