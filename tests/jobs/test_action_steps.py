@@ -10,7 +10,9 @@ repository). Only the two steps that need the network are left out: ``setup-pyth
 
 It shows: daily runs propose, each day's listing lands in the ``arxivbot-data`` branch and
 survives the loss of everything on the runner (a fresh checkout clones it back), and the
-weekly retrain opens the retrain pull request from the archive.
+weekly retrain opens the retrain pull request from the archive; on a list whose ``model.path``
+names no file yet, the first daily run trains the model and proposes it as its own pull
+request, and the next runner restores it from the archive instead of training again.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ import pytest
 import yaml
 from tests.arxiv_server import ArxivServer, Reply, Seen, serving
 from tests.github_server import FakeGitHub
+from tests.model.test_train_from_api import FakeApi
 
 from arxivbot.publish import RETRAIN_BRANCH
 from arxivbot.records import Paper
@@ -70,9 +73,10 @@ def substitute(text: str, context: Mapping[str, Any]) -> str:
     return re.sub(r"\$\{\{\s*(.*?)\s*\}\}", lambda m: str(expression(m.group(1), context)), text)
 
 
-def run_action(workspace: Path, context: dict[str, Any], env: Mapping[str, str]) -> list[str]:
+def run_action(workspace: Path, context: dict[str, Any], env: Mapping[str, str],
+               logs: list[str] | None = None) -> list[str]:
     """Run the action's shell steps for the inputs ``context["with"]`` gives, in
-    ``workspace``; the names of the steps run."""
+    ``workspace``; the names of the steps run (their output appended to ``logs``)."""
     action = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
     inputs = {name: str(spec.get("default", "")) for name, spec in action["inputs"].items()}
     inputs.update(context.get("with", {}))
@@ -90,6 +94,8 @@ def run_action(workspace: Path, context: dict[str, Any], env: Mapping[str, str])
                               timeout=240, check=False)
         assert done.returncode == 0, f"{step['name']}:\n{done.stdout}\n{done.stderr}"
         ran.append(step["name"])
+        if logs is not None:
+            logs.append(done.stdout + done.stderr)
     return ran
 
 
@@ -266,3 +272,79 @@ def test_the_readme_workflow_proposes_archives_and_retrains(
     assert retrain_pulls[0].title.startswith("Retrain: ")
     assert github.file_at(RETRAIN_BRANCH, "models/default.json")
     assert github.file_at(RETRAIN_BRANCH, "models/decisions.jsonl")
+
+
+@pytest.mark.parametrize("backfilled", [True, False], ids=["backfilled", "no-backfill"])
+def test_a_first_model_is_trained_once_proposed_and_kept_until_merged(
+    tmp_path: Path, arxiv: ArxivServer, github: FakeGitHub, backfilled: bool
+) -> None:
+    """A list whose model.path names no file: the first daily run trains the model (on the
+    backfilled archive, else from the arXiv API), proposes it (model and card, list file
+    untouched) on the retrain branch, keeps it in the archive; the next day's fresh runner
+    restores it and does not train; after the merge the repository's own file is used and
+    the archive's copy is not put over it."""
+    papers = replay.read_papers([FIXTURES / "days"])
+    abstracts = {p.id: p for p in replay.read_papers([FIXTURES / "abstracts.jsonl"])}
+    days = sorted({p.date for p in papers})
+    api = FakeApi()
+    arxiv.script("/api/query", api_lookup(abstracts) if backfilled else api)
+    config = (github.file_at("main", "arxivbot.yaml") or b"").decode()
+    assert "model: {threshold: 0.2}" in config
+    github.commit_file("main", "arxivbot.yaml", config.replace(
+        "model: {threshold: 0.2}", "model: {threshold: 0.2, path: models/list.json}").encode(),
+        "a model of the list's own")
+    # The archive as the README's one-off backfill leaves it: the days before the first run.
+    for day in days[:3] if backfilled else []:
+        data = b"".join(json.dumps(replay.paper_to_record(p)).encode() + b"\n"
+                        for p in papers if p.date == day)
+        github.commit_files(ARCHIVE, {f"listings/{day}.jsonl.gz": gzip.compress(data)},
+                            f"listings: {day}")
+    daily = context(tmp_path, github, "23 6 * * 1-5")
+    list_before = github.file_at("main", "README.md")
+
+    summaries, outputs, day_searches = [], [], []
+    for day in days[3:5]:
+        arxiv.script("/atom/cs.CV+cs.CL", Reply(body=atom([p for p in papers if p.date == day],
+                                                           day)))
+        workspace, env = fresh_runner(tmp_path, github, day)
+        logs: list[str] = []
+        ran = run_action(workspace, daily, env, logs)
+        assert "Propose today's papers" in ran
+        summaries.append(Path(env["GITHUB_STEP_SUMMARY"]).read_text(encoding="utf-8"))
+        outputs.append("".join(logs))
+        day_searches.append(len(api.day_requests))
+
+    # Trained once: on the first day, not on the second, which restored the kept model.
+    assert "model trained" in summaries[0]
+    assert "proposed models/list.card.json, models/list.json" in summaries[0]
+    assert "model trained" not in summaries[1]
+    assert "no model for this list yet" in outputs[0]
+    assert "no model for this list yet" not in outputs[1]
+    assert "restored ./models/list.json from the archive" in outputs[1]
+    # Without a backfill the first run asks the API for its negatives; the second asks none.
+    assert day_searches[0] == (0 if backfilled else 42)
+    assert day_searches[1] == day_searches[0]
+    kept = github.git("show", f"{ARCHIVE}:trained/models/list.json")
+    assert github.git("show", f"{ARCHIVE}:trained/models/list.card.json")
+
+    # Proposed once, as its own pull request: the model and its card; the list untouched.
+    (model_pr,) = [pr for pr in github.pulls.values() if pr.head == RETRAIN_BRANCH]
+    assert model_pr.state == "open"
+    assert model_pr.title == "Model: first model for README.md"
+    assert github.file_at(RETRAIN_BRANCH, "models/list.json") == kept
+    assert github.file_at(RETRAIN_BRANCH, "models/list.card.json")
+    assert github.file_at(RETRAIN_BRANCH, "README.md") == list_before
+    papers_prs = [pr for pr in github.pulls.values() if pr.head.startswith("arxivbot/")]
+    assert [pr.state for pr in papers_prs] == ["open"]
+
+    # Merged: the repository's file is the model; the archive's copy never goes over it.
+    github.merge_pull(model_pr.number, path="models/list.json")
+    merged = github.file_at("main", "models/list.json")
+    workspace, env = fresh_runner(tmp_path, github, days[5])
+    arxiv.script("/atom/cs.CV+cs.CL", Reply(body=atom(
+        [p for p in papers if p.date == days[5]], days[5])))
+    logs = []
+    run_action(workspace, daily, env, logs)
+    assert "restored" not in "".join(logs)
+    assert "no model for this list yet" not in "".join(logs)
+    assert (workspace / "models" / "list.json").read_bytes() == merged

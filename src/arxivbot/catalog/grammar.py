@@ -11,6 +11,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from arxivbot.safe_text import collapse_whitespace
+
 __all__ = [
     "BULLET",
     "FENCE",
@@ -256,7 +258,7 @@ def clean_heading(text: str) -> str:
     text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)  # links and images -> their text
     text = re.sub(r"[*_`]", "", text)
     text = re.sub(r"[^\x00-\x7f]+", lambda m: " " if _is_decoration(m.group()) else m.group(), text)
-    return " ".join(text.split()) or text.strip()
+    return collapse_whitespace(text) or text.strip()
 
 
 # ---------------------------------------------------------------------------------------------

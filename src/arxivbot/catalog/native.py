@@ -21,7 +21,6 @@ the whole list's style (one row does not move a table's column layout).
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
@@ -30,7 +29,7 @@ from arxivbot.arxiv_ids import arxiv_id_from_url
 from arxivbot.catalog.entry import Entry
 from arxivbot.catalog.grammar import split_row, tokenize
 from arxivbot.catalog.parse import Catalog
-from arxivbot.catalog.render import EntryFields, render_in_style
+from arxivbot.catalog.render import EntryFields, entry_diff, render_in_style
 from arxivbot.catalog.skeleton import (
     HOLE,
     Facts,
@@ -49,6 +48,7 @@ from arxivbot.catalog.skeleton import (
     text_chunks,
 )
 from arxivbot.catalog.style import ListStyle, list_style, row_cells
+from arxivbot.safe_text import collapse_whitespace
 
 __all__ = ["NativeMiss", "NativeResult", "entry_fields_of", "native_check"]
 
@@ -155,24 +155,11 @@ def native_check(catalog: Catalog, style: ListStyle | None = None) -> NativeResu
 
 
 def _miss(catalog: Catalog, entry: Entry, rendered: str) -> NativeMiss:
-    diff = "\n".join(
-        difflib.unified_diff(
-            entry.raw.split("\n"),
-            rendered.split("\n"),
-            f"{catalog.source}:{entry.line} (written)",
-            "new entry",
-            lineterm="",
-        )
-    )
-    return NativeMiss(entry, rendered, diff)
+    return NativeMiss(entry, rendered, entry_diff(catalog, entry, rendered, "new entry"))
 
 
 # ---------------------------------------------------------------------------------------------
 # Comparing
-
-
-def _collapse(text: str) -> str:
-    return " ".join(text.split())
 
 
 def _link_required(url: str, label: str, facts: Facts) -> bool:
@@ -202,7 +189,7 @@ def _units(text: str, facts: Facts) -> list[tuple[str, bool]]:
                 arxiv_id_from_url(token.url) == facts.arxiv_id
             ):  # abs, pdf, a version: the same paper, the same link for a reader
                 raw = raw.replace(token.url, "arxiv:" + facts.arxiv_id)
-            holed = _collapse(holes_in(raw, facts))
+            holed = collapse_whitespace(holes_in(raw, facts))
             if token.kind in {"link", "dlink", "image"}:
                 here.append((holed, _link_required(token.url, token.text, facts)))
             elif token.kind in {"bracket", "paren"}:
@@ -276,8 +263,11 @@ def _venue(unit: str) -> bool:
 
 
 def _same_row(written: str, rendered: str, facts: Facts) -> bool:
-    want = [_collapse(holes_in(_paper_links(c, facts), facts)) for c in split_row(written)]
-    got = [_collapse(holes_in(_paper_links(c, facts), facts)) for c in split_row(rendered)]
+    def cells(row: str) -> list[str]:
+        holed = (holes_in(_paper_links(cell, facts), facts) for cell in split_row(row))
+        return [collapse_whitespace(cell) for cell in holed]
+
+    want, got = cells(written), cells(rendered)
     if len(want) != len(got):
         return False
     for w, g in zip(want, got, strict=True):

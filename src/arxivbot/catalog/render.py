@@ -29,6 +29,7 @@ from arxivbot.catalog.style import EntryStyle, ListStyle, bullet_parts, list_sty
 from arxivbot.catalog.templating import compile_template, literal, render
 from arxivbot.errors import CatalogFormatError
 from arxivbot.names import short_name
+from arxivbot.safe_text import collapse_whitespace
 
 __all__ = [
     "EntryDiff",
@@ -164,10 +165,6 @@ def _load_override(path: Path) -> str:
 # Rendering
 
 
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
-
-
 def format_date(form: str | None, date: dt.date, arxiv_id: str | None = None) -> str:
     """Write ``date`` the way the list does; YYMM follows the arXiv id's own prefix."""
     if form == "yymm":
@@ -219,10 +216,10 @@ def render_in_style(
     A section whose entries were mined into a skeleton (``catalog.skeleton``) is written from
     it, lines and all; tables and template overrides go through the jinja template.
     """
-    title = _one_line(fields.title)
+    title = collapse_whitespace(fields.title)
     holes = es.skeleton if es.shape != "table" else es.row
     if holes is not None and template_override is None:
-        name = _one_line(fields.name) if fields.name else short_name(title)
+        name = collapse_whitespace(fields.name) if fields.name else short_name(title)
         if es.shape == "table":
             title, name = _cell_escape(title), _cell_escape(name)
         values = {
@@ -236,7 +233,7 @@ def render_in_style(
         }
         ymd = (fields.date.year, fields.date.month, fields.date.day)
         if es.skeleton is not None and es.shape != "table":
-            text = fill(es.skeleton, values, ymd, [_one_line(a) for a in fields.authors])
+            text = fill(es.skeleton, values, ymd, [collapse_whitespace(a) for a in fields.authors])
             return text.replace("\r", "")
         if es.row is not None:
             cells = [
@@ -262,7 +259,7 @@ def render_in_style(
     if es.shape == "table":
         context["cells"] = _new_cells(es, fields, title, paper_url, date)
     else:
-        name = _one_line(fields.name) if fields.name else short_name(title)
+        name = collapse_whitespace(fields.name) if fields.name else short_name(title)
         context["name"] = name
         context["names"] = [name] * max(1, es.lead.count("name"))
         context["gaps"] = [es.gap] * max(0, len(es.lead) - 1)
@@ -303,7 +300,7 @@ def _new_cells(
         elif role == "title":
             content = f"{es.title_wrap}[{_cell_escape(title)}]({paper_url}){es.title_wrap}"
         elif role == "name":
-            content = _cell_escape(_one_line(fields.name or short_name(title)))
+            content = _cell_escape(collapse_whitespace(fields.name or short_name(title)))
         elif url:
             content = f"[{labels.get(role) or ('Code' if role == 'code' else 'Project')}]({url})"
         else:  # nothing known: the list's placeholder in link columns, else an empty cell
@@ -413,14 +410,18 @@ def check_style(
         if rendered == entry.raw:
             identical += 1
             continue
-        diff = "\n".join(
-            difflib.unified_diff(
-                entry.raw.split("\n"),
-                rendered.split("\n"),
-                f"{catalog.source}:{entry.line} (written)",
-                "rendered",
-                lineterm="",
-            )
-        )
-        diffs.append(EntryDiff(entry, rendered, diff))
+        diffs.append(EntryDiff(entry, rendered, entry_diff(catalog, entry, rendered, "rendered")))
     return RoundTrip(identical, len(catalog.entries), tuple(diffs), strict)
+
+
+def entry_diff(catalog: Catalog, entry: Entry, rendered: str, label: str) -> str:
+    """A unified diff from the entry as the list writes it to ``rendered`` (named ``label``)."""
+    return "\n".join(
+        difflib.unified_diff(
+            entry.raw.split("\n"),
+            rendered.split("\n"),
+            f"{catalog.source}:{entry.line} (written)",
+            label,
+            lineterm="",
+        )
+    )

@@ -29,6 +29,7 @@ from arxivbot.catalog.grammar import (
     date_key,
     tokenize,
 )
+from arxivbot.safe_text import collapse_whitespace
 
 __all__ = [
     "Facts",
@@ -210,7 +211,7 @@ def authors_in(text: str, alone: bool) -> tuple[tuple[str, ...], AuthorForm] | N
 
 def format_authors(names: Sequence[str], form: AuthorForm) -> str:
     """``names`` written in the list's author form."""
-    names = [" ".join(n.split()) for n in names if n.strip()]
+    names = [collapse_whitespace(n) for n in names if n.strip()]
     if not names:
         return ""
     if form.etal and len(names) > form.etal:
@@ -260,7 +261,7 @@ def facts_of(entry: Entry) -> Facts | None:
     title = re.sub(r"\s*`(?:19|20)\d{2}`\s*", " ", entry.title).strip()
     title = re.sub(r"^(\*\*|__)(.+)\1$", r"\2", title).strip()
     title = title.removesuffix(".").strip() if not title.endswith("..") else title
-    title = " ".join(title.split())  # as a new entry writes it: one space between words
+    title = collapse_whitespace(title)  # as a new entry writes it: one space between words
     ymd = date_key(entry.date) if entry.date else None
     if ymd is None or not ymd[1]:
         month = id_month(entry.arxiv_id)

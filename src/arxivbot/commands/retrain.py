@@ -20,11 +20,12 @@ from arxivbot.commands.common import (
     text_sources,
     write_job_summary,
 )
+from arxivbot.config import Settings
 from arxivbot.errors import ConfigError
 from arxivbot.publish import RETRAIN_BRANCH, Publisher
 from arxivbot.records import PullRequestDraft
 
-__all__ = ["RETRAIN_BRANCH", "open_pull_request", "retrain"]
+__all__ = ["RETRAIN_BRANCH", "open_pull_request", "propose_trained_model", "retrain"]
 
 
 @click.command(name="retrain")
@@ -187,3 +188,43 @@ def _repo_path(path: Path, root: Path) -> str | None:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         return None
+
+
+def propose_trained_model(publisher: Publisher, settings: Settings, repo_dir: Path | None,
+                          note: str, *, keep_dir: Path | None = None) -> str:
+    """Propose the model a daily run just trained (the list's first) for the repository.
+
+    The model and its card go on the retrain branch as one commit, a pull request titled
+    ``Model: first model for LIST`` (the weekly retrain later replaces it, like any retrain
+    PR); the list file is not touched. With ``keep_dir`` (the action's archive branch) the
+    two files are also copied there at their repository paths, so a fresh runner restores
+    them instead of training again until the pull request is merged. Returns one line for
+    the run's output and job summary.
+    """
+    from arxivbot.files import write_atomic
+    from arxivbot.model.store import card_path
+
+    if settings.model.path is None:  # only a model.path naming no file is trained
+        return "the shipped model: nothing to propose"
+    model = Path(settings.model.path)
+    root = (Path.cwd() if settings.publish.publisher == "github"
+            else git_toplevel(repo_dir or Path.cwd()))
+    files: dict[str, bytes] = {}
+    for path in (model, card_path(model)):
+        inside = _repo_path(path, root)
+        if inside is None:
+            return f"{model} is outside the repository {root}: kept there, not proposed"
+        files[inside] = path.read_bytes()
+    title = f"Model: first model for {settings.list.path}"
+    body = (
+        f"arxivbot trained this model on the list itself on its first daily run "
+        f"(`model.path` named no file yet): {note}.\n\n"
+        "Merge this pull request to keep the model in the repository. Until then the daily "
+        "runs use the copy kept beside the listings archive instead of training again; the "
+        "weekly retrain replaces this pull request when it has a model that is not worse.\n"
+    )
+    where = open_pull_request(publisher, files, title, body, f"{title}\n\n{note}\n")
+    if keep_dir is not None:
+        for name, data in files.items():
+            write_atomic(keep_dir / name, data)
+    return f"proposed {', '.join(sorted(files))} in {where}"

@@ -60,6 +60,12 @@ DEMO_PROBE_TIMEOUT = 4.0
     help=f"Run on the bundled example list, in a fresh local repository ./{DEMO_DIR}; "
     "uses the live feed when it answers, else a recorded day shipped with arxivbot.",
 )
+@click.option(
+    "--keep-trained",
+    type=click.Path(path_type=Path),
+    help="When this run trains the list's first model: also keep it (and its card) in this "
+    "folder at its repository path (the action's archive branch), until its PR is merged.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the run's report as one JSON object.")
 @click.option(
     "--offline",
@@ -82,6 +88,7 @@ def run(
     demo: bool,
     offline: bool,
     as_json: bool,
+    keep_trained: Path | None = None,
 ) -> None:
     """Propose the day's relevant new arXiv papers to the list as one pull request.
 
@@ -101,6 +108,7 @@ def run(
     # Imported here, not at the top: every command module loads with the CLI, and a run
     # needs the whole pipeline while `arxivbot score` should start fast.
     from arxivbot.commands.common import make_publisher
+    from arxivbot.commands.retrain import propose_trained_model
     from arxivbot.commands.train import model_for_run
     from arxivbot.feedback.decisions import read_decisions, rejected_ids
     from arxivbot.jobs import daily
@@ -127,6 +135,11 @@ def run(
         model, first_model = model_for_run(settings, repo_dir, replay, listing.date)
         if first_model:
             click.echo(first_model)
+            # The model goes to the repository as its own PR (the list file stays as it is).
+            proposed = propose_trained_model(target, settings, repo_dir, first_model,
+                                             keep_dir=None if dry_run else keep_trained)
+            click.echo(proposed)
+            first_model = f"{first_model}; {proposed}"
         decisions = Path(settings.feedback.decisions_path)
         rejected = rejected_ids(read_decisions(decisions)) if decisions.is_file() else frozenset()
         template = Path(settings.list.template) if settings.list.template else None

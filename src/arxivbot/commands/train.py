@@ -145,10 +145,17 @@ def train_and_save(
 
     lists = {path.name: read_catalog(path).entries for path in list_paths}
     fetched: ApiNegatives | None = None
+    papers: list[Paper] = []
     if listing_paths:
         # All days, even with --until: a list paper announced later still lends its abstract.
         papers = replay.read_papers(listing_paths)
-    else:
+        if before and not no_api and not any(p.date and p.date < before for p in papers):
+            # A first run on an archive that starts that day (no backfill): nothing to learn
+            # from there, so the negatives come from the arXiv API.
+            log.warning("no listing day before %s in %s: the negatives come from the arXiv "
+                        "API", before, ", ".join(str(p) for p in listing_paths))
+            listing_paths = ()
+    if not listing_paths:
         papers, fetched = fetch_negatives(settings, lists, api_days, until, before)
         until = fetched.last_day
     if before:

@@ -54,6 +54,7 @@ from arxivbot.publish import (
     symlink_refusal,
 )
 from arxivbot.records import PublishAction, PublishResult, PullRequestDraft
+from arxivbot.safe_text import collapse_whitespace
 
 PR_DIR = "arxivbot"  # inside the git directory
 LOCK_FILE = "run.lock"  # in PR_DIR: held while a run publishes
@@ -517,8 +518,9 @@ class LocalPublisher:
 
 
 def _render_pr_file(header: Mapping[str, str], title: str, body: str) -> str:
-    lines = ["---", *(f"{key}: {_one_line(value)}" for key, value in header.items()), "---"]
-    return "\n".join(lines) + f"\n# {_one_line(title)}\n\n{body.rstrip()}\n"
+    fields = (f"{key}: {collapse_whitespace(value)}" for key, value in header.items())
+    lines = ["---", *fields, "---"]
+    return "\n".join(lines) + f"\n# {collapse_whitespace(title)}\n\n{body.rstrip()}\n"
 
 
 def _parse_pr_file(text: str) -> tuple[dict[str, str], str, str] | None:
@@ -547,10 +549,6 @@ def _same_pr(old: str, new: str) -> bool:
     def strip(text: str) -> str:
         return re.sub(r"^created: .*$", "", text, count=1, flags=re.MULTILINE)
     return strip(old) == strip(new)
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
 
 
 def _now() -> str:
