@@ -106,8 +106,8 @@ def model_from_dict(body: Any, source: str) -> RelevanceModel:
     version = body.get("format_version")
     if version not in READABLE_VERSIONS:
         raise ModelError(
-            f"{source}: model format version {version!r}, this arxivbot reads version "
-            f"{FORMAT_VERSION}; {RETRAIN_HINT}"
+            f"{source}: model format version {version!r}, this arxivbot reads versions "
+            f"{', '.join(map(str, READABLE_VERSIONS))}; {RETRAIN_HINT}"
         )
     # The scikit-learn version is recorded but not checked: scoring is numpy arithmetic on
     # the stored numbers, so format_version is the whole compatibility contract.
