@@ -48,6 +48,14 @@ def paper(paper_id: str, text: str, day: str = DAY) -> Paper:
     return Paper(id=paper_id, title=title, abstract=abstract, categories=("cs.CV",), date=day)
 
 
+
+# Two later announcement days, each with one relevant newcomer (tests of reruns and rolling PRs).
+DAY2, DAY3 = "2025-05-21", "2025-05-22"
+CHART = paper("2505.20003", "Chart-GRPO: Reinforcement Learning for Chart Image Reasoning in "
+              "MLLMs\n" + RL + "chart image question answering rewards.", DAY2)
+TABLE = paper("2505.30004", "Table-R1: Reinforcement Learning for Table Reasoning in MLLMs\n"
+              + RL + "table image question answering rewards.", DAY3)
+
 def negatives(prefix: str, day: str) -> list[Paper]:
     return [
         paper(f"{prefix}.{i:05d}", f"A study of {topic}\nWe address {topic}. Experiments on "

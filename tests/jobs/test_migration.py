@@ -14,7 +14,17 @@ from pathlib import Path
 
 import pytest
 from tests.github_server import FakeGitHub
-from tests.run_data import DAY, FIXTURE_LIST, RL, day_papers, listing, paper, tiny_model
+from tests.run_data import (
+    CHART,
+    DAY,
+    DAY2,
+    DAY3,
+    FIXTURE_LIST,
+    TABLE,
+    day_papers,
+    listing,
+    tiny_model,
+)
 
 from arxivbot.config import PublishSettings, Settings
 from arxivbot.feedback.collect import collect
@@ -25,11 +35,6 @@ from arxivbot.publish.github import GitHubPublisher
 from arxivbot.publish.memory import MemoryPublisher
 
 PER_DAY = dataclasses.replace(Settings(), publish=PublishSettings(rolling=False))
-DAY2, DAY3 = "2025-05-21", "2025-05-22"
-CHART = paper("2505.20003", "Chart-GRPO: Reinforcement Learning for Chart Image Reasoning in "
-              "MLLMs\n" + RL + "chart image question answering rewards.", DAY2)
-TABLE = paper("2505.30004", "Table-R1: Reinforcement Learning for Table Reasoning in MLLMs\n"
-              + RL + "table image question answering rewards.", DAY3)
 
 
 @pytest.fixture(scope="module")

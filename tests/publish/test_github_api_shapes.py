@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 from tests.github_server import FakeGitHub, SeenRequest
-from tests.run_data import FIXTURE_LIST, RL, day_papers, listing, paper, tiny_model
+from tests.run_data import CHART, DAY2, DAY3, FIXTURE_LIST, day_papers, listing, tiny_model
 
 from arxivbot.commands.retrain import open_pull_request
 from arxivbot.config import Settings
@@ -28,9 +28,6 @@ from arxivbot.jobs import daily
 from arxivbot.publish.github import GitHubPublisher
 
 SUBSET = Path(__file__).parents[1] / "fixtures" / "github" / "openapi-subset.json"
-DAY2, DAY3 = "2025-05-21", "2025-05-22"
-CHART = paper("2505.20003", "Chart-GRPO: Reinforcement Learning for Chart Image Reasoning in "
-              "MLLMs\n" + RL + "chart image question answering rewards.", DAY2)
 
 
 def endpoint_patterns(spec: dict[str, Any]) -> list[tuple[str, re.Pattern[str], str]]:

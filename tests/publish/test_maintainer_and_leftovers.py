@@ -15,7 +15,19 @@ from pathlib import Path
 
 import pytest
 from tests.github_server import FakeGitHub
-from tests.run_data import DAY, FIXTURE_LIST, RL, day_papers, listing, paper, tiny_model
+from tests.run_data import (
+    CHART,
+    DAY,
+    DAY2,
+    DAY3,
+    FIXTURE_LIST,
+    RL,
+    TABLE,
+    day_papers,
+    listing,
+    paper,
+    tiny_model,
+)
 
 from arxivbot.config import Settings
 from arxivbot.errors import PublishError
@@ -24,11 +36,6 @@ from arxivbot.model.classifier import RelevanceModel
 from arxivbot.publish.github import GitHubPublisher
 from arxivbot.publish.local import LocalPublisher
 
-DAY2, DAY3 = "2025-05-21", "2025-05-22"
-CHART = paper("2505.20003", "Chart-GRPO: Reinforcement Learning for Chart Image Reasoning in "
-              "MLLMs\n" + RL + "chart image question answering rewards.", DAY2)
-TABLE = paper("2505.30004", "Table-R1: Reinforcement Learning for Table Reasoning in MLLMs\n"
-              + RL + "table image question answering rewards.", DAY3)
 NOTE = b"\n<!-- a maintainer's note -->\n"
 
 
