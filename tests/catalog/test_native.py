@@ -162,3 +162,26 @@ def test_a_bold_title_with_its_link_on_the_next_line_is_one_entry() -> None:
     (entry,) = parse_catalog_bytes(raw).entries
     assert (entry.title, entry.arxiv_id) == ("A Survey of Tiny Things", "2501.00031")
     assert entry.end_line == 6
+
+
+def test_a_new_entry_follows_the_entries_around_where_it_is_inserted() -> None:
+    """A style that drifted: the five newest entries carry a `| [Paper📑]` badge, the seven
+    older ones not. A new paper (inserted at the top) is written like its neighbours there,
+    an old one (inserted among the old entries) like those; `native` makes the same choice."""
+    catalog = read_catalog(LISTS / "drifting-style.md")
+    style = list_style(catalog)
+    new = render_entry(
+        style, fields(arxiv_id="2604.00001", date=dt.date(2026, 4, 2), code_url=None), "Papers"
+    )
+    assert new == (
+        "* 26.04 [Nu-R1: Reasoning Anew](https://arxiv.org/abs/2604.00001)"
+        " | [Paper📑](https://arxiv.org/abs/2604.00001)"
+    )
+    old = render_entry(
+        style, fields(arxiv_id="2501.00050", date=dt.date(2025, 1, 20), code_url=None), "Papers"
+    )
+    assert old == "* 25.01 [Nu-R1: Reasoning Anew](https://arxiv.org/abs/2501.00050)"
+    # The measure leaves each entry out and asks the same question at its own place.
+    result = native_check(catalog, style)
+    assert result.total == 12
+    assert all(m.entry.line < 12 for m in result.misses)  # the old ones are all native

@@ -31,6 +31,9 @@ __all__ = [
     "bullet_entry",
     "bullet_fields",
     "column_roles",
+    "compare_keys",
+    "insertion_index",
+    "nearest",
     "normalise_title",
     "sort_key",
     "table_entry",
@@ -69,6 +72,53 @@ def sort_key(arxiv_id: str | None, date: str | None = None) -> tuple[int, int, i
         ymd = (*month, 0)
     number = id_serial(arxiv_id or "")
     return (*(ymd or (0, 0, 0)), number)
+
+
+Key = tuple[int, int, int, int]
+
+
+def compare_keys(a: Key, b: Key) -> int:
+    """-1, 0, 1 as ``a`` is older, as old as, newer than ``b``.
+
+    Months decide first; a day only where both keys have one (an id-derived key has none);
+    then the arXiv number, which grows through each month.
+    """
+    if a[:2] != b[:2]:
+        return -1 if a[:2] < b[:2] else 1
+    if a[2] and b[2] and a[2] != b[2]:
+        return -1 if a[2] < b[2] else 1
+    if a[3] != b[3] and a[3] and b[3]:
+        return -1 if a[3] < b[3] else 1
+    return 0
+
+
+def insertion_index(keys: Sequence[Key], order: str, key: Key) -> int:
+    """Where a new entry of ``key`` goes among entries of ``keys`` (file order): the index of
+    the entry it goes before, ``len(keys)`` after the last. Entries without a date never
+    anchor it."""
+    for index, existing in enumerate(keys):
+        if not existing[0]:
+            continue
+        if order == "newest-first" and compare_keys(existing, key) < 0:
+            return index
+        if order == "oldest-first" and compare_keys(existing, key) > 0:
+            return index
+    return len(keys)
+
+
+def nearest(count: int, at: int, k: int) -> list[int]:
+    """The indices of the ``k`` entries (of ``count``) nearest the gap before index ``at``,
+    alternating after and before it, nearest first."""
+    before, after = at - 1, at
+    out: list[int] = []
+    while len(out) < k and (before >= 0 or after < count):
+        if after < count:
+            out.append(after)
+            after += 1
+        if before >= 0 and len(out) < k:
+            out.append(before)
+            before -= 1
+    return out
 
 
 def _strip_symbols(text: str) -> str:

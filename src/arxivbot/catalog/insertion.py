@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import cmp_to_key
 
 from arxivbot.arxiv_ids import is_arxiv_id
+from arxivbot.catalog.entry import compare_keys, insertion_index
 from arxivbot.catalog.entry import sort_key as entry_sort_key
 from arxivbot.catalog.grammar import date_key
 from arxivbot.catalog.parse import Catalog
@@ -57,21 +58,6 @@ def _key(sort_key: str) -> tuple[int, int, int, int]:
     raise ValueError(f"sort_key {sort_key!r} is neither an arXiv id nor an ISO date")
 
 
-def compare_keys(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> int:
-    """-1, 0, 1 as ``a`` is older, as old as, newer than ``b``.
-
-    Months decide first; a day only where both keys have one (an id-derived key has none);
-    then the arXiv number, which grows through each month.
-    """
-    if a[:2] != b[:2]:
-        return -1 if a[:2] < b[:2] else 1
-    if a[2] and b[2] and a[2] != b[2]:
-        return -1 if a[2] < b[2] else 1
-    if a[3] != b[3] and a[3] and b[3]:
-        return -1 if a[3] < b[3] else 1
-    return 0
-
-
 def _compare_members(
     x: tuple[tuple[int, int, int, int], Addition], y: tuple[tuple[int, int, int, int], Addition]
 ) -> int:
@@ -91,17 +77,8 @@ def _anchor(
     entries: Sequence[CatalogEntry], order: str, key: tuple[int, int, int, int]
 ) -> tuple[str, CatalogEntry]:
     """Where a new entry goes: ("before", entry) or ("after", last entry)."""
-    keyed = [(e, entry_sort_key(e.arxiv_id, e.date)) for e in entries]
-    keyed = [(e, k) for e, k in keyed if k[0]]
-    if order == "newest-first":
-        for entry, existing in keyed:
-            if compare_keys(existing, key) < 0:
-                return "before", entry
-    elif order == "oldest-first":
-        for entry, existing in keyed:
-            if compare_keys(existing, key) > 0:
-                return "before", entry
-    return "after", entries[-1]
+    index = insertion_index([entry_sort_key(e.arxiv_id, e.date) for e in entries], order, key)
+    return ("before", entries[index]) if index < len(entries) else ("after", entries[-1])
 
 
 def plan_insertions(

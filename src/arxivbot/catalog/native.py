@@ -26,7 +26,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 
 from arxivbot.arxiv_ids import arxiv_id_from_url
-from arxivbot.catalog.entry import Entry
+from arxivbot.catalog.entry import Entry, sort_key
 from arxivbot.catalog.grammar import split_row, tokenize
 from arxivbot.catalog.parse import Catalog
 from arxivbot.catalog.render import EntryFields, entry_diff, render_in_style
@@ -132,7 +132,7 @@ def native_check(catalog: Catalog, style: ListStyle | None = None) -> NativeResu
     whole = choose(everyone)  # a form three or more entries share cannot sway it alone
     for path, members in by_section.items():
         es = style.for_section(path)
-        chosen: dict[Skeleton, Skeleton | None] = {}
+        keyed = [(sort_key(e.arxiv_id, e.date), own) for e, _f, own in members]
         for index, (entry, facts, own) in enumerate(members):
             if own.lines not in pooled and forms[own.lines] >= 3:
                 pooled[own.lines] = whole
@@ -140,11 +140,17 @@ def native_check(catalog: Catalog, style: ListStyle | None = None) -> NativeResu
                 rest = list(everyone)
                 rest.remove(own)
                 pooled[own.lines] = choose(rest)
-            if own not in chosen:
-                peers = [s for k, (_e, _f, s) in enumerate(members) if k != index]
-                chosen[own] = choose(peers, pooled[own.lines])
-            skeleton = chosen[own] or style.default.skeleton
-            rendered = render_in_style(replace(es, skeleton=skeleton), entry_fields_of(facts))
+            # The section without this entry, as `run` would see it when adding its paper:
+            # the same path (render_in_style) picks the skeleton of the entries around it.
+            left_out = replace(
+                es,
+                members=tuple(keyed[:index] + keyed[index + 1 :]),
+                borrow=pooled[own.lines],
+                skeleton=es.skeleton if len(members) > 1 else None,
+            )
+            if left_out.skeleton is None or not left_out.members:
+                left_out = replace(left_out, members=(), skeleton=style.default.skeleton)
+            rendered = render_in_style(left_out, entry_fields_of(facts))
             total += 1
             if _same_entry(entry.raw, rendered, facts):
                 native += 1
