@@ -185,3 +185,22 @@ def test_a_new_entry_follows_the_entries_around_where_it_is_inserted() -> None:
     result = native_check(catalog, style)
     assert result.total == 12
     assert all(m.entry.line < 12 for m in result.misses)  # the old ones are all native
+
+
+def test_a_link_header_over_plain_titles_is_the_title_column() -> None:
+    """`| Date | Project | Task | Links |` with plain titles under "Project" and paper badges
+    under "Links": titles are read from "Project", and a new row writes its title there and
+    its paper as the list's badge. A model or dataset badge the bot cannot know does not
+    make a row a miss."""
+    catalog = read_catalog(LISTS / "project-column-table.md")
+    assert [e.title for e in catalog.entries][:2] == [
+        "Gull: A Benchmark for Grounded Listening",
+        "Heron: Holistic Evaluation of Reasoning Over Notes",
+    ]
+    style = list_style(catalog)
+    row = render_entry(style, fields(code_url=None), "Benchmarks")
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    assert cells[1] == "Nu-R1: Reasoning Anew"
+    assert cells[3] == "[[📑 Paper]](https://arxiv.org/abs/2505.09999)"
+    result = native_check(catalog, style)
+    assert (result.native, result.total) == (4, 4), [m.diff for m in result.misses]

@@ -13,7 +13,8 @@ by part, up to runs of whitespace:
 
 Parts of the written entry the bot cannot know (a venue, an affiliation, a description, a
 model or dataset link) may be missing; writing them, or anything else, is a miss. Table rows
-are compared cell by cell: the same number of cells, each equal, or left empty / as the
+are compared cell by cell: the same number of cells, each equal part by part as above
+(a model or dataset link beside the paper's badges may be missing), or left empty / as the
 list's placeholder where the written cell holds something the bot cannot know. Tables use
 the whole list's style (one row does not move a table's column layout).
 """
@@ -276,9 +277,10 @@ def _same_row(written: str, rendered: str, facts: Facts) -> bool:
     want, got = cells(written), cells(rendered)
     if len(want) != len(got):
         return False
-    for w, g in zip(want, got, strict=True):
-        if w == g:
-            continue
+    raw_cells = zip(split_row(written), split_row(rendered), strict=True)
+    for w, g, (raw_w, raw_g) in zip(want, got, raw_cells, strict=True):
+        if w == g or (g and _same_entry(raw_w.strip(), raw_g.strip(), facts)):
+            continue  # equal, or its parts in order with only unknowable ones left over
         tokens = [t for t in tokenize(w) if t.raw]
         links = [t for t in tokens if t.kind in {"link", "dlink", "image"}]
         rest = [t.raw for t in tokens if t.kind not in {"link", "dlink", "image"}]

@@ -27,6 +27,7 @@ from arxivbot.catalog.entry import (
     bullet_entry,
     normalise_title,
     table_entry,
+    table_roles,
 )
 from arxivbot.catalog.grammar import (
     BULLET,
@@ -218,6 +219,7 @@ class _Draft:
     section: int  # index into the heading list, -1 before any heading
     shape: EntryShape
     header: tuple[str, ...] = ()  # table only: the header cells
+    roles: tuple[str, ...] = ()  # table only: what each column holds (header and content)
 
 
 def _lines(text: str) -> list[_Line]:
@@ -454,13 +456,18 @@ def parse_catalog(text: str, source: str = "<list>") -> Catalog:
         ):
             header = tuple(c.strip() for c in split_row(body))
             j = i + 2
+            rows: list[_Line] = []
             while j < len(lines) and "|" in lines[j].text and not _is_blank(lines[j].text):
                 row = lines[j].text
                 if any(
                     HTTP.match(t.url) for t in tokenize(row) if t.kind in {"link", "dlink"}
                 ) or (any(date_form(c.strip()) for c in split_row(row))):
-                    drafts.append(_Draft([lines[j]], len(headings) - 1, "table", header))
+                    rows.append(lines[j])
                 j += 1
+            roles = table_roles(header, [split_row(r.text) for r in rows])
+            drafts.extend(
+                _Draft([r], len(headings) - 1, "table", header, roles) for r in rows
+            )
             current = None
             i = j
             continue
@@ -612,7 +619,7 @@ def _entry(draft: _Draft, path: str) -> Entry:
     raw = "\n".join(line.text for line in draft.lines)
     first, last = draft.lines[0].number, draft.lines[-1].number
     if draft.shape == "table":
-        return table_entry(raw, draft.header, path, first)
+        return table_entry(raw, draft.header, path, first, draft.roles)
     if draft.shape in {"heading", "paragraph"}:
         lead_line = draft.lines[0].text
         if draft.shape == "heading":

@@ -326,7 +326,7 @@ def _infer_table(entries: Sequence[Entry], header: tuple[str, ...]) -> EntryStyl
     for col in range(width_count):
         lengths = Counter(len(r[col]) for r in rows if col < len(r))
         widths.append(_most(lengths, 0))
-    roles = column_roles(header) if header else ("text",) * width_count
+    roles = entries[0].roles or (column_roles(header) if header else ("text",) * width_count)
     fitting = padded = 0
     placeholders: Counter[str] = Counter()
     placeholder_padded: Counter[bool] = Counter()
