@@ -204,3 +204,23 @@ def test_a_link_header_over_plain_titles_is_the_title_column() -> None:
     assert cells[3] == "[[📑 Paper]](https://arxiv.org/abs/2505.09999)"
     result = native_check(catalog, style)
     assert (result.native, result.total) == (4, 4), [m.diff for m in result.misses]
+
+
+def test_a_github_link_on_a_dataset_line_is_no_code_link() -> None:
+    """`- Dataset: [Remarks](https://github.com/…)` names a dataset: the paper has no code
+    link, and its new entry (no `Code:` line) is native."""
+    from arxivbot.catalog.skeleton import facts_of
+
+    catalog = read_catalog(LISTS / "labelled-sub-bullets.md")
+    lark = next(e for e in catalog.entries if e.title.startswith("Lark"))
+    facts = facts_of(lark)
+    assert facts is not None
+    assert facts.code_url is None
+    result = native_check(catalog)
+    assert (result.native, result.total) == (3, 3), [m.diff for m in result.misses]
+
+
+def test_a_separator_before_an_unknown_link_or_at_the_end_is_not_held_against_it() -> None:
+    """`| [Model🤗](…)` and a dangling `|` go with what the bot cannot know."""
+    result = native_check(read_catalog(LISTS / "trailing-separators.md"))
+    assert (result.native, result.total) == (3, 3), [m.diff for m in result.misses]

@@ -53,6 +53,7 @@ from arxivbot.safe_text import collapse_whitespace
 
 __all__ = ["NativeMiss", "NativeResult", "entry_fields_of", "native_check"]
 
+_SEPARATORS = {"|", "-", "–", "—", ",", ";", "/", "·", "•", "&"}
 _PLACEHOLDERS = {"", "-", "—", "——", "N/A", "n/a", "/", "–"}
 
 
@@ -203,6 +204,7 @@ def _units(text: str, facts: Facts) -> list[tuple[str, bool]]:
                 here.append((holed, keep_bracket(holed)))
             else:
                 here.extend((chunk, kept) for _s, chunk, kept in text_chunks(holed))
+        here = _separators_between(here)
         marker = re.sub(r"\d+", "1", prefix.strip())
         nested = ">" if prefix[:1] in {" ", "\t"} else ""
         head = f"\n{min(blank, 1) if units else 0}{nested}{marker}"
@@ -212,6 +214,19 @@ def _units(text: str, facts: Facts) -> list[tuple[str, bool]]:
         units.extend((u, required and facts_here) for u, required in here)
         blank = 0
     return units
+
+
+def _separators_between(here: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+    """A separator (``|``, ``-``, ``·``) is required only between two required parts: one
+    before a model link, or left dangling at the end, goes with what the bot cannot know."""
+    out = []
+    for index, (unit, required) in enumerate(here):
+        if required and unit in _SEPARATORS:
+            before = any(r and u not in _SEPARATORS for u, r in here[:index])
+            after = next((r for u, r in here[index + 1 :] if u not in _SEPARATORS), False)
+            required = before and after
+        out.append((unit, required))
+    return out
 
 
 def _same_entry(written: str, rendered: str, facts: Facts) -> bool:

@@ -254,6 +254,25 @@ def _authors_line(entry: Entry) -> tuple[tuple[str, ...], str, AuthorForm] | Non
     return None
 
 
+_LINE_LABEL = re.compile(r"^\s*(?:[-*+]\s+)?([^\W\d_][\w ]{0,24}?)\s*[:;：]\s*\S")
+_CODE_LABELS = re.compile(
+    r"^(code|codes|github|repo|repository|implementation|official|source|project|page|"
+    r"project page|website|homepage|home page|demo|links?|paper|pdf|arxiv)$",
+    re.IGNORECASE,
+)
+
+
+def _labelled_elsewhere(raw: str) -> set[str]:
+    """URLs on lines of an entry labelled as something else than code or a project page
+    (``- Dataset: [...](…)``, ``- Keyword: …, [BERT](…)``)."""
+    urls: set[str] = set()
+    for line in raw.split("\n")[1:]:
+        match = _LINE_LABEL.match(line)
+        if match and not _CODE_LABELS.match(match.group(1).strip()):
+            urls.update(t.url for t in tokenize(line) if t.kind in {"link", "dlink"})
+    return urls
+
+
 def facts_of(entry: Entry) -> Facts | None:
     """What the bot would know of an existing entry's paper; None without an arXiv id."""
     if not entry.arxiv_id:
@@ -267,7 +286,10 @@ def facts_of(entry: Entry) -> Facts | None:
         month = id_month(entry.arxiv_id)
         ymd = (*month, 0) if month else ymd
     code = project = None
+    elsewhere = _labelled_elsewhere(entry.raw)
     for label, url in entry.links:
+        if url in elsewhere:
+            continue  # "- Dataset: [BBQ](https://github.com/…)" is no code link
         role = _badge_role(label, url)
         if role == "code" and code is None and not arxiv_id_from_url(url):
             code = url
