@@ -362,3 +362,12 @@ def test_other_shapes_bold_links_setext_headings_text_titles_and_bold_tables() -
         "2024-01-02",
         "2401.00005",
     )
+
+
+def test_a_heading_that_opens_with_papers_takes_papers() -> None:
+    """"Papers and Projects" holds papers; "Open-Source Projects (no paper)" does not."""
+    catalog = read_catalog(LISTS / "papers-and-projects.md")
+    by_path = {s.path: s.kind for s in catalog.sections}
+    assert by_path["Papers and Projects / Image"] == "paper"
+    assert by_path["Open-Source Projects (no paper)"] == "project"
+    assert [s.path for s in catalog.paper_sections()] == ["Papers and Projects / Image"]

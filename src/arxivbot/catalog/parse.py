@@ -88,9 +88,13 @@ _KIND_WORDS: tuple[tuple[EntryKind, str], ...] = (
 
 
 def _heading_kind(title: str) -> EntryKind | None:
+    """The kind a heading names; one that opens with papers ("Papers and Projects",
+    "Papers & Tools") takes papers, while "Projects (without a paper)" stays projects."""
     lowered = title.lower()
     for kind, pattern in _KIND_WORDS:
         if re.search(pattern, lowered):
+            if kind == "project" and re.match(r"^\W*(papers?|publications?)\b", lowered):
+                return "paper"
             return kind
     return None
 
