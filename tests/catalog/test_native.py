@@ -224,3 +224,24 @@ def test_a_separator_before_an_unknown_link_or_at_the_end_is_not_held_against_it
     """`| [Model🤗](…)` and a dangling `|` go with what the bot cannot know."""
     result = native_check(read_catalog(LISTS / "trailing-separators.md"))
     assert (result.native, result.total) == (3, 3), [m.diff for m in result.misses]
+
+
+def test_year_blocks_in_details_get_a_new_details_block_for_a_newer_year() -> None:
+    """Years written as `<details>` / `<summary>2025</summary>` blocks, newest first: a 2026
+    paper opens a new block above 2025's, closed like it, as an insertion."""
+    raw = (
+        b"# L\n\n## Papers\n\n<details>\n<summary>2025</summary>\n\n"
+        b"- [A](https://arxiv.org/abs/2501.00001)\n\n</details>\n\n"
+        b"<details>\n<summary>2024</summary>\n\n"
+        b"- [B](https://arxiv.org/abs/2401.00002)\n\n</details>\n\n## Tools\n\n- [T](https://t.io)\n"
+    )
+    catalog = parse_catalog_bytes(raw)
+    assert {e.section for e in catalog.entries if e.arxiv_id} == {
+        "Papers / 2025", "Papers / 2024"
+    }
+    text = render_entry(list_style(catalog), fields(arxiv_id="2601.00001"), "Papers / 2026")
+    new = insert_entries(catalog, [Addition("Papers / 2026", text, "2601.00001")])
+    block = b"<details>\n<summary>2026</summary>\n\n" + text.encode() + b"\n\n</details>\n\n"
+    assert new == raw.replace(b"<details>\n<summary>2025", block + b"<details>\n<summary>2025")
+    again = parse_catalog_bytes(new)
+    assert any(e.section == "Papers / 2026" for e in again.entries)
