@@ -162,3 +162,86 @@ def test_a_bold_title_with_its_link_on_the_next_line_is_one_entry() -> None:
     (entry,) = parse_catalog_bytes(raw).entries
     assert (entry.title, entry.arxiv_id) == ("A Survey of Tiny Things", "2501.00031")
     assert entry.end_line == 6
+
+
+def test_a_new_entry_follows_the_entries_around_where_it_is_inserted() -> None:
+    """A style that drifted: the five newest entries carry a `| [Paper📑]` badge, the seven
+    older ones not. A new paper (inserted at the top) is written like its neighbours there,
+    an old one (inserted among the old entries) like those; `native` makes the same choice."""
+    catalog = read_catalog(LISTS / "drifting-style.md")
+    style = list_style(catalog)
+    new = render_entry(
+        style, fields(arxiv_id="2604.00001", date=dt.date(2026, 4, 2), code_url=None), "Papers"
+    )
+    assert new == (
+        "* 26.04 [Nu-R1: Reasoning Anew](https://arxiv.org/abs/2604.00001)"
+        " | [Paper📑](https://arxiv.org/abs/2604.00001)"
+    )
+    old = render_entry(
+        style, fields(arxiv_id="2501.00050", date=dt.date(2025, 1, 20), code_url=None), "Papers"
+    )
+    assert old == "* 25.01 [Nu-R1: Reasoning Anew](https://arxiv.org/abs/2501.00050)"
+    # The measure leaves each entry out and asks the same question at its own place.
+    result = native_check(catalog, style)
+    assert result.total == 12
+    assert all(m.entry.line < 12 for m in result.misses)  # the old ones are all native
+
+
+def test_a_link_header_over_plain_titles_is_the_title_column() -> None:
+    """`| Date | Project | Task | Links |` with plain titles under "Project" and paper badges
+    under "Links": titles are read from "Project", and a new row writes its title there and
+    its paper as the list's badge. A model or dataset badge the bot cannot know does not
+    make a row a miss."""
+    catalog = read_catalog(LISTS / "project-column-table.md")
+    assert [e.title for e in catalog.entries][:2] == [
+        "Gull: A Benchmark for Grounded Listening",
+        "Heron: Holistic Evaluation of Reasoning Over Notes",
+    ]
+    style = list_style(catalog)
+    row = render_entry(style, fields(code_url=None), "Benchmarks")
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    assert cells[1] == "Nu-R1: Reasoning Anew"
+    assert cells[3] == "[[📑 Paper]](https://arxiv.org/abs/2505.09999)"
+    result = native_check(catalog, style)
+    assert (result.native, result.total) == (4, 4), [m.diff for m in result.misses]
+
+
+def test_a_github_link_on_a_dataset_line_is_no_code_link() -> None:
+    """`- Dataset: [Remarks](https://github.com/…)` names a dataset: the paper has no code
+    link, and its new entry (no `Code:` line) is native."""
+    from arxivbot.catalog.skeleton import facts_of
+
+    catalog = read_catalog(LISTS / "labelled-sub-bullets.md")
+    lark = next(e for e in catalog.entries if e.title.startswith("Lark"))
+    facts = facts_of(lark)
+    assert facts is not None
+    assert facts.code_url is None
+    result = native_check(catalog)
+    assert (result.native, result.total) == (3, 3), [m.diff for m in result.misses]
+
+
+def test_a_separator_before_an_unknown_link_or_at_the_end_is_not_held_against_it() -> None:
+    """`| [Model🤗](…)` and a dangling `|` go with what the bot cannot know."""
+    result = native_check(read_catalog(LISTS / "trailing-separators.md"))
+    assert (result.native, result.total) == (3, 3), [m.diff for m in result.misses]
+
+
+def test_year_blocks_in_details_get_a_new_details_block_for_a_newer_year() -> None:
+    """Years written as `<details>` / `<summary>2025</summary>` blocks, newest first: a 2026
+    paper opens a new block above 2025's, closed like it, as an insertion."""
+    raw = (
+        b"# L\n\n## Papers\n\n<details>\n<summary>2025</summary>\n\n"
+        b"- [A](https://arxiv.org/abs/2501.00001)\n\n</details>\n\n"
+        b"<details>\n<summary>2024</summary>\n\n"
+        b"- [B](https://arxiv.org/abs/2401.00002)\n\n</details>\n\n## Tools\n\n- [T](https://t.io)\n"
+    )
+    catalog = parse_catalog_bytes(raw)
+    assert {e.section for e in catalog.entries if e.arxiv_id} == {
+        "Papers / 2025", "Papers / 2024"
+    }
+    text = render_entry(list_style(catalog), fields(arxiv_id="2601.00001"), "Papers / 2026")
+    new = insert_entries(catalog, [Addition("Papers / 2026", text, "2601.00001")])
+    block = b"<details>\n<summary>2026</summary>\n\n" + text.encode() + b"\n\n</details>\n\n"
+    assert new == raw.replace(b"<details>\n<summary>2025", block + b"<details>\n<summary>2025")
+    again = parse_catalog_bytes(new)
+    assert any(e.section == "Papers / 2026" for e in again.entries)

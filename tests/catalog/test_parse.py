@@ -362,3 +362,24 @@ def test_other_shapes_bold_links_setext_headings_text_titles_and_bold_tables() -
         "2024-01-02",
         "2401.00005",
     )
+
+
+def test_a_heading_that_opens_with_papers_takes_papers() -> None:
+    """"Papers and Projects" holds papers; "Open-Source Projects (no paper)" does not."""
+    catalog = read_catalog(LISTS / "papers-and-projects.md")
+    by_path = {s.path: s.kind for s in catalog.sections}
+    assert by_path["Papers and Projects / Image"] == "paper"
+    assert by_path["Open-Source Projects (no paper)"] == "project"
+    assert [s.path for s in catalog.paper_sections()] == ["Papers and Projects / Image"]
+
+
+def test_entries_after_a_closing_details_are_back_in_the_section_around_it() -> None:
+    """A `<details><summary>` block is a section up to its `</details>`, not beyond."""
+    catalog = read_catalog(LISTS / "details-close.md")
+    by_title = {e.title.split(":")[0]: e.section for e in catalog.entries}
+    assert by_title == {
+        "Swift": "Papers / 2024",
+        "Teal": "Papers",
+        "Urial": "Papers",
+        "wren-kit": "Tools",
+    }

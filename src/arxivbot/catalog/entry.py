@@ -31,9 +31,13 @@ __all__ = [
     "bullet_entry",
     "bullet_fields",
     "column_roles",
+    "compare_keys",
+    "insertion_index",
+    "nearest",
     "normalise_title",
     "sort_key",
     "table_entry",
+    "table_roles",
 ]
 
 
@@ -50,6 +54,7 @@ class Entry(CatalogEntry):
     fields: BulletFields | None = field(default=None, compare=False, repr=False)
     cells: tuple[str, ...] = field(default=(), compare=False, repr=False)
     cell_tokens: tuple[tuple[Token, ...], ...] = field(default=(), compare=False, repr=False)
+    roles: tuple[str, ...] = field(default=(), compare=False, repr=False)  # a row's columns
 
 
 def normalise_title(title: str) -> str:
@@ -69,6 +74,53 @@ def sort_key(arxiv_id: str | None, date: str | None = None) -> tuple[int, int, i
         ymd = (*month, 0)
     number = id_serial(arxiv_id or "")
     return (*(ymd or (0, 0, 0)), number)
+
+
+Key = tuple[int, int, int, int]
+
+
+def compare_keys(a: Key, b: Key) -> int:
+    """-1, 0, 1 as ``a`` is older, as old as, newer than ``b``.
+
+    Months decide first; a day only where both keys have one (an id-derived key has none);
+    then the arXiv number, which grows through each month.
+    """
+    if a[:2] != b[:2]:
+        return -1 if a[:2] < b[:2] else 1
+    if a[2] and b[2] and a[2] != b[2]:
+        return -1 if a[2] < b[2] else 1
+    if a[3] != b[3] and a[3] and b[3]:
+        return -1 if a[3] < b[3] else 1
+    return 0
+
+
+def insertion_index(keys: Sequence[Key], order: str, key: Key) -> int:
+    """Where a new entry of ``key`` goes among entries of ``keys`` (file order): the index of
+    the entry it goes before, ``len(keys)`` after the last. Entries without a date never
+    anchor it."""
+    for index, existing in enumerate(keys):
+        if not existing[0]:
+            continue
+        if order == "newest-first" and compare_keys(existing, key) < 0:
+            return index
+        if order == "oldest-first" and compare_keys(existing, key) > 0:
+            return index
+    return len(keys)
+
+
+def nearest(count: int, at: int, k: int) -> list[int]:
+    """The indices of the ``k`` entries (of ``count``) nearest the gap before index ``at``,
+    alternating after and before it, nearest first."""
+    before, after = at - 1, at
+    out: list[int] = []
+    while len(out) < k and (before >= 0 or after < count):
+        if after < count:
+            out.append(after)
+            after += 1
+        if before >= 0 and len(out) < k:
+            out.append(before)
+            before -= 1
+    return out
 
 
 def _strip_symbols(text: str) -> str:
@@ -231,6 +283,44 @@ def column_roles(header: Sequence[str]) -> tuple[str, ...]:
 
 
 
+def table_roles(header: Sequence[str], rows: Sequence[Sequence[str]]) -> tuple[str, ...]:
+    """What each column of a table holds, from its header words and its cells.
+
+    A link column by its header (``Project``, ``Code``) whose cells hold no link at all is
+    not one; in a table with no title column, such a column (or a plain one) whose cells
+    read like titles (three words or more in most rows) is the title column, unless the
+    paper links' own labels are the titles.
+    """
+    roles = list(column_roles(header))
+    if not rows:
+        return tuple(roles)
+
+    def cells(col: int) -> list[str]:
+        return [r[col].strip() for r in rows if col < len(r) and r[col].strip()]
+
+    for col, role in enumerate(roles):
+        if role in {"code", "project"} and cells(col) and not any(
+            links_in(c) for c in cells(col)
+        ):
+            roles[col] = "text"
+    paper_labels = [
+        label for r in rows for c in r for label, url in links_in(c) if arxiv_id_from_url(url)
+    ]
+    titled_links = sum(len(_strip_symbols(label).split()) >= 4 for label in paper_labels)
+    if "title" not in roles and titled_links * 2 <= len(paper_labels):
+        titled = [
+            (sum(len(c.split()) for c in cells(col)) / len(cells(col)), col)
+            for col, role in enumerate(roles)
+            if role == "text" and cells(col)
+            and not any(links_in(c) for c in cells(col))
+            and sum(len(c.split()) >= 3 for c in cells(col)) * 2 > len(rows)
+            and not any(date_form(c) for c in cells(col))
+        ]
+        if titled:
+            roles[max(titled)[1]] = "title"
+    return tuple(roles)
+
+
 def bullet_entry(raw: str, content_start: int, line: int, end_line: int, path: str) -> Entry:
     """A bullet entry: ``raw`` is its text (all lines), ``content_start`` where its content
     begins after the marker."""
@@ -294,12 +384,15 @@ def block_entry(
     )
 
 
-def table_entry(raw: str, header: tuple[str, ...], path: str, number: int) -> Entry:
-    """A table row; its columns are read by what the header names them."""
+def table_entry(
+    raw: str, header: tuple[str, ...], path: str, number: int, roles: tuple[str, ...] = ()
+) -> Entry:
+    """A table row; its columns are read by ``roles`` (``table_roles``), else by what the
+    header names them."""
     written = tuple(split_row(raw))
     cells = [c.strip() for c in written]
     cell_tokens = tuple(tuple(tokenize(cell)) for cell in cells)
-    roles = column_roles(header)
+    roles = roles or column_roles(header)
     date = name = None
     title = ""
     paper_url: str | None = None
@@ -346,4 +439,5 @@ def table_entry(raw: str, header: tuple[str, ...], path: str, number: int) -> En
         shape="table",
         cells=written,
         cell_tokens=cell_tokens,
+        roles=roles,
     )

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import cmp_to_key
 
 from arxivbot.arxiv_ids import is_arxiv_id
+from arxivbot.catalog.entry import compare_keys, insertion_index
 from arxivbot.catalog.entry import sort_key as entry_sort_key
 from arxivbot.catalog.grammar import date_key
 from arxivbot.catalog.parse import Catalog
@@ -57,21 +58,6 @@ def _key(sort_key: str) -> tuple[int, int, int, int]:
     raise ValueError(f"sort_key {sort_key!r} is neither an arXiv id nor an ISO date")
 
 
-def compare_keys(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> int:
-    """-1, 0, 1 as ``a`` is older, as old as, newer than ``b``.
-
-    Months decide first; a day only where both keys have one (an id-derived key has none);
-    then the arXiv number, which grows through each month.
-    """
-    if a[:2] != b[:2]:
-        return -1 if a[:2] < b[:2] else 1
-    if a[2] and b[2] and a[2] != b[2]:
-        return -1 if a[2] < b[2] else 1
-    if a[3] != b[3] and a[3] and b[3]:
-        return -1 if a[3] < b[3] else 1
-    return 0
-
-
 def _compare_members(
     x: tuple[tuple[int, int, int, int], Addition], y: tuple[tuple[int, int, int, int], Addition]
 ) -> int:
@@ -91,17 +77,8 @@ def _anchor(
     entries: Sequence[CatalogEntry], order: str, key: tuple[int, int, int, int]
 ) -> tuple[str, CatalogEntry]:
     """Where a new entry goes: ("before", entry) or ("after", last entry)."""
-    keyed = [(e, entry_sort_key(e.arxiv_id, e.date)) for e in entries]
-    keyed = [(e, k) for e, k in keyed if k[0]]
-    if order == "newest-first":
-        for entry, existing in keyed:
-            if compare_keys(existing, key) < 0:
-                return "before", entry
-    elif order == "oldest-first":
-        for entry, existing in keyed:
-            if compare_keys(existing, key) > 0:
-                return "before", entry
-    return "after", entries[-1]
+    index = insertion_index([entry_sort_key(e.arxiv_id, e.date) for e in entries], order, key)
+    return ("before", entries[index]) if index < len(entries) else ("after", entries[-1])
 
 
 def plan_insertions(
@@ -122,6 +99,7 @@ def plan_insertions(
     orders: dict[tuple[int, str], str] = {}
     separators: dict[tuple[int, str], bytes] = {}
     headings: dict[tuple[int, str], bytes] = {}  # a new year section's heading and gap
+    closers: dict[tuple[int, str], bytes] = {}  # its closing </details> and the gap before
     for addition in additions:
         if "\r" in addition.text or not addition.text.strip() or "\n\n\n" in addition.text:
             raise ValueError(f"an entry must be lines of text: {addition.text[:60]!r}")
@@ -141,9 +119,14 @@ def plan_insertions(
             line.encode("utf-8", "surrogateescape") + eol for line in section_style.separator
         )
         if new_year is not None:
-            line, heading_text, gap = new_year
+            line, heading_text, gap, closer = new_year
             group = (offsets[line - 1] if line - 1 < len(offsets) else len(raw), "new")
-            headings[group] = heading_text.encode("utf-8", "surrogateescape") + eol + eol * gap
+            heading_bytes = heading_text.replace("\n", list_wide.eol).encode(
+                "utf-8", "surrogateescape"
+            )
+            headings[group] = heading_bytes + eol + eol * gap
+            if closer is not None:  # a <details> block: closed after its entries
+                closers[group] = eol * closer[1] + closer[0].encode("utf-8", "surrogateescape")
         elif entries:
             where, entry = _anchor(entries, section_style.order, key)
             line = entry.line if where == "before" else entry.end_line + 1
@@ -177,6 +160,8 @@ def plan_insertions(
         ]
         if where == "new":  # heading, entries, then the blank line before the next heading
             data = headings[(offset, where)] + (eol + separator).join(lines) + eol
+            if (offset, where) in closers:
+                data += closers[(offset, where)] + eol
             if offset == len(raw):
                 data = (eol if raw.endswith(b"\n") else eol + eol) + data
             else:
@@ -196,11 +181,14 @@ def plan_insertions(
 _YEAR = re.compile(r"(?:19|20)\d{2}")
 
 
-def _new_year_section(catalog: Catalog, path: str) -> tuple[int, str, int] | None:
-    """Where a year section newer than every sibling goes, its heading line (a sibling's,
-    with the year changed) and the blank lines between heading and entries; None if ``path``
-    is no such section. Newest-first siblings: before the newest; oldest-first: after the
-    last one (before the next heading of its level or above, else at the end)."""
+def _new_year_section(
+    catalog: Catalog, path: str
+) -> tuple[int, str, int, tuple[str, int] | None] | None:
+    """Where a year section newer than every sibling goes, its heading line(s) (a sibling's,
+    with the year changed), the blank lines between heading and entries, and for a
+    ``<details><summary>`` year block its closing line with the blank lines before it; None
+    if ``path`` is no such section. Newest-first siblings: before the newest; oldest-first:
+    after the last one (before the next heading of its level or above, else at the end)."""
     parent, _, title = path.rpartition(" / ")
     if not _YEAR.fullmatch(title):
         return None
@@ -211,25 +199,58 @@ def _new_year_section(catalog: Catalog, path: str) -> tuple[int, str, int] | Non
     ]
     if not siblings or any(int(s.title.strip()) >= year for s in siblings):
         return None
-    lines = catalog.text.removeprefix("\ufeff").split("\n")
+    lines = [ln.removesuffix("\r") for ln in catalog.text.removeprefix("\ufeff").split("\n")]
     newest = max(siblings, key=lambda s: int(s.title.strip()))
-    written = lines[newest.line - 1].removesuffix("\r")
-    if newest.title.strip() not in written or re.search(r"<(summary|details)", written, re.I):
+    written = lines[newest.line - 1]
+    if newest.title.strip() not in written:
         return None
-    if newest.line < len(lines) and re.fullmatch(r"\s*(=+|-+)\s*", lines[newest.line]):
-        return None  # a setext heading: two lines, not written here
-    heading = re.sub(rf"(?<!\d){newest.title.strip()}(?!\d)", str(year), written)
+
+    def renamed(text: str) -> str:
+        return re.sub(rf"(?<!\d){newest.title.strip()}(?!\d)", str(year), text)
+
     entries = catalog.entries_in(newest.path)
     gap = 1
     if entries:
         between = lines[newest.line : entries[0].line - 1]
         gap = sum(1 for ln in between if not ln.strip()) if len(between) <= 2 else 1
     years = [int(s.title.strip()) for s in siblings]
-    if len(years) < 2 or years[0] > years[-1]:
-        return siblings[0].line, heading, gap  # newest first: the new year opens the run
+    newest_first = len(years) >= 2 and years[0] > years[-1]
+    if re.search(r"<(summary|details)", written, re.I):
+        block = _details_block(lines, newest.line, entries[-1].end_line if entries else None)
+        if block is None or not (newest_first or len(years) < 2) or newest != siblings[0]:
+            return None  # only the newest-first (or single) block is copied
+        start, opener, closer = block
+        return start, renamed("\n".join(opener)), gap, closer
+    if newest.line < len(lines) and re.fullmatch(r"\s*(=+|-+)\s*", lines[newest.line]):
+        return None  # a setext heading: two lines, not written here
+    heading = renamed(written)
+    if len(years) < 2 or newest_first:
+        return siblings[0].line, heading, gap, None  # newest first: the new year opens the run
     last = siblings[-1]
     after = [s for s in catalog.sections if s.line > last.line and s.level <= last.level]
-    return (after[0].line if after else len(lines) + 1), heading, gap
+    return (after[0].line if after else len(lines) + 1), heading, gap, None
+
+
+_DETAILS_ALONE = re.compile(r"\s*<details\b[^>]*>\s*", re.IGNORECASE)
+_CLOSE_ALONE = re.compile(r"\s*</details\s*>\s*", re.IGNORECASE)
+
+
+def _details_block(
+    lines: Sequence[str], summary_line: int, last_entry_line: int | None
+) -> tuple[int, list[str], tuple[str, int]] | None:
+    """A ``<details>`` year block around the ``<summary>`` on ``summary_line``: the line it
+    starts on, its opening lines, and its closing line with the blank lines before it."""
+    written = lines[summary_line - 1]
+    start, opener = summary_line, [written]
+    if not re.search(r"<details\b", written, re.IGNORECASE):
+        if summary_line < 2 or not _DETAILS_ALONE.fullmatch(lines[summary_line - 2]):
+            return None
+        start, opener = summary_line - 1, [lines[summary_line - 2], written]
+    after = last_entry_line or summary_line
+    close = next((k for k in range(after, len(lines)) if _CLOSE_ALONE.fullmatch(lines[k])), None)
+    if close is None or any(ln.strip() for ln in lines[after:close]):
+        return None  # something else before the block closes: not a simple year block
+    return start, opener, (lines[close], close - after)
 
 
 def apply_splices(raw: bytes, splices: Sequence[Splice]) -> bytes:

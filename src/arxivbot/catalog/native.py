@@ -13,7 +13,8 @@ by part, up to runs of whitespace:
 
 Parts of the written entry the bot cannot know (a venue, an affiliation, a description, a
 model or dataset link) may be missing; writing them, or anything else, is a miss. Table rows
-are compared cell by cell: the same number of cells, each equal, or left empty / as the
+are compared cell by cell: the same number of cells, each equal part by part as above
+(a model or dataset link beside the paper's badges may be missing), or left empty / as the
 list's placeholder where the written cell holds something the bot cannot know. Tables use
 the whole list's style (one row does not move a table's column layout).
 """
@@ -26,7 +27,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 
 from arxivbot.arxiv_ids import arxiv_id_from_url
-from arxivbot.catalog.entry import Entry
+from arxivbot.catalog.entry import Entry, sort_key
 from arxivbot.catalog.grammar import split_row, tokenize
 from arxivbot.catalog.parse import Catalog
 from arxivbot.catalog.render import EntryFields, entry_diff, render_in_style
@@ -52,6 +53,7 @@ from arxivbot.safe_text import collapse_whitespace
 
 __all__ = ["NativeMiss", "NativeResult", "entry_fields_of", "native_check"]
 
+_SEPARATORS = {"|", "-", "–", "—", ",", ";", "/", "·", "•", "&"}
 _PLACEHOLDERS = {"", "-", "—", "——", "N/A", "n/a", "/", "–"}
 
 
@@ -132,7 +134,7 @@ def native_check(catalog: Catalog, style: ListStyle | None = None) -> NativeResu
     whole = choose(everyone)  # a form three or more entries share cannot sway it alone
     for path, members in by_section.items():
         es = style.for_section(path)
-        chosen: dict[Skeleton, Skeleton | None] = {}
+        keyed = [(sort_key(e.arxiv_id, e.date), own) for e, _f, own in members]
         for index, (entry, facts, own) in enumerate(members):
             if own.lines not in pooled and forms[own.lines] >= 3:
                 pooled[own.lines] = whole
@@ -140,11 +142,17 @@ def native_check(catalog: Catalog, style: ListStyle | None = None) -> NativeResu
                 rest = list(everyone)
                 rest.remove(own)
                 pooled[own.lines] = choose(rest)
-            if own not in chosen:
-                peers = [s for k, (_e, _f, s) in enumerate(members) if k != index]
-                chosen[own] = choose(peers, pooled[own.lines])
-            skeleton = chosen[own] or style.default.skeleton
-            rendered = render_in_style(replace(es, skeleton=skeleton), entry_fields_of(facts))
+            # The section without this entry, as `run` would see it when adding its paper:
+            # the same path (render_in_style) picks the skeleton of the entries around it.
+            left_out = replace(
+                es,
+                members=tuple(keyed[:index] + keyed[index + 1 :]),
+                borrow=pooled[own.lines],
+                skeleton=es.skeleton if len(members) > 1 else None,
+            )
+            if left_out.skeleton is None or not left_out.members:
+                left_out = replace(left_out, members=(), skeleton=style.default.skeleton)
+            rendered = render_in_style(left_out, entry_fields_of(facts))
             total += 1
             if _same_entry(entry.raw, rendered, facts):
                 native += 1
@@ -196,6 +204,7 @@ def _units(text: str, facts: Facts) -> list[tuple[str, bool]]:
                 here.append((holed, keep_bracket(holed)))
             else:
                 here.extend((chunk, kept) for _s, chunk, kept in text_chunks(holed))
+        here = _separators_between(here)
         marker = re.sub(r"\d+", "1", prefix.strip())
         nested = ">" if prefix[:1] in {" ", "\t"} else ""
         head = f"\n{min(blank, 1) if units else 0}{nested}{marker}"
@@ -205,6 +214,19 @@ def _units(text: str, facts: Facts) -> list[tuple[str, bool]]:
         units.extend((u, required and facts_here) for u, required in here)
         blank = 0
     return units
+
+
+def _separators_between(here: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+    """A separator (``|``, ``-``, ``·``) is required only between two required parts: one
+    before a model link, or left dangling at the end, goes with what the bot cannot know."""
+    out = []
+    for index, (unit, required) in enumerate(here):
+        if required and unit in _SEPARATORS:
+            before = any(r and u not in _SEPARATORS for u, r in here[:index])
+            after = next((r for u, r in here[index + 1 :] if u not in _SEPARATORS), False)
+            required = before and after
+        out.append((unit, required))
+    return out
 
 
 def _same_entry(written: str, rendered: str, facts: Facts) -> bool:
@@ -270,9 +292,10 @@ def _same_row(written: str, rendered: str, facts: Facts) -> bool:
     want, got = cells(written), cells(rendered)
     if len(want) != len(got):
         return False
-    for w, g in zip(want, got, strict=True):
-        if w == g:
-            continue
+    raw_cells = zip(split_row(written), split_row(rendered), strict=True)
+    for w, g, (raw_w, raw_g) in zip(want, got, raw_cells, strict=True):
+        if w == g or (g and _same_entry(raw_w.strip(), raw_g.strip(), facts)):
+            continue  # equal, or its parts in order with only unknowable ones left over
         tokens = [t for t in tokenize(w) if t.raw]
         links = [t for t in tokens if t.kind in {"link", "dlink", "image"}]
         rest = [t.raw for t in tokens if t.kind not in {"link", "dlink", "image"}]

@@ -27,6 +27,7 @@ from arxivbot.catalog.entry import (
     bullet_entry,
     normalise_title,
     table_entry,
+    table_roles,
 )
 from arxivbot.catalog.grammar import (
     BULLET,
@@ -87,9 +88,13 @@ _KIND_WORDS: tuple[tuple[EntryKind, str], ...] = (
 
 
 def _heading_kind(title: str) -> EntryKind | None:
+    """The kind a heading names; one that opens with papers ("Papers and Projects",
+    "Papers & Tools") takes papers, while "Projects (without a paper)" stays projects."""
     lowered = title.lower()
     for kind, pattern in _KIND_WORDS:
         if re.search(pattern, lowered):
+            if kind == "project" and re.match(r"^\W*(papers?|publications?)\b", lowered):
+                return "paper"
             return kind
     return None
 
@@ -218,6 +223,7 @@ class _Draft:
     section: int  # index into the heading list, -1 before any heading
     shape: EntryShape
     header: tuple[str, ...] = ()  # table only: the header cells
+    roles: tuple[str, ...] = ()  # table only: what each column holds (header and content)
 
 
 def _lines(text: str) -> list[_Line]:
@@ -373,6 +379,15 @@ def parse_catalog(text: str, source: str = "<list>") -> Catalog:
     in_comment = False
     base = 1  # the level of the last Markdown or HTML heading (a <summary> nests under it)
     depth = 0  # <details> blocks open
+    # A <details> block's <summary> opens a section that its </details> closes: what follows
+    # belongs to the section around the block again. (depth it opened at, section before it)
+    summaries: list[tuple[int, int]] = []
+    resume: int | None = None
+
+    def here() -> int:
+        """The index of the heading whose section the current line is in."""
+        return resume if resume is not None else len(headings) - 1
+
     i = 0
     while i < len(lines):
         line = lines[i]
@@ -405,6 +420,7 @@ def parse_catalog(text: str, source: str = "<list>") -> Catalog:
         if setext:  # Title\n===== (level 1) or Title\n----- (level 2)
             level = 1 if "=" in lines[i + 1].text else 2
             headings.append((line, level, clean_heading(body)))
+            resume = None
             i += 2
             continue
         html = _HTML_HEADING.match(body) if not heading else None
@@ -422,14 +438,21 @@ def parse_catalog(text: str, source: str = "<list>") -> Catalog:
                 level = min(6, base + max(1, depth))
                 title = clean_heading(summary.group("text") or "")
                 title = _CLICK.sub("", title).strip() or title  # "Click to expand X table"
+            if not html:
+                summaries.append((depth, here()))
             headings.append((line, level, title))
+            resume = None
             depth -= len(_DETAILS_CLOSE.findall(body))
             i += 1
             continue
-        depth = max(0, depth - len(_DETAILS_CLOSE.findall(body)))
+        closed = len(_DETAILS_CLOSE.findall(body))
+        depth = max(0, depth - closed)
+        while closed and summaries and summaries[-1][0] > depth:
+            resume = summaries.pop()[1]  # back in the section around the block
+            current = None
         if heading and _is_heading_entry(heading.group("text") or ""):
             # ### [Title](url) followed by its metadata bullets: a paper, not a section
-            current = _Draft([line], len(headings) - 1, "heading")
+            current = _Draft([line], here(), "heading")
             drafts.append(current)
             i += 1
             continue
@@ -444,6 +467,7 @@ def parse_catalog(text: str, source: str = "<list>") -> Catalog:
             current = None
             base = len(heading.group("hashes"))
             headings.append((line, base, clean_heading(heading.group("text") or "")))
+            resume = None
             i += 1
             continue
         if (
@@ -454,13 +478,18 @@ def parse_catalog(text: str, source: str = "<list>") -> Catalog:
         ):
             header = tuple(c.strip() for c in split_row(body))
             j = i + 2
+            rows: list[_Line] = []
             while j < len(lines) and "|" in lines[j].text and not _is_blank(lines[j].text):
                 row = lines[j].text
                 if any(
                     HTTP.match(t.url) for t in tokenize(row) if t.kind in {"link", "dlink"}
                 ) or (any(date_form(c.strip()) for c in split_row(row))):
-                    drafts.append(_Draft([lines[j]], len(headings) - 1, "table", header))
+                    rows.append(lines[j])
                 j += 1
+            roles = table_roles(header, [split_row(r.text) for r in rows])
+            drafts.extend(
+                _Draft([r], here(), "table", header, roles) for r in rows
+            )
             current = None
             i = j
             continue
@@ -473,7 +502,7 @@ def parse_catalog(text: str, source: str = "<list>") -> Catalog:
             block = lines[i:j]
             if any(HTTP.match(t.url) for ln in block for t in tokenize(ln.text)
                    if t.kind in {"link", "dlink"}):
-                drafts.append(_Draft(block, len(headings) - 1, "paragraph"))
+                drafts.append(_Draft(block, here(), "paragraph"))
                 i = j
                 continue
         bullet = bullet_match(body)
@@ -483,7 +512,7 @@ def parse_catalog(text: str, source: str = "<list>") -> Catalog:
                 body[bullet.end() :], lines[i + 1].text if i + 1 < len(lines) else ""
             )
         ):
-            current = _Draft([line], len(headings) - 1, "bullet")
+            current = _Draft([line], here(), "bullet")
             drafts.append(current)
         elif (
             current is not None
@@ -612,7 +641,7 @@ def _entry(draft: _Draft, path: str) -> Entry:
     raw = "\n".join(line.text for line in draft.lines)
     first, last = draft.lines[0].number, draft.lines[-1].number
     if draft.shape == "table":
-        return table_entry(raw, draft.header, path, first)
+        return table_entry(raw, draft.header, path, first, draft.roles)
     if draft.shape in {"heading", "paragraph"}:
         lead_line = draft.lines[0].text
         if draft.shape == "heading":

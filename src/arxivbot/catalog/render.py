@@ -15,17 +15,24 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
 from arxivbot.arxiv_ids import id_month
-from arxivbot.catalog.entry import Entry
+from arxivbot.catalog.entry import Entry, sort_key
 from arxivbot.catalog.parse import Catalog
 from arxivbot.catalog.skeleton import PLACEHOLDERS, code_path, fill, fill_cell
-from arxivbot.catalog.style import EntryStyle, ListStyle, bullet_parts, list_style, row_cells
+from arxivbot.catalog.style import (
+    EntryStyle,
+    ListStyle,
+    bullet_parts,
+    list_style,
+    row_cells,
+    skeleton_at,
+)
 from arxivbot.catalog.templating import compile_template, literal, render
 from arxivbot.errors import CatalogFormatError
 from arxivbot.names import short_name
@@ -217,6 +224,8 @@ def render_in_style(
     it, lines and all; tables and template overrides go through the jinja template.
     """
     title = collapse_whitespace(fields.title)
+    if es.shape != "table":  # written like the entries around where it goes
+        es = replace(es, skeleton=skeleton_at(es, sort_key(fields.arxiv_id, None)))
     holes = es.skeleton if es.shape != "table" else es.row
     if holes is not None and template_override is None:
         name = collapse_whitespace(fields.name) if fields.name else short_name(title)

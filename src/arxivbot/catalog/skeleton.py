@@ -254,6 +254,25 @@ def _authors_line(entry: Entry) -> tuple[tuple[str, ...], str, AuthorForm] | Non
     return None
 
 
+_LINE_LABEL = re.compile(r"^\s*(?:[-*+]\s+)?([^\W\d_][\w ]{0,24}?)\s*[:;：]\s*\S")
+_CODE_LABELS = re.compile(
+    r"^(code|codes|github|repo|repository|implementation|official|source|project|page|"
+    r"project page|website|homepage|home page|demo|links?|paper|pdf|arxiv)$",
+    re.IGNORECASE,
+)
+
+
+def _labelled_elsewhere(raw: str) -> set[str]:
+    """URLs on lines of an entry labelled as something else than code or a project page
+    (``- Dataset: [...](…)``, ``- Keyword: …, [BERT](…)``)."""
+    urls: set[str] = set()
+    for line in raw.split("\n")[1:]:
+        match = _LINE_LABEL.match(line)
+        if match and not _CODE_LABELS.match(match.group(1).strip()):
+            urls.update(t.url for t in tokenize(line) if t.kind in {"link", "dlink"})
+    return urls
+
+
 def facts_of(entry: Entry) -> Facts | None:
     """What the bot would know of an existing entry's paper; None without an arXiv id."""
     if not entry.arxiv_id:
@@ -267,7 +286,10 @@ def facts_of(entry: Entry) -> Facts | None:
         month = id_month(entry.arxiv_id)
         ymd = (*month, 0) if month else ymd
     code = project = None
+    elsewhere = _labelled_elsewhere(entry.raw)
     for label, url in entry.links:
+        if url in elsewhere:
+            continue  # "- Dataset: [BBQ](https://github.com/…)" is no code link
         role = _badge_role(label, url)
         if role == "code" and code is None and not arxiv_id_from_url(url):
             code = url
@@ -585,23 +607,37 @@ def fill_cell(
     return text or None
 
 
-def choose(skeletons: Sequence[Skeleton], borrow: Skeleton | None = None) -> Skeleton | None:
+def choose(
+    skeletons: Sequence[Skeleton],
+    borrow: Skeleton | None = None,
+    weights: Sequence[int] | None = None,
+) -> Skeleton | None:
     """A section's skeleton: the commonest key, then its commonest full form, preferring a
-    form that shows the optional links (code, project) most entries of that key show."""
+    form that shows the optional links (code, project) most entries of that key show.
+
+    ``weights`` (one per skeleton) count some entries' votes for the key, the form and the
+    author form more (the entries around where a new one goes); whether an optional link is
+    shown is still decided by how many entries show it."""
     if not skeletons:
         return None
-    keys = Counter(s.key for s in skeletons)
+    weight = list(weights) if weights is not None else [1] * len(skeletons)
+    keys: Counter[str] = Counter()
+    for s, w in zip(skeletons, weight, strict=True):
+        keys[s.key] += w
     top = keys.most_common(1)[0][0]
-    same = [s for s in skeletons if s.key == top]
+    chosen = [(s, w) for s, w in zip(skeletons, weight, strict=True) if s.key == top]
+    same = [s for s, _w in chosen]
     optional = Counter(h for s in same for h in s.holes() if h in {"code_url", "code_path",
                                                                   "code_repo", "project_url",
                                                                   "venue"})
     wanted = {h for h, n in optional.items() if n >= 2 and n * 10 >= len(same)}
-    fitting = [s for s in same if wanted <= s.holes()]
+    fitting = [(s, w) for s, w in chosen if wanted <= s.holes()]
     if not fitting:
         best = optional.most_common(1)
-        fitting = [s for s in same if best and best[0][0] in s.holes()] or same
-    forms = Counter(s.lines for s in fitting)
+        fitting = [(s, w) for s, w in chosen if best and best[0][0] in s.holes()] or chosen
+    forms: Counter[tuple[Line, ...]] = Counter()
+    for s, w in fitting:
+        forms[s.lines] += w
     lines = forms.most_common(1)[0][0]
     for hole in sorted(set(optional)):  # links fewer entries show
         if _role(hole) in {_role(h) for h in _line_holes(lines)}:
@@ -613,8 +649,14 @@ def choose(skeletons: Sequence[Skeleton], borrow: Skeleton | None = None) -> Ske
             have = {_role(h) for h in _line_holes(lines)}
             if _optional(f"{HOLE}{hole}{HOLE}") and _role(hole) not in have:
                 lines = _borrow(lines, borrow.lines, hole)
-    authors = Counter(s.authors for s in same if s.authors and s.authors.last != "?")
-    authors = authors or Counter(s.authors for s in same if s.authors)
+    authors: Counter[AuthorForm] = Counter()
+    for s, w in chosen:
+        if s.authors and s.authors.last != "?":
+            authors[s.authors] += w
+    if not authors:
+        for s, w in chosen:
+            if s.authors:
+                authors[s.authors] += w
     top_authors = authors.most_common(1)
     return Skeleton(lines, top_authors[0][0] if top_authors else None)
 

@@ -12,12 +12,12 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from typing import Any
 
 from arxivbot.arxiv_ids import ID_PATTERN, arxiv_id_from_url
-from arxivbot.catalog.entry import Entry, column_roles, sort_key
+from arxivbot.catalog.entry import Entry, column_roles, insertion_index, nearest, sort_key
 from arxivbot.catalog.grammar import BULLET, Token, clean_heading, date_form, split_row, tokenize
 from arxivbot.catalog.parse import Catalog
 from arxivbot.catalog.skeleton import (
@@ -40,6 +40,7 @@ __all__ = [
     "infer_style",
     "list_style",
     "row_cells",
+    "skeleton_at",
     "sort_key",
 ]
 
@@ -76,6 +77,14 @@ class EntryStyle:
     order: str = "none"  # newest-first | oldest-first | none (unknown while inferring)
     skeleton: Skeleton | None = None  # how the section's papers are written, lines and all
     row: RowSkeleton | None = None  # how a table section's cells are written, column by column
+    # The section's mined entries in file order (sort key, skeleton): a new entry is written
+    # like the entries nearest where it is inserted; ``borrow`` is the list-wide skeleton.
+    members: tuple[tuple[tuple[int, int, int, int], Skeleton], ...] = field(
+        default=(), compare=False, repr=False
+    )
+    borrow: Skeleton | None = field(default=None, compare=False, repr=False)
+    # code/project badges of the section's entries without an arXiv paper (none is mined)
+    unmined_badges: tuple[tuple[str, str], ...] = ()
 
     def badge_label(self, role: str) -> str | None:
         return dict(self.badges).get(role)
@@ -317,7 +326,7 @@ def _infer_table(entries: Sequence[Entry], header: tuple[str, ...]) -> EntryStyl
     for col in range(width_count):
         lengths = Counter(len(r[col]) for r in rows if col < len(r))
         widths.append(_most(lengths, 0))
-    roles = column_roles(header) if header else ("text",) * width_count
+    roles = entries[0].roles or (column_roles(header) if header else ("text",) * width_count)
     fitting = padded = 0
     placeholders: Counter[str] = Counter()
     placeholder_padded: Counter[bool] = Counter()
@@ -462,6 +471,7 @@ def infer_style(entries: Sequence[Entry], text: str | None = None) -> ListStyle:
 
     # Every section not written as a table also gets its skeleton (catalog.skeleton).
     mined: dict[str, list[Skeleton]] = defaultdict(list)
+    keys: dict[str, list[tuple[int, int, int, int]]] = defaultdict(list)
     rows: dict[str, list[tuple[str, ...]]] = defaultdict(list)
     for entry in everything:
         if (facts := facts_of(entry)) is None:
@@ -470,14 +480,27 @@ def infer_style(entries: Sequence[Entry], text: str | None = None) -> ListStyle:
             rows[entry.section].append(mine_row(row_cells(entry), facts))
         else:
             mined[entry.section].append(mine(entry, facts))
+            keys[entry.section].append(sort_key(entry.arxiv_id, entry.date))
     pooled_skeleton = choose([s for group in mined.values() for s in group])
-    sections = [
-        (path, replace(style, skeleton=with_badges(
-            choose(mined.get(path, ()), pooled_skeleton), style)))
-        if style.shape != "table"
-        else (path, replace(style, row=choose_row(rows.get(path, ()))))
-        for path, style in sections
-    ]
+    unmined: dict[str, list[_BulletParts]] = defaultdict(list)
+    for entry in entries:
+        if entry.shape == "bullet" and not entry.arxiv_id and (p := bullet_parts(entry)):
+            unmined[entry.section].append(p)
+    written: list[tuple[str, EntryStyle]] = []
+    for path, style in sections:
+        if style.shape == "table":
+            written.append((path, replace(style, row=choose_row(rows.get(path, ())))))
+            continue
+        extra = _infer_bullets(unmined[path], None).badges if unmined[path] else ()
+        style = replace(
+            style,
+            unmined_badges=extra,
+            members=tuple(zip(keys.get(path, ()), mined.get(path, ()), strict=True)),
+            borrow=pooled_skeleton,
+        )
+        skeleton = with_badges(choose(mined.get(path, ()), pooled_skeleton), style)
+        written.append((path, replace(style, skeleton=skeleton)))
+    sections = written
 
     considered = entries + [e for members in blocks.values() for e in members]
     paper_sections = Counter(
@@ -518,10 +541,10 @@ def with_badges(skeleton: Skeleton | None, style: EntryStyle) -> Skeleton | None
         return skeleton
     holes = {"code": "code_url", "project": "project_url"}
     have = skeleton.holes()
-    order = [role for role, _label in style.badges]
+    order = [role for role, _label in style.unmined_badges]
     first = skeleton.lines[0]
     parts = list(first.parts)
-    for role, label in style.badges:
+    for role, label in style.unmined_badges:
         hole = holes.get(role)
         if hole is None or hole in have or "{" in label or "}" in label:
             continue
@@ -545,6 +568,24 @@ def with_badges(skeleton: Skeleton | None, style: EntryStyle) -> Skeleton | None
         for ln in lines
     ]
     return replace(skeleton, lines=tuple(lines))
+
+
+WEIGHT = 1  # extra votes each of them casts
+NEAREST = 7  # entries around the insertion point whose habits a new entry follows
+
+
+def skeleton_at(es: EntryStyle, key: tuple[int, int, int, int]) -> Skeleton | None:
+    """The skeleton a new entry of sort ``key`` is written from: that of the section's
+    ``NEAREST`` entries around where it is inserted (a list's style drifts: a new entry
+    should look like its neighbours, usually the newest, not the section's past average)."""
+    if not es.members:
+        return es.skeleton
+    at = insertion_index([k for k, _s in es.members], es.order, key)
+    weights = [1] * len(es.members)
+    for index in nearest(len(es.members), at, NEAREST):
+        weights[index] += WEIGHT
+    skeletons = [s for _k, s in es.members]
+    return with_badges(choose(skeletons, es.borrow, weights), es) or es.skeleton
 
 
 def list_style(catalog: Catalog) -> ListStyle:
