@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import combinations
 
 from arxivbot.arxiv_ids import ID_PATTERN, arxiv_id_from_url, id_month
 from arxivbot.catalog.entry import Entry
@@ -570,9 +571,10 @@ def mine_row(cells: Sequence[tuple[str, Sequence[Token]]], facts: Facts) -> tupl
 
 @dataclass(frozen=True, slots=True)
 class RowSkeleton:
-    """Per column: the cell written when its facts are known, and the one written when not."""
+    """Per column: the cells to try, in order, until one's facts are all known; the last is
+    the column's commonest cell without code or project links."""
 
-    cells: tuple[tuple[str, str], ...]
+    cells: tuple[tuple[str, ...], ...]
 
 
 def choose_row(rows: Sequence[tuple[str, ...]]) -> RowSkeleton | None:
@@ -591,10 +593,51 @@ def choose_row(rows: Sequence[tuple[str, ...]]) -> RowSkeleton | None:
         without = Counter({t: n for t, n in seen.items() if not linky(t)})
         plain = without.most_common(1)[0][0] if without else ""
         if with_links and sum(with_links.values()) * 3 >= min(linked, sum(seen.values())):
-            cells.append((with_links.most_common(1)[0][0], plain))
+            primary = with_links.most_common(1)[0][0]
+            full = _cell_with_links(primary, with_links)
+            # written whole or not at all: the full cell, then those of its forms without a
+            # link that the column's rows write, then the commonest cell without links
+            fewer = [c for c in _without_links(full) if seen.get(c)]
+            cells.append(tuple(dict.fromkeys([full, *fewer, primary, plain])))
         else:
-            cells.append((plain, plain))
+            cells.append((plain,))
     return RowSkeleton(tuple(cells))
+
+
+def _without_links(cell: str) -> list[str]:
+    """``cell`` without one or more of its code and project links, fewest left out first."""
+    tokens = [t for t in tokenize(cell) if t.raw]
+    links = [i for i, t in enumerate(tokens) if HOLE in t.raw and _optional(t.raw)
+             and not preprint(t.raw)]
+    out = []
+    for count in range(1, len(links) + 1):
+        for gone in combinations(links, count):
+            kept = [t for i, t in enumerate(tokens) if i not in gone]
+            out.append("".join((" " if k and t.gap else "") + t.raw for k, t in enumerate(kept)))
+    return out
+
+
+def _cell_line(cell: str) -> Line:
+    return Line(0, "", tuple(Part(t.gap, t.raw) for t in tokenize(cell) if t.raw), "")
+
+
+def _cell_with_links(cell: str, cells: Counter[str]) -> str:
+    """A link cell that also shows the code or project link other rows' cells show, placed
+    after the part it follows there (a row without it leaves that link out when written)."""
+    base = (_cell_line(cell),)
+    have = {_role(h) for h in _line_holes(base)}
+    for hole in sorted({h for c in cells for h in _part_holes(c)}):
+        if not _optional(f"{HOLE}{hole}{HOLE}") or _role(hole) in have:
+            continue
+        donors: Counter[tuple[Line, ...]] = Counter(
+            {(_cell_line(c),): n for c, n in cells.items() if hole in _part_holes(c)}
+        )
+        donor = _donor(donors, have)
+        grown = _borrow(base, donor, hole)
+        if len(grown) == 1:  # never a line of its own inside a cell
+            base = grown
+            have = {_role(h) for h in _line_holes(base)}
+    return "".join((" " if k and p.gap else "") + p.text for k, p in enumerate(base[0].parts))
 
 
 def fill_cell(
@@ -674,6 +717,16 @@ def _plain_links(lines: tuple[Line, ...]) -> tuple[Line, ...]:
                                 for p in ln.parts))
         for ln in lines
     )
+
+
+def _donor(donors: Counter[tuple[Line, ...]], roles: set[str]) -> tuple[Line, ...]:
+    """The cell to borrow a link from: of those that also show the most of the links the
+    cell has already (they show where the link goes among them), the commonest."""
+    def shared(lines: tuple[Line, ...]) -> int:
+        links = {_role(h) for h in _line_holes(lines) if _optional(f"{HOLE}{h}{HOLE}")}
+        return len(roles & links)
+
+    return max(donors, key=lambda lines: (shared(lines), donors[lines]))
 
 
 def _role(hole: str) -> str:
