@@ -276,3 +276,18 @@ def test_a_table_link_cell_shows_the_project_page_other_rows_show_where_they_sho
     assert only_page == f"| 25.05 | Nu-R1: Reasoning Anew | {paper} {page} |"
     bare = render_entry(style, fields(code_url=None), "Benchmarks")
     assert bare == f"| 25.05 | Nu-R1: Reasoning Anew | {paper} |"
+
+
+def test_the_separator_before_a_code_link_goes_with_it() -> None:
+    """`| [Code](…)` is the code link's own: entries with and without code are written the
+    same way otherwise, so a paper with code gets `| [Code💻](…)`, one without gets no `|`."""
+    catalog = read_catalog(LISTS / "code-separators.md")
+    style = list_style(catalog)
+    head = (
+        "* 25.05 [Nu-R1: Reasoning Anew](https://arxiv.org/abs/2505.09999)"
+        " | [Paper📑](https://arxiv.org/abs/2505.09999)"
+    )
+    assert render_entry(style, fields(), "Papers") == (
+        head + " | [Code💻](https://github.com/n/nu)"
+    )
+    assert render_entry(style, fields(code_url=None), "Papers") == head

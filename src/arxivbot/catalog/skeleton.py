@@ -120,13 +120,27 @@ def _key_of(lines: tuple[Line, ...]) -> str:
         holed = [p.text for p in line.parts if HOLE in p.text]
         if holed and all(_optional(t) for t in holed):
             continue  # a line only a paper with code (or a page) has: "- Code: [...]"
-        parts = [_PAPER_URL.sub("](paper)", p.text) for p in line.parts if not _optional(p.text)]
+        parts = [
+            _PAPER_URL.sub("](paper)", p.text)
+            for k, p in enumerate(line.parts)
+            if not _optional(p.text) and not _introduces_optional(line.parts, k)
+        ]
         if parts or not line.parts:
             out.append(f"{line.blank_before}|{_digits(line.prefix.strip())}|" + " ".join(parts))
     return "\n".join(out)
 
 
 _PAPER_URL = re.compile("\\]\\([^()\\s]*\x00arxiv_id\x00[^()\\s]*\\)")
+
+
+def _introduces_optional(parts: Sequence[Part], index: int) -> bool:
+    """A separator (``|``) right before a code or project link goes with that link."""
+    return (
+        parts[index].text in _SEPARATORS
+        and index + 1 < len(parts)
+        and HOLE in parts[index + 1].text
+        and _optional(parts[index + 1].text)
+    )
 
 
 def _digits(text: str) -> str:
@@ -802,6 +816,7 @@ def fill(skeleton: Skeleton, values: Mapping[str, str | None], ymd: tuple[int, i
     out: list[str] = []
     for line in skeleton.lines:
         pieces: list[str] = []
+        written: list[str | None] = []
         filled_holes = 0
         for part in line.parts:
             missing = False
@@ -831,9 +846,12 @@ def fill(skeleton: Skeleton, values: Mapping[str, str | None], ymd: tuple[int, i
             if (values.get("title") or "").endswith((".", "?", "!")):
                 template = template.replace(f"{HOLE}title{HOLE}.", f"{HOLE}title{HOLE}")
             text = _HOLE.sub(hole, template)  # "Title?." : the title's own stop is enough
-            if not missing:
-                pieces.append(part.gap + text if pieces else text)
-                filled_holes += HOLE in part.text
+            written.append(None if missing else text)
+        for k, (part, done) in enumerate(zip(line.parts, written, strict=True)):
+            if done is None or (_introduces_optional(line.parts, k) and written[k + 1] is None):
+                continue  # "| [Code](…)" for a paper without code: neither is written
+            pieces.append(part.gap + done if pieces else done)
+            filled_holes += HOLE in part.text
         if not pieces or not filled_holes:
             continue  # nothing known for this line (e.g. an authors line without authors)
         blank = "\n" * line.blank_before if out else ""
