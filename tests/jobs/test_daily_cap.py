@@ -82,7 +82,7 @@ def test_the_first_screen_is_a_triage_table(repo: Path, model: RelevanceModel) -
         c.paper.id for c in daily.diff_order(report.candidates, _catalog(repo))
     ]
     # The tiny model is trained on this very list, so its line says so, not a seed figure.
-    assert "was trained on this list" in head
+    assert "It was trained on this list" in head
 
 
 def test_a_waiting_paper_comes_back_on_a_later_day(repo: Path, model: RelevanceModel) -> None:

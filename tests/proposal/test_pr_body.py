@@ -7,9 +7,12 @@ import re
 import cmarkgfm
 from cmarkgfm.cmark import Options
 
+from arxivbot.model.card import ModelCard
+from arxivbot.model.store import DEFAULT_MODEL, load_card
 from arxivbot.proposal import prmeta
-from arxivbot.proposal.pr_body import MAX_BODY_CHARS, RunFacts, body, title
+from arxivbot.proposal.pr_body import MAX_BODY_CHARS, RunFacts, body, model_note, title
 from arxivbot.records import Candidate, Paper, ScoredPaper
+from arxivbot.resources import bundled_path
 from arxivbot.safe_text import escape_markdown
 
 FACTS = RunFacts(
@@ -107,3 +110,36 @@ def test_a_huge_rolling_pr_keeps_its_table_within_the_limit() -> None:
     meta = prmeta.extract(text)
     assert meta is not None
     assert len(meta.ids) == 120
+
+
+OUT_OF_LIST = {"list": {"model": {"average_precision": 0.18, "recall_at_threshold": 0.46}}}
+
+
+def test_the_model_line_leads_with_the_out_of_list_figure() -> None:
+    """The figure that predicts a new list's experience (lists and months the model never saw)
+    comes before the model's own-lists backtest, on every kind of list."""
+    card = ModelCard(lists=("a.md", "b.md", "c.md"), out_of_list=OUT_OF_LIST)
+    on_other_lists = model_note("m1", card, {"2501.00001"}, {"2502.00002"}, 0.77)
+    on_this_list = model_note("m1", card.but(lists=("a.md",)), {"2501.00001"}, {"2501.00001"},
+                              0.77)
+    for note in (on_other_lists, on_this_list):
+        assert note.index("average precision 0.18") < note.index("0.77")
+        assert "recall 0.46 at its threshold" in note
+    assert "not on this one, so expect the out-of-list figure here" in on_other_lists
+    assert "It was trained on this list" in on_this_list
+
+
+def test_a_card_without_an_out_of_list_backtest_says_so() -> None:
+    note = model_note("m1", ModelCard(lists=("a.md",)), set(), {"2502.00002"}, None)
+    assert "no out-of-list backtest yet" in note
+    assert "not on this one" in note
+    assert "None" not in note
+
+
+def test_the_shipped_card_headlines_its_out_of_list_figure() -> None:
+    """The card shipped with the package records the out-of-list backtest the PR body leads
+    with (a card regenerated without ``eval --out-of-list --card`` would lose it)."""
+    card = load_card(bundled_path(DEFAULT_MODEL))
+    assert card.out_of_list_ap is not None
+    assert 0.0 < card.out_of_list_ap < 1.0
+    assert card.out_of_list_recall is not None

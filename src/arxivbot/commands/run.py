@@ -203,7 +203,10 @@ def _summary_rows(report: Any, model: Any, listing: Any, first_model: str = "",
         # Our own PR's address, from GitHub's answer: the one link in the table.
         rows.append(("pull request", f"[{url}]({url})" if url and url.startswith(
             "https://") else report.result.branch))
-    ap = f", backtest AP {model.backtest_ap:.2f}" if model.backtest_ap is not None else ""
+    out_ap = model.card.out_of_list_ap
+    ap = f", out-of-list AP {out_ap:.2f}" if out_ap is not None else ""
+    if model.backtest_ap is not None:
+        ap += f", own lists' backtest AP {model.backtest_ap:.2f}"
     rows.append(("model", f"{model.version}{ap}"))
     if first_model:
         rows.append(("model trained", first_model))

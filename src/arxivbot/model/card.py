@@ -163,6 +163,22 @@ class ModelCard:
         return _number((self.backtest or {}).get("average_precision"))
 
     @property
+    def out_of_list_ap(self) -> float | None:
+        """The headline: average precision on lists (and months) the recipe was not trained on,
+        from ``arxivbot eval --out-of-list`` (the list labels, the model's own row)."""
+        return _number(self._out_of_list_model().get("average_precision"))
+
+    @property
+    def out_of_list_recall(self) -> float | None:
+        """Recall at the model's own threshold in that same out-of-list backtest."""
+        return _number(self._out_of_list_model().get("recall_at_threshold"))
+
+    def _out_of_list_model(self) -> Mapping[str, Any]:
+        labels = (self.out_of_list or {}).get("list")
+        row = labels.get("model") if isinstance(labels, Mapping) else None
+        return row if isinstance(row, Mapping) else {}
+
+    @property
     def out_of_fold_ap(self) -> float | None:
         return _number(self.out_of_fold.average_precision) if self.out_of_fold else None
 

@@ -59,7 +59,9 @@ def model_note(
     list_ids: set[str],
     ap: float | None,
 ) -> str:
-    """The header's model line: the figure measured for THIS list, or that there is none.
+    """The header's model line: first what the model measured on lists it was NOT trained on
+    (the figure that predicts a new list's experience), then what it measured on its own lists,
+    then whether it was trained on this list at all.
 
     A model is "trained on this list" when at least half of the list's arXiv ids are among
     its positives; its card's backtest then describes this list (alone, or pooled with the
@@ -68,19 +70,29 @@ def model_note(
     n_lists = len(card.lists)
     share = len(list_ids & trained_ids) / len(list_ids) if list_ids else 0.0
     name = f"Model `{safe_inline(version)}`"
-    figure = f"backtest average precision {ap:.2f}" if ap is not None else "no backtest yet"
+    out_ap, out_recall = card.out_of_list_ap, card.out_of_list_recall
+    if out_ap is not None:
+        recall = f", recall {out_recall:.2f} at its threshold" if out_recall is not None else ""
+        headline = (
+            f"{name}, on lists and months it was not trained on: average precision "
+            f"{out_ap:.2f}{recall} (out-of-list backtest)."
+        )
+    else:
+        headline = f"{name}: no out-of-list backtest yet (`arxivbot eval --out-of-list`)."
+    own = f"backtest average precision {ap:.2f}" if ap is not None else "no backtest yet"
     if share >= 0.5 and n_lists <= 1:
-        return f"{name} was trained on this list: {figure} (its model card)."
+        return f"{headline} It was trained on this list: {own} on its later papers."
     if share >= 0.5:
         return (
-            f"{name} was trained on this list and {n_lists - 1} other"
-            f"{'s' if n_lists > 2 else ''}: {figure} over them all, not measured on this list "
+            f"{headline} It was trained on this list and {n_lists - 1} other"
+            f"{'s' if n_lists > 2 else ''}: {own} over them all, not measured on this list "
             "alone."
         )
     others = f"{n_lists} other list{'s' if n_lists != 1 else ''}" if n_lists else "other lists"
+    theirs = f", not its {own} on those lists" if ap is not None else ""
     return (
-        f"{name} was trained on {others}, not on this one: nothing measured for this list yet "
-        "(`arxivbot retrain` trains and measures one on yours)."
+        f"{headline} It was trained on {others}, not on this one, so expect the out-of-list "
+        f"figure here{theirs} (`arxivbot retrain` trains and measures one on yours)."
     )
 
 
@@ -201,7 +213,8 @@ def body(
         above = len(candidates) + len(waiting)
     note = facts.model_note or (
         f"Model `{safe_inline(facts.model_version)}`"
-        + (f" (backtest AP {facts.model_ap:.2f})" if facts.model_ap is not None else "")
+        + (f" (its own lists' backtest AP {facts.model_ap:.2f})"
+           if facts.model_ap is not None else "")
         + "."
     )
     # Shrink to fit GitHub's limit, least useful first: abstracts (from the end), then the
