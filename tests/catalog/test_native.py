@@ -291,3 +291,13 @@ def test_the_separator_before_a_code_link_goes_with_it() -> None:
         head + " | [Code💻](https://github.com/n/nu)"
     )
     assert render_entry(style, fields(code_url=None), "Papers") == head
+
+
+def test_a_title_linking_a_page_the_bot_cannot_know_is_matched_by_the_paper_link() -> None:
+    """A title linked to a blog post: a new entry links its title to the paper, as the list's
+    other titles do (like the venue slot). A title linked to the project page the entry also
+    shows is the entry's own habit, not the section's: it stays a miss."""
+    catalog = read_catalog(LISTS / "title-elsewhere.md")
+    result = native_check(catalog)
+    assert result.total == 7
+    assert [m.entry.title for m in result.misses] == ["Dipper: Dexterous In-hand Policies"]
