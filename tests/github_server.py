@@ -294,8 +294,9 @@ class FakeGitHub:
             if base_tree:
                 self.git("read-tree", base_tree, env=env)
             for mode, path, sha in entries:
-                if sha is None:
-                    self.git("update-index", "--force-remove", path, env=env)
+                if sha is None:  # mode 0 removes the entry (--force-remove needs a work tree)
+                    self.git("update-index", "--index-info",
+                             input=f"0 {'0' * 40}\t{path}\n".encode(), env=env)
                 else:
                     self.git("update-index", "--add", "--cacheinfo", f"{mode},{sha},{path}",
                              env=env)

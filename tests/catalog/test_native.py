@@ -245,3 +245,14 @@ def test_year_blocks_in_details_get_a_new_details_block_for_a_newer_year() -> No
     assert new == raw.replace(b"<details>\n<summary>2025", block + b"<details>\n<summary>2025")
     again = parse_catalog_bytes(new)
     assert any(e.section == "Papers / 2026" for e in again.entries)
+
+
+def test_the_paper_links_url_form_does_not_split_the_vote_for_the_rest_of_the_entry() -> None:
+    """Four entries label their code "Code" with the paper linked four ways (abs, pdf, a
+    version); three write "Repo" with one abs link. The label is the section's "Code"."""
+    catalog = read_catalog(LISTS / "link-forms.md")
+    text = render_entry(list_style(catalog), fields(), "Papers")
+    assert text == (
+        "* [Nu-R1: Reasoning Anew](https://arxiv.org/abs/2505.09999)"
+        " [Code](https://github.com/n/nu)"
+    )

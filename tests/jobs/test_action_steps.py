@@ -266,7 +266,7 @@ def test_the_readme_workflow_proposes_archives_and_retrains(
     workspace, env = fresh_runner(tmp_path, github, "2025-05-31")
     ran = run_action(workspace, weekly, env)
 
-    assert ran[-1] == "Retrain and open the retrain pull request"
+    assert "Retrain and open the retrain pull request" in ran
     retrain_pulls = [pr for pr in github.pulls.values() if pr.head == RETRAIN_BRANCH]
     assert len(retrain_pulls) == 1
     assert retrain_pulls[0].title.startswith("Retrain: ")
@@ -320,7 +320,7 @@ def test_a_first_model_is_trained_once_proposed_and_kept_until_merged(
     assert "model trained" not in summaries[1]
     assert "no model for this list yet" in outputs[0]
     assert "no model for this list yet" not in outputs[1]
-    assert "restored ./models/list.json from the archive" in outputs[1]
+    assert "restored models/list.json, models/list.card.json from the archive" in outputs[1]
     # Without a backfill the first run asks the API for its negatives; the second asks none.
     assert day_searches[0] == (0 if backfilled else 42)
     assert day_searches[1] == day_searches[0]
@@ -348,3 +348,142 @@ def test_a_first_model_is_trained_once_proposed_and_kept_until_merged(
     assert "restored" not in "".join(logs)
     assert "no model for this list yet" not in "".join(logs)
     assert (workspace / "models" / "list.json").read_bytes() == merged
+
+
+def own_model_path(github: FakeGitHub) -> None:
+    """The list's config names a model of its own, ``models/list.json``, not there yet."""
+    config = (github.file_at("main", "arxivbot.yaml") or b"").decode()
+    assert "model: {threshold: 0.2}" in config
+    github.commit_file("main", "arxivbot.yaml", config.replace(
+        "model: {threshold: 0.2}", "model: {threshold: 0.2, path: models/list.json}").encode(),
+        "a model of the list's own")
+
+
+def backfill(github: FakeGitHub, papers: list[Paper], days: list[str]) -> None:
+    """The archive as the README's one-off backfill leaves it."""
+    for day in days:
+        data = b"".join(json.dumps(replay.paper_to_record(p)).encode() + b"\n"
+                        for p in papers if p.date == day)
+        github.commit_files(ARCHIVE, {f"listings/{day}.jsonl.gz": gzip.compress(data)},
+                            f"listings: {day}")
+
+
+def test_a_weekly_retrain_before_any_daily_run_trains_and_proposes_the_first_model(
+    tmp_path: Path, arxiv: ArxivServer, github: FakeGitHub
+) -> None:
+    """The retrain workflow runs before any daily run has trained the list's first model
+    (model.path names no file, the archive holds the backfill): it trains that model on the
+    list and the archive, proposes it as the first model's pull request, says so in the job
+    summary and keeps it in the archive; the next daily run proposes with it, training
+    nothing."""
+    papers = replay.read_papers([FIXTURES / "days"])
+    abstracts = {p.id: p for p in replay.read_papers([FIXTURES / "abstracts.jsonl"])}
+    days = sorted({p.date for p in papers})
+    arxiv.script("/api/query", api_lookup(abstracts))
+    own_model_path(github)
+    backfill(github, papers, days[:4])
+    list_before = github.file_at("main", "README.md")
+
+    workspace, env = fresh_runner(tmp_path, github, days[4])
+    logs: list[str] = []
+    ran = run_action(workspace, context(tmp_path, github, "41 7 * * 6"), env, logs)
+
+    assert "Retrain and open the retrain pull request" in ran
+    summary = Path(env["GITHUB_STEP_SUMMARY"]).read_text(encoding="utf-8")
+    assert "first model" in summary
+    assert "models/list.json" in summary
+    (model_pr,) = [pr for pr in github.pulls.values() if pr.head == RETRAIN_BRANCH]
+    assert model_pr.state == "open"
+    assert model_pr.title == "Model: first model for README.md"
+    assert "weekly retrain" in model_pr.body
+    proposed = github.file_at(RETRAIN_BRANCH, "models/list.json")
+    assert proposed
+    assert github.file_at(RETRAIN_BRANCH, "models/list.card.json")
+    assert github.file_at(RETRAIN_BRANCH, "README.md") == list_before
+    assert github.git("show", f"{ARCHIVE}:trained/models/list.json") == proposed
+    card = json.loads(github.file_at(RETRAIN_BRANCH, "models/list.card.json") or b"{}")
+    assert [Path(p).name for p in card["lists"]] == ["README.md"]
+
+    # The next daily run proposes with that model: restored, not trained again.
+    arxiv.script("/atom/cs.CV+cs.CL", Reply(body=atom(
+        [p for p in papers if p.date == days[4]], days[4])))
+    workspace, env = fresh_runner(tmp_path, github, days[4])
+    logs = []
+    run_action(workspace, context(tmp_path, github, "23 6 * * 1-5"), env, logs)
+    assert "no model for this list yet" not in "".join(logs)
+    assert (workspace / "models" / "list.json").read_bytes() == proposed
+    daily_summary = Path(env["GITHUB_STEP_SUMMARY"]).read_text(encoding="utf-8")
+    version = json.loads(proposed)["digest"][:12]
+    assert version in daily_summary
+    assert [pr.state for pr in github.pulls.values() if pr.head.startswith("arxivbot/")] == [
+        "open"]
+
+
+def test_a_closed_first_model_is_not_used_again_nor_proposed_again(
+    tmp_path: Path, arxiv: ArxivServer, github: FakeGitHub
+) -> None:
+    """The maintainer closes the first model's pull request without merging: the next daily
+    run does not put the archived copy back, trains nothing and proposes no model; it
+    proposes with the shipped model and says why in its output, the job summary and the PR
+    body. The weekly retrain proposes no first model either, and says how to get one."""
+    papers = replay.read_papers([FIXTURES / "days"])
+    abstracts = {p.id: p for p in replay.read_papers([FIXTURES / "abstracts.jsonl"])}
+    days = sorted({p.date for p in papers})
+    arxiv.script("/api/query", api_lookup(abstracts))
+    own_model_path(github)
+    backfill(github, papers, days[:3])
+    daily = context(tmp_path, github, "23 6 * * 1-5")
+
+    arxiv.script("/atom/cs.CV+cs.CL", Reply(body=atom(
+        [p for p in papers if p.date == days[3]], days[3])))
+    workspace, env = fresh_runner(tmp_path, github, days[3])
+    run_action(workspace, daily, env)
+    (model_pr,) = [pr for pr in github.pulls.values() if pr.head == RETRAIN_BRANCH]
+    assert github.git("show", f"{ARCHIVE}:trained/models/list.json")
+    github.close_pull(model_pr.number)
+    model_branch = github.branch_sha(RETRAIN_BRANCH)
+
+    arxiv.script("/atom/cs.CV+cs.CL", Reply(body=atom(
+        [p for p in papers if p.date == days[4]], days[4])))
+    workspace, env = fresh_runner(tmp_path, github, days[4])
+    logs: list[str] = []
+    run_action(workspace, daily, env, logs)
+    output = "".join(logs)
+    # The summary shows a PR number as code (`#2`), so that it links to nothing unasked.
+    summary = Path(env["GITHUB_STEP_SUMMARY"]).read_text(encoding="utf-8").replace("`", "")
+
+    assert not (workspace / "models" / "list.json").exists()
+    assert "restored" not in output
+    assert "no model for this list yet" not in output  # not trained again
+    assert f"#{model_pr.number} was closed without merging" in output
+    assert f"#{model_pr.number} was closed without merging" in summary
+    assert "shipped model" in summary
+    assert [pr.state for pr in github.pulls.values() if pr.head == RETRAIN_BRANCH] == ["closed"]
+    assert github.branch_sha(RETRAIN_BRANCH) == model_branch
+    (papers_pr,) = [pr for pr in github.pulls.values() if pr.head.startswith("arxivbot/")]
+    assert "not on this one" in papers_pr.body
+
+    # The weekly retrain respects the same "no": no model PR, and it says how to get one.
+    workspace, env = fresh_runner(tmp_path, github, "2025-05-31")
+    logs = []
+    ran = run_action(workspace, context(tmp_path, github, "41 7 * * 6"), env, logs)
+    assert "Retrain and open the retrain pull request" in ran
+    summary = Path(env["GITHUB_STEP_SUMMARY"]).read_text(encoding="utf-8").replace("`", "")
+    assert f"#{model_pr.number} was closed without merging" in summary
+    assert "--force" in summary
+    assert "trained/ is deleted from the archive branch" in summary
+    assert [pr.state for pr in github.pulls.values() if pr.head == RETRAIN_BRANCH] == ["closed"]
+    assert github.branch_sha(RETRAIN_BRANCH) == model_branch
+
+    # The maintainer asks for a new one, as the note says: trained/ deleted from the archive.
+    github.commit_files(ARCHIVE, {"trained/models/list.json": None,
+                                  "trained/models/list.card.json": None}, "a new model, please")
+    arxiv.script("/atom/cs.CV+cs.CL", Reply(body=atom(
+        [p for p in papers if p.date == days[5]], days[5])))
+    workspace, env = fresh_runner(tmp_path, github, days[5])
+    logs = []
+    run_action(workspace, daily, env, logs)
+    assert "no model for this list yet" in "".join(logs)
+    assert [pr.state for pr in github.pulls.values() if pr.head == RETRAIN_BRANCH] == [
+        "closed", "open"]
+    assert github.git("show", f"{ARCHIVE}:trained/models/list.json")

@@ -635,10 +635,15 @@ def choose(
     if not fitting:
         best = optional.most_common(1)
         fitting = [(s, w) for s, w in chosen if best and best[0][0] in s.holes()] or chosen
+    # The paper link's form (abs, pdf, a version) is the section's own vote (``with_badges``):
+    # it does not split the vote for the rest of the form.
     forms: Counter[tuple[Line, ...]] = Counter()
+    exact: dict[tuple[Line, ...], Counter[tuple[Line, ...]]] = {}
     for s, w in fitting:
-        forms[s.lines] += w
-    lines = forms.most_common(1)[0][0]
+        plain = _plain_links(s.lines)
+        forms[plain] += w
+        exact.setdefault(plain, Counter())[s.lines] += w
+    lines = exact[forms.most_common(1)[0][0]].most_common(1)[0][0]
     for hole in sorted(set(optional)):  # links fewer entries show
         if _role(hole) in {_role(h) for h in _line_holes(lines)}:
             continue
@@ -659,6 +664,16 @@ def choose(
                 authors[s.authors] += w
     top_authors = authors.most_common(1)
     return Skeleton(lines, top_authors[0][0] if top_authors else None)
+
+
+@lru_cache(maxsize=65536)
+def _plain_links(lines: tuple[Line, ...]) -> tuple[Line, ...]:
+    """``lines`` with every link to the paper written one way, whatever its url form."""
+    return tuple(
+        replace(ln, parts=tuple(replace(p, text=_PAPER_URL.sub("](paper)", p.text))
+                                for p in ln.parts))
+        for ln in lines
+    )
 
 
 def _role(hole: str) -> str:

@@ -4,6 +4,9 @@ it is not worse than the current one on the same backtest."""
 from __future__ import annotations
 
 import dataclasses
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,15 +20,17 @@ from arxivbot.commands.common import (
     list_settings,
     make_publisher,
     model_params,
+    summary_table,
     text_sources,
     write_job_summary,
 )
 from arxivbot.config import Settings
-from arxivbot.errors import ConfigError
-from arxivbot.publish import RETRAIN_BRANCH, Publisher
+from arxivbot.errors import ArxivBotError, ConfigError
+from arxivbot.publish import RETRAIN_BRANCH, BotPullRequest, Publisher
 from arxivbot.records import PullRequestDraft
 
-__all__ = ["RETRAIN_BRANCH", "open_pull_request", "propose_trained_model", "retrain"]
+__all__ = ["RETRAIN_BRANCH", "FirstModel", "kept_first_model", "open_pull_request",
+           "propose_trained_model", "retrain"]
 
 
 @click.command(name="retrain")
@@ -45,7 +50,11 @@ __all__ = ["RETRAIN_BRANCH", "open_pull_request", "propose_trained_model", "retr
 @click.option("--cutoff", help="Backtest cutoff YYYY-MM-DD (default: 5 listing days before "
               "the last).")
 @click.option("--no-api", is_flag=True, help="Never call the arXiv API for missing abstracts.")
-@click.option("--force", is_flag=True, help="Keep the new model even if it is worse.")
+@click.option("--force", is_flag=True, help="Keep the new model even if it is worse (and "
+              "propose a first model the maintainers closed before).")
+@click.option("--keep-trained", type=click.Path(path_type=Path),
+              help="The folder keeping a first model until its PR is merged (the action's "
+              "archive branch): put back while its PR is open, kept up to date with it.")
 @click.option("--dry-run", is_flag=True, help="Print the comparison and the PR; write nothing.")
 @json_option
 def retrain(
@@ -64,6 +73,7 @@ def retrain(
     no_api: bool,
     force: bool,
     dry_run: bool,
+    keep_trained: Path | None = None,
 ) -> dict[str, Any]:
     """Retrain on the list's entries (accepted ones included), the rejected papers as hard
     negatives and the listings' other papers; compare with the current model on the same
@@ -74,6 +84,12 @@ def retrain(
     commit on the branch arxivbot-retrain, titled with the change, e.g.
     "Retrain: AP 0.41 → 0.47, 12 accepted / 5 rejected since last model": a pull request
     with --publisher github, a branch and a PR file (like `run`) with the local publisher.
+
+    \b
+    A `model.path` naming no file yet (no daily run has trained the list's first model):
+    the first model is trained on the list and the listings and proposed as
+    "Model: first model for LIST", nothing to compare it with; unless the maintainers
+    closed that proposal before (then only with --force).
 
     \b
     Example:
@@ -93,6 +109,12 @@ def retrain(
     )
     check_day(cutoff, "--cutoff")
     source = make_publisher(settings, repo_dir)
+    first = kept_first_model(source, settings, repo_dir, keep_trained)
+    if first.note:
+        click.echo(first.note)
+    if settings.model.path is not None and not os.path.lexists(settings.model.path):
+        return _first_model(source, settings, repo_dir, listing_paths, first,
+                            force=force, dry_run=dry_run, keep_dir=keep_trained)
     snapshot = source.read_list()
     catalog = parse_catalog(decode_list_bytes(snapshot.content), snapshot.path)
     papers = replay.read_papers(listing_paths)
@@ -161,6 +183,10 @@ def retrain(
                                f"{outcome.title}\n\n{outcome.reason}\n",
                                base_revision=snapshot.revision)
     click.echo(f"pull request: {result}")
+    if first.restored and keep_trained is not None and out == Path(settings.model.path or ""):
+        # The archive keeps what the open pull request proposes, for the daily runs.
+        _keep(keep_trained, {name: data for name, data in files.items()
+                             if name != _repo_path(decisions_file, root)})
     return {**report, "pull_request": result}
 
 
@@ -190,8 +216,128 @@ def _repo_path(path: Path, root: Path) -> str | None:
         return None
 
 
+@dataclass(frozen=True)
+class FirstModel:
+    """Where a first model the archive keeps stands, when ``model.path`` names no file."""
+
+    note: str = ""  # one line for the output and the job summary; "" when nothing to say
+    restored: bool = False  # put back from the archive: its pull request is open
+    declined: BotPullRequest | None = None  # its pull request was closed without merging
+
+
+def kept_first_model(publisher: Publisher, settings: Settings, repo_dir: Path | None,
+                     keep_dir: Path | None) -> FirstModel:
+    """Put back the list's first model from ``keep_dir`` while its pull request is open.
+
+    Only for a ``model.path`` naming no file in the checkout, and only a copy ``keep_dir``
+    holds at that path: arxivbot keeps one there only when it proposed the model as the
+    list's first. The model's newest pull request decides: open, the model and its card are
+    copied in place (never over a file of the checkout); closed without merging, the
+    maintainers declined it: nothing is copied, and ``declined`` says so, so that no run
+    uses it or trains and proposes another unasked. Merged, or none: nothing to do (the
+    model is trained again, as on a first run).
+    """
+    from arxivbot.files import write_atomic
+    from arxivbot.model.store import card_path
+
+    if keep_dir is None or settings.model.path is None or os.path.lexists(settings.model.path):
+        return FirstModel()
+    model = Path(settings.model.path)
+    root = _root(settings, repo_dir)
+    inside = _repo_path(model, root)
+    kept = keep_dir / inside if inside is not None else None
+    if kept is None or kept.is_symlink() or not kept.is_file() \
+            or _repo_path(kept, keep_dir) is None:  # no link out of the archive either
+        return FirstModel()
+    pr = publisher.model_proposal()
+    if pr is None or pr.state == "merged":
+        return FirstModel()
+    name = f"#{pr.number}" if pr.number is not None else (pr.url or pr.branch)
+    if pr.state == "closed":
+        return FirstModel(
+            note=(f"the first model for {settings.list.path} that arxivbot proposed in {name} "
+                  f"was closed without merging: {model} is not used, and no other is trained "
+                  "or proposed unasked; the shipped model (trained on other lists) proposes "
+                  f"instead. To use it after all, reopen {name}; to have a new one trained and "
+                  f"proposed, delete {keep_dir.name}/ from the archive branch (or retrain with "
+                  "--force); to silence this line, remove model.path from the config"),
+            declined=pr,
+        )
+    restored = []
+    for source, target in ((kept, model), (card_path(kept), card_path(model))):
+        if source.is_file() and not source.is_symlink() and not os.path.lexists(target):
+            write_atomic(target, source.read_bytes())
+            restored.append(str(target))
+    return FirstModel(
+        note=(f"restored {', '.join(restored)} from the archive: its pull request {name} is "
+              "not merged yet"),
+        restored=True,
+    )
+
+
+def _first_model(publisher: Publisher, settings: Settings, repo_dir: Path | None,
+                 listing_paths: tuple[Path, ...], first: FirstModel, *, force: bool,
+                 dry_run: bool, keep_dir: Path | None) -> dict[str, Any]:
+    """A retrain with no current model of the list's own: train and propose the first one,
+    unless the maintainers closed the last one (then only with ``force``)."""
+    from arxivbot.commands.train import model_for_run
+
+    heading = "arxivbot retrain: the list's first model"
+    report: dict[str, Any] = {"title": "", "keep": False, "forced": force, "reason": "",
+                              "first_model": True, "dry_run": dry_run, "model": None,
+                              "pull_request": None}
+    if first.declined is not None and not force:
+        reason = (first.note.split(": ", 1)[0] + ": the retrain proposes no first model "
+                  "either (`arxivbot retrain --force` trains one and proposes it again; "
+                  f"so does the next daily run once {keep_dir.name if keep_dir else 'its'}/ "
+                  "is deleted from the archive branch)")
+        click.echo(reason)
+        write_job_summary(heading, summary_table([("result", reason)]))
+        return {**report, "reason": reason}
+    if dry_run:
+        reason = (f"{settings.model.path} names no file: a run would train the list's first "
+                  "model and propose it")
+        click.echo(f"{reason}\ndry run: nothing trained, nothing written")
+        write_job_summary(heading, summary_table([("result", f"dry run: {reason}")]))
+        return {**report, "reason": reason}
+    # Every listing of the archive is older than tomorrow: all of them may serve.
+    tomorrow = (datetime.now(UTC).date() + timedelta(days=1)).isoformat()
+    try:
+        _, note = model_for_run(settings, repo_dir, listing_paths, tomorrow)
+        click.echo(note)
+        proposed = propose_trained_model(publisher, settings, repo_dir, note,
+                                         keep_dir=keep_dir, by_retrain=True)
+    except ArxivBotError as exc:
+        write_job_summary("arxivbot retrain failed", summary_table([("error", str(exc))]))
+        raise
+    click.echo(proposed)
+    reason = "no model of the list's own yet: trained the first one and proposed it"
+    if first.declined is not None:
+        reason += " (forced: its last proposal was closed without merging)"
+    write_job_summary(heading, summary_table([("result", reason), ("model trained", note),
+                                               ("pull request", proposed)]))
+    return {**report, "title": f"Model: first model for {settings.list.path}", "keep": True,
+            "reason": reason, "model": settings.model.path, "pull_request": proposed}
+
+
+def _root(settings: Settings, repo_dir: Path | None) -> Path:
+    """The list's repository as the files proposed see it: the checkout (the working
+    directory) on GitHub, the clone the local publisher proposes in."""
+    return (Path.cwd() if settings.publish.publisher == "github"
+            else git_toplevel(repo_dir or Path.cwd()))
+
+
+def _keep(keep_dir: Path, files: dict[str, bytes]) -> None:
+    """Copy ``files`` (repository paths) into ``keep_dir``, for the next runners."""
+    from arxivbot.files import write_atomic
+
+    for name, data in files.items():
+        write_atomic(keep_dir / name, data)
+
+
 def propose_trained_model(publisher: Publisher, settings: Settings, repo_dir: Path | None,
-                          note: str, *, keep_dir: Path | None = None) -> str:
+                          note: str, *, keep_dir: Path | None = None,
+                          by_retrain: bool = False) -> str:
     """Propose the model a daily run just trained (the list's first) for the repository.
 
     The model and its card go on the retrain branch as one commit, a pull request titled
@@ -201,14 +347,12 @@ def propose_trained_model(publisher: Publisher, settings: Settings, repo_dir: Pa
     them instead of training again until the pull request is merged. Returns one line for
     the run's output and job summary.
     """
-    from arxivbot.files import write_atomic
     from arxivbot.model.store import card_path
 
     if settings.model.path is None:  # only a model.path naming no file is trained
         return "the shipped model: nothing to propose"
     model = Path(settings.model.path)
-    root = (Path.cwd() if settings.publish.publisher == "github"
-            else git_toplevel(repo_dir or Path.cwd()))
+    root = _root(settings, repo_dir)
     files: dict[str, bytes] = {}
     for path in (model, card_path(model)):
         inside = _repo_path(path, root)
@@ -216,15 +360,19 @@ def propose_trained_model(publisher: Publisher, settings: Settings, repo_dir: Pa
             return f"{model} is outside the repository {root}: kept there, not proposed"
         files[inside] = path.read_bytes()
     title = f"Model: first model for {settings.list.path}"
+    when = ("in the weekly retrain, before any daily run had trained one" if by_retrain
+            else "on its first daily run")
     body = (
-        f"arxivbot trained this model on the list itself on its first daily run "
-        f"(`model.path` named no file yet): {note}.\n\n"
+        f"arxivbot trained this model on the list itself {when} "
+        f"(`model.path` named no file yet): {note}. There is no model of this list's own to "
+        "compare it with.\n\n"
         "Merge this pull request to keep the model in the repository. Until then the daily "
         "runs use the copy kept beside the listings archive instead of training again; the "
-        "weekly retrain replaces this pull request when it has a model that is not worse.\n"
+        "weekly retrain replaces this pull request when it has a model that is not worse. "
+        "Close it without merging to decline the model: the daily runs then propose with the "
+        "shipped model and train no other until the retrain workflow is run with force.\n"
     )
     where = open_pull_request(publisher, files, title, body, f"{title}\n\n{note}\n")
     if keep_dir is not None:
-        for name, data in files.items():
-            write_atomic(keep_dir / name, data)
+        _keep(keep_dir, files)
     return f"proposed {', '.join(sorted(files))} in {where}"

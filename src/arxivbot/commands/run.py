@@ -108,7 +108,7 @@ def run(
     # Imported here, not at the top: every command module loads with the CLI, and a run
     # needs the whole pipeline while `arxivbot score` should start fast.
     from arxivbot.commands.common import make_publisher
-    from arxivbot.commands.retrain import propose_trained_model
+    from arxivbot.commands.retrain import kept_first_model, propose_trained_model
     from arxivbot.commands.train import model_for_run
     from arxivbot.feedback.decisions import read_decisions, rejected_ids
     from arxivbot.jobs import daily
@@ -132,7 +132,17 @@ def run(
         target: Publisher = make_publisher(settings, repo_dir)
         if dry_run:
             target = DryRunPublisher(target, sys.stdout)
-        model, first_model = model_for_run(settings, repo_dir, replay, listing.date)
+        # A first model kept in the archive: put back while its PR is open; declined once
+        # its PR was closed unmerged (then the shipped model proposes, and nothing is trained).
+        kept = kept_first_model(target, settings, repo_dir, keep_trained)
+        if kept.note:
+            click.echo(kept.note)
+        if kept.declined is not None:
+            from arxivbot.model.store import load_model
+
+            model, first_model = load_model(None), ""
+        else:
+            model, first_model = model_for_run(settings, repo_dir, replay, listing.date)
         if first_model:
             click.echo(first_model)
             # The model goes to the repository as its own PR (the list file stays as it is).
@@ -166,7 +176,7 @@ def run(
             f"Review the proposal: git -C {repo_dir} diff {base}...{report.result.branch}"
         )
     write_job_summary(f"arxivbot {report.day}",
-                      _summary_rows(report, model, listing, first_model))
+                      _summary_rows(report, model, listing, first_model, kept.note))
 
 
 def _report_json(report: Any) -> dict[str, Any]:
@@ -181,7 +191,8 @@ def _report_json(report: Any) -> dict[str, Any]:
     }
 
 
-def _summary_rows(report: Any, model: Any, listing: Any, first_model: str = "") -> str:
+def _summary_rows(report: Any, model: Any, listing: Any, first_model: str = "",
+                  model_note: str = "") -> str:
     """The job summary a maintainer reads in ten seconds: figures, the PR, the model."""
     rows = [("result", report.message), ("papers scanned", str(report.scanned)),
             ("already known", str(report.known)), ("candidates", str(len(report.candidates)))]
@@ -199,6 +210,8 @@ def _summary_rows(report: Any, model: Any, listing: Any, first_model: str = "") 
     rows.append(("model", f"{model.version}{ap}"))
     if first_model:
         rows.append(("model trained", first_model))
+    if model_note:
+        rows.append(("model note", model_note))
     if listing.skipped:
         rows.append(("warnings", f"{listing.skipped} listing records skipped"))
     return summary_table(rows)

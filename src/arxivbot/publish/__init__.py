@@ -93,6 +93,11 @@ class Publisher(Protocol):
         """The bot's proposals in ``state`` ("all", "open", "merged", "closed"), newest first."""
         ...
 
+    def model_proposal(self) -> BotPullRequest | None:
+        """The bot's newest model proposal (its pull request from ``RETRAIN_BRANCH`` on the
+        base branch) in any state, without its comments; None when it never made one."""
+        ...
+
     def publish(self, draft: PullRequestDraft) -> PublishResult:
         """Create or update the draft's branch (one commit holding ``draft.changes`` on
         ``draft.base_revision``) and its proposal; raise PublishError on failure."""

@@ -30,6 +30,9 @@ class DryRunPublisher:
     def bot_pull_requests(self, state: StateFilter = "all") -> list[BotPullRequest]:
         return self.inner.bot_pull_requests(state)
 
+    def model_proposal(self) -> BotPullRequest | None:
+        return self.inner.model_proposal()
+
     def publish(self, draft: PullRequestDraft) -> PublishResult:
         old = self.inner.read_list(draft.base_revision)
         existing = next((pr for pr in self.inner.open_proposals() if pr.branch == draft.branch),

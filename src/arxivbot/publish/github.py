@@ -42,6 +42,7 @@ from urllib3.util.retry import Retry
 from arxivbot.errors import ConfigError, ForeignCommitsError, PublishError
 from arxivbot.publish import (
     MAX_LIST_BYTES,
+    RETRAIN_BRANCH,
     BotPullRequest,
     ListSnapshot,
     PRState,
@@ -169,6 +170,19 @@ class GitHubPublisher:
             if state in ("all", bot_pr.state):
                 found.append(bot_pr)
         return found
+
+    def model_proposal(self) -> BotPullRequest | None:
+        repo = self._repository()
+
+        def newest() -> PullRequest | None:
+            pulls = repo.get_pulls(state="all", sort="created", direction="desc",
+                                   base=self.base_branch, head=f"{self.owner}:{RETRAIN_BRANCH}")
+            return next((pr for pr in pulls if pr.head.ref == RETRAIN_BRANCH
+                         and pr.head.repo is not None
+                         and pr.head.repo.full_name.lower() == self.repository.lower()), None)
+
+        pr = self._call("listing the model's pull requests", newest)
+        return None if pr is None else self._to_bot(pr, comments=False)
 
     def publish(self, draft: PullRequestDraft) -> PublishResult:
         branch = draft.branch
@@ -531,18 +545,18 @@ class GitHubPublisher:
 
         return self._call("listing pull requests", fetch)
 
-    def _to_bot(self, pr: PullRequest) -> BotPullRequest:
+    def _to_bot(self, pr: PullRequest, *, comments: bool = True) -> BotPullRequest:
         merged = pr.merged_at is not None  # list items lack `merged`; this costs no request
         state: PRState = "open" if pr.state == "open" else "merged" if merged else "closed"
         # Only people with write access steer the model: on a public repository anyone may
         # comment "arxivbot accept ..." on the bot's PR.
-        comments = self._call(
+        said = self._call(
             f"reading comments of #{pr.number}",
             lambda: tuple(
                 c.body for c in pr.get_issue_comments()
                 if c.author_association in TRUSTED_COMMENTERS
             ),
-        )
+        ) if comments else ()
         return BotPullRequest(
             number=pr.number,
             branch=pr.head.ref,
@@ -552,7 +566,7 @@ class GitHubPublisher:
             head_sha=pr.head.sha,
             merge_sha=pr.merge_commit_sha if merged else None,
             base_sha=pr.base.sha,
-            comments=comments,
+            comments=said,
             url=pr.html_url,
         )
 

@@ -37,7 +37,7 @@ import re
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -45,6 +45,7 @@ from arxivbot.errors import ConfigError, ForeignCommitsError, PublishError
 from arxivbot.files import write_atomic
 from arxivbot.publish import (
     PR_STATES,
+    RETRAIN_BRANCH,
     BotPullRequest,
     ListSnapshot,
     PRState,
@@ -137,6 +138,15 @@ class LocalPublisher:
 
     def bot_pull_requests(self, state: StateFilter = "all") -> list[BotPullRequest]:
         check_state(state)
+        return self._proposals(state, lambda branch: branch.startswith(self.branch_prefix))
+
+    def model_proposal(self) -> BotPullRequest | None:
+        found = self._proposals("all", lambda branch: branch == RETRAIN_BRANCH)
+        return found[0] if found else None
+
+    def _proposals(self, state: StateFilter, wanted: Callable[[str], bool]
+                   ) -> list[BotPullRequest]:
+        """The PR files on the base branch whose branch is ``wanted``, newest first."""
         found: list[tuple[str, BotPullRequest]] = []
         pr_dir = self.git_dir / PR_DIR
         for path in sorted(pr_dir.glob("*.md")) if pr_dir.is_dir() else []:
@@ -145,7 +155,7 @@ class LocalPublisher:
                 continue
             header, title, body = parsed
             branch = header.get("branch", "")
-            if not branch.startswith(self.branch_prefix) or header.get("base") != self.base_branch:
+            if not wanted(branch) or header.get("base") != self.base_branch:
                 continue
             if self._never_published(header):
                 continue  # a killed run's half-made record: nobody saw it, it counts as nothing

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from arxivbot.errors import ConfigError, ForeignCommitsError, PublishError
 from arxivbot.publish import (
+    RETRAIN_BRANCH,
     BotPullRequest,
     ListSnapshot,
     PRState,
@@ -91,6 +92,10 @@ class MemoryPublisher:
         check_state(state)
         return [self._to_bot(pr) for pr in sorted(self.pulls.values(), key=lambda p: -p.number)
                 if pr.branch.startswith(self.branch_prefix) and state in ("all", pr.state)]
+
+    def model_proposal(self) -> BotPullRequest | None:
+        pulls = [pr for pr in self.pulls.values() if pr.branch == RETRAIN_BRANCH]
+        return self._to_bot(max(pulls, key=lambda p: p.number)) if pulls else None
 
     def publish(self, draft: PullRequestDraft) -> PublishResult:
         check_draft(draft, self.branch_prefix)
