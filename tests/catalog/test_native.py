@@ -256,3 +256,38 @@ def test_the_paper_links_url_form_does_not_split_the_vote_for_the_rest_of_the_en
         "* [Nu-R1: Reasoning Anew](https://arxiv.org/abs/2505.09999)"
         " [Code](https://github.com/n/nu)"
     )
+
+
+def test_a_table_link_cell_shows_the_project_page_other_rows_show_where_they_show_it() -> None:
+    """The commonest link cell is paper + code; rows with a project page show it too, after
+    the code where a row shows all three. A paper without one leaves that link out."""
+    catalog = read_catalog(LISTS / "table-link-cells.md")
+    style = list_style(catalog)
+    paper = "[[📑 Paper]](https://arxiv.org/abs/2505.09999)"
+    code = "[[💻 Code]](https://github.com/n/nu)"
+    page = "[[🌐 Project]](https://nu.github.io/)"
+    full = render_entry(style, fields(project_url="https://nu.github.io/"), "Benchmarks")
+    assert full == f"| 25.05 | Nu-R1: Reasoning Anew | {paper} {code} {page} |"
+    no_page = render_entry(style, fields(), "Benchmarks")
+    assert no_page == f"| 25.05 | Nu-R1: Reasoning Anew | {paper} {code} |"
+    only_page = render_entry(
+        style, fields(code_url=None, project_url="https://nu.github.io/"), "Benchmarks"
+    )
+    assert only_page == f"| 25.05 | Nu-R1: Reasoning Anew | {paper} {page} |"
+    bare = render_entry(style, fields(code_url=None), "Benchmarks")
+    assert bare == f"| 25.05 | Nu-R1: Reasoning Anew | {paper} |"
+
+
+def test_the_separator_before_a_code_link_goes_with_it() -> None:
+    """`| [Code](…)` is the code link's own: entries with and without code are written the
+    same way otherwise, so a paper with code gets `| [Code💻](…)`, one without gets no `|`."""
+    catalog = read_catalog(LISTS / "code-separators.md")
+    style = list_style(catalog)
+    head = (
+        "* 25.05 [Nu-R1: Reasoning Anew](https://arxiv.org/abs/2505.09999)"
+        " | [Paper📑](https://arxiv.org/abs/2505.09999)"
+    )
+    assert render_entry(style, fields(), "Papers") == (
+        head + " | [Code💻](https://github.com/n/nu)"
+    )
+    assert render_entry(style, fields(code_url=None), "Papers") == head

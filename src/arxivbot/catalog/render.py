@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -246,8 +247,8 @@ def render_in_style(
             return text.replace("\r", "")
         if es.row is not None:
             cells = [
-                _row_cell(es, col, fill_cell(primary, values, ymd) or fill_cell(plain, values, ymd))
-                for col, (primary, plain) in enumerate(es.row.cells)
+                _row_cell(es, col, _first_filled(tried, values, ymd))
+                for col, tried in enumerate(es.row.cells)
             ]
             return _one_line_safe(render(_template(entry_template(es)), {"cells": cells}))
     paper_url = es.paper_url.replace("{id}", fields.arxiv_id)
@@ -282,6 +283,16 @@ def render_in_style(
         ]
     source = _load_override(template_override) if template_override else entry_template(es)
     return _one_line_safe(render(_template(source, template_override), context))
+
+
+def _first_filled(
+    tried: Sequence[str], values: Mapping[str, str | None], ymd: tuple[int, int, int]
+) -> str | None:
+    """The first of a column's cell templates whose facts are all known, filled."""
+    for template in tried:
+        if text := fill_cell(template, values, ymd):
+            return text
+    return None
 
 
 def _row_cell(es: EntryStyle, col: int, content: str | None) -> str:

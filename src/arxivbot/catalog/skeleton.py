@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import combinations
 
 from arxivbot.arxiv_ids import ID_PATTERN, arxiv_id_from_url, id_month
 from arxivbot.catalog.entry import Entry
@@ -119,13 +120,27 @@ def _key_of(lines: tuple[Line, ...]) -> str:
         holed = [p.text for p in line.parts if HOLE in p.text]
         if holed and all(_optional(t) for t in holed):
             continue  # a line only a paper with code (or a page) has: "- Code: [...]"
-        parts = [_PAPER_URL.sub("](paper)", p.text) for p in line.parts if not _optional(p.text)]
+        parts = [
+            _PAPER_URL.sub("](paper)", p.text)
+            for k, p in enumerate(line.parts)
+            if not _optional(p.text) and not _introduces_optional(line.parts, k)
+        ]
         if parts or not line.parts:
             out.append(f"{line.blank_before}|{_digits(line.prefix.strip())}|" + " ".join(parts))
     return "\n".join(out)
 
 
 _PAPER_URL = re.compile("\\]\\([^()\\s]*\x00arxiv_id\x00[^()\\s]*\\)")
+
+
+def _introduces_optional(parts: Sequence[Part], index: int) -> bool:
+    """A separator (``|``) right before a code or project link goes with that link."""
+    return (
+        parts[index].text in _SEPARATORS
+        and index + 1 < len(parts)
+        and HOLE in parts[index + 1].text
+        and _optional(parts[index + 1].text)
+    )
 
 
 def _digits(text: str) -> str:
@@ -570,9 +585,10 @@ def mine_row(cells: Sequence[tuple[str, Sequence[Token]]], facts: Facts) -> tupl
 
 @dataclass(frozen=True, slots=True)
 class RowSkeleton:
-    """Per column: the cell written when its facts are known, and the one written when not."""
+    """Per column: the cells to try, in order, until one's facts are all known; the last is
+    the column's commonest cell without code or project links."""
 
-    cells: tuple[tuple[str, str], ...]
+    cells: tuple[tuple[str, ...], ...]
 
 
 def choose_row(rows: Sequence[tuple[str, ...]]) -> RowSkeleton | None:
@@ -591,10 +607,51 @@ def choose_row(rows: Sequence[tuple[str, ...]]) -> RowSkeleton | None:
         without = Counter({t: n for t, n in seen.items() if not linky(t)})
         plain = without.most_common(1)[0][0] if without else ""
         if with_links and sum(with_links.values()) * 3 >= min(linked, sum(seen.values())):
-            cells.append((with_links.most_common(1)[0][0], plain))
+            primary = with_links.most_common(1)[0][0]
+            full = _cell_with_links(primary, with_links)
+            # written whole or not at all: the full cell, then those of its forms without a
+            # link that the column's rows write, then the commonest cell without links
+            fewer = [c for c in _without_links(full) if seen.get(c)]
+            cells.append(tuple(dict.fromkeys([full, *fewer, primary, plain])))
         else:
-            cells.append((plain, plain))
+            cells.append((plain,))
     return RowSkeleton(tuple(cells))
+
+
+def _without_links(cell: str) -> list[str]:
+    """``cell`` without one or more of its code and project links, fewest left out first."""
+    tokens = [t for t in tokenize(cell) if t.raw]
+    links = [i for i, t in enumerate(tokens) if HOLE in t.raw and _optional(t.raw)
+             and not preprint(t.raw)]
+    out = []
+    for count in range(1, len(links) + 1):
+        for gone in combinations(links, count):
+            kept = [t for i, t in enumerate(tokens) if i not in gone]
+            out.append("".join((" " if k and t.gap else "") + t.raw for k, t in enumerate(kept)))
+    return out
+
+
+def _cell_line(cell: str) -> Line:
+    return Line(0, "", tuple(Part(t.gap, t.raw) for t in tokenize(cell) if t.raw), "")
+
+
+def _cell_with_links(cell: str, cells: Counter[str]) -> str:
+    """A link cell that also shows the code or project link other rows' cells show, placed
+    after the part it follows there (a row without it leaves that link out when written)."""
+    base = (_cell_line(cell),)
+    have = {_role(h) for h in _line_holes(base)}
+    for hole in sorted({h for c in cells for h in _part_holes(c)}):
+        if not _optional(f"{HOLE}{hole}{HOLE}") or _role(hole) in have:
+            continue
+        donors: Counter[tuple[Line, ...]] = Counter(
+            {(_cell_line(c),): n for c, n in cells.items() if hole in _part_holes(c)}
+        )
+        donor = _donor(donors, have)
+        grown = _borrow(base, donor, hole)
+        if len(grown) == 1:  # never a line of its own inside a cell
+            base = grown
+            have = {_role(h) for h in _line_holes(base)}
+    return "".join((" " if k and p.gap else "") + p.text for k, p in enumerate(base[0].parts))
 
 
 def fill_cell(
@@ -676,6 +733,16 @@ def _plain_links(lines: tuple[Line, ...]) -> tuple[Line, ...]:
     )
 
 
+def _donor(donors: Counter[tuple[Line, ...]], roles: set[str]) -> tuple[Line, ...]:
+    """The cell to borrow a link from: of those that also show the most of the links the
+    cell has already (they show where the link goes among them), the commonest."""
+    def shared(lines: tuple[Line, ...]) -> int:
+        links = {_role(h) for h in _line_holes(lines) if _optional(f"{HOLE}{h}{HOLE}")}
+        return len(roles & links)
+
+    return max(donors, key=lambda lines: (shared(lines), donors[lines]))
+
+
 def _role(hole: str) -> str:
     return "code" if hole.startswith("code_") else hole
 
@@ -749,6 +816,7 @@ def fill(skeleton: Skeleton, values: Mapping[str, str | None], ymd: tuple[int, i
     out: list[str] = []
     for line in skeleton.lines:
         pieces: list[str] = []
+        written: list[str | None] = []
         filled_holes = 0
         for part in line.parts:
             missing = False
@@ -778,9 +846,12 @@ def fill(skeleton: Skeleton, values: Mapping[str, str | None], ymd: tuple[int, i
             if (values.get("title") or "").endswith((".", "?", "!")):
                 template = template.replace(f"{HOLE}title{HOLE}.", f"{HOLE}title{HOLE}")
             text = _HOLE.sub(hole, template)  # "Title?." : the title's own stop is enough
-            if not missing:
-                pieces.append(part.gap + text if pieces else text)
-                filled_holes += HOLE in part.text
+            written.append(None if missing else text)
+        for k, (part, done) in enumerate(zip(line.parts, written, strict=True)):
+            if done is None or (_introduces_optional(line.parts, k) and written[k + 1] is None):
+                continue  # "| [Code](…)" for a paper without code: neither is written
+            pieces.append(part.gap + done if pieces else done)
+            filled_holes += HOLE in part.text
         if not pieces or not filled_holes:
             continue  # nothing known for this line (e.g. an authors line without authors)
         blank = "\n" * line.blank_before if out else ""
