@@ -76,6 +76,8 @@ def test_out_of_list_backtest_on_a_tiny_world() -> None:
     assert set(summary) >= {"list", "wider"}
     assert set(summary["list"]) == set(generalisation.METHODS)
     assert "Out of list" in generalisation.render_markdown(result)
+    assert summary["daily_budget"] == classifier.ModelParams().daily_budget
+    assert 0.0 <= summary["list"][generalisation.MODEL]["recall_at_budget"] <= 1.0
 
 
 def test_operating_point_at_recall_point() -> None:
@@ -121,3 +123,24 @@ def test_out_of_list_plot_and_its_link() -> None:
     assert "](report-out-of-list.png)" in generalisation.render_markdown(
         result, plot="report-out-of-list.png")
     assert ".png" not in generalisation.render_markdown(result)
+
+
+def test_best_recall_within_a_daily_budget() -> None:
+    """The ceiling a budget puts on recall, by hand: one threshold, ties never past the limit."""
+    scores = np.array([0.9, 0.8, 0.7, 0.6, 0.5, 0.4])
+    labels = np.array([True, False, True, False, False, True])
+    days = ["d1"] * 3 + ["d2"] * 3
+
+    # 1 a day over 2 days: the 2 best papers, one of the 3 positives.
+    one = generalisation.figures_for(scores, scores >= 0.75, labels, days, budget=1.0)
+    assert one.recall_at_budget == pytest.approx(1 / 3)
+    # 1.5 a day: the 3 best, two positives.
+    assert generalisation.recall_within(scores, labels, 3.0) == pytest.approx(2 / 3)
+    assert generalisation.recall_within(scores, labels, 6.0) == 1.0
+    assert generalisation.recall_within(scores, labels, 0.5) == 0.0
+    # A tie at the limit would propose 3 papers for a limit of 2: the threshold steps up.
+    tied = np.array([0.9, 0.7, 0.7, 0.1])
+    assert generalisation.recall_within(tied, np.array([False, True, True, False]), 2.0) == 0.0
+    assert "recall_at_budget" in one.to_dict()
+    assert np.isnan(generalisation.figures_for(scores, scores >= 0.75, labels, days)
+                    .recall_at_budget)

@@ -209,7 +209,8 @@ def _echo_out_of_list(held: object) -> None:
                 f"{f['candidates_per_day']:.1f}  at recall 0.9: "
                 f"{f['candidates_per_day_at_recall_0.9']:.1f}/day precision "
                 f"{f['precision_at_recall_0.9']:.3f}  recall@3 {f['recall_at_3']:.3f}  "
-                f"recall@10 {f['recall_at_10']:.3f}"
+                f"recall@10 {f['recall_at_10']:.3f}  best recall at "
+                f"{summary['daily_budget'] or 0:g}/day {f['recall_at_budget']:.3f}"
             )
 
 

@@ -59,6 +59,9 @@ class Figures:
     precision_at_recall: float
     recall_at: dict[int, float]  # k -> share of positives in their day's top k
     positives: int
+    # The best recall any one threshold reaches without proposing more than the daily budget
+    # a day on average over the test days: what the budget allows, whatever the threshold.
+    recall_at_budget: float = math.nan
     # (recall, precision, candidates a day) at each positive's rank, one threshold over all
     # days: the plot's curves (not in to_dict: the card records figures, not curves)
     curve: tuple[list[float], list[float], list[float]] = field(
@@ -72,6 +75,7 @@ class Figures:
             "candidates_per_day_at_recall_0.9": self.candidates_per_day_at_recall,
             "precision_at_recall_0.9": self.precision_at_recall,
             **{f"recall_at_{k}": v for k, v in self.recall_at.items()},
+            "recall_at_budget": self.recall_at_budget,
             "positives": self.positives,
         }
 
@@ -100,6 +104,7 @@ class OutOfList:
     max_per_day: int | None
     params: dict[str, Any] = field(default_factory=dict)
     skipped: dict[str, int] = field(default_factory=dict)  # list -> its papers after the cutoff
+    daily_budget: float | None = None  # candidates a day that ``recall_at_budget`` allows
 
     def label_sets(self) -> list[LabelSet]:
         return [s for s in (LIST_LABELS, WIDER_LABELS)
@@ -109,7 +114,8 @@ class OutOfList:
         """Mean over held-out lists, per label set and method."""
         result: dict[str, Any] = {"cutoff": self.cutoff,
                                   "held_out": [h.list for h in self.held_out],
-                                  "max_per_day": self.max_per_day}
+                                  "max_per_day": self.max_per_day,
+                                  "daily_budget": self.daily_budget}
         for labels in self.label_sets():
             result[labels] = {}
             for method in [m for m in METHODS if m in self.held_out[0].figures[labels]]:
@@ -178,6 +184,7 @@ def run_out_of_list(
     days is skipped (``OutOfList.skipped`` says so). ``end`` caps every test window.
     """
     params = params or classifier.ModelParams()
+    budget = params.daily_budget or None
     wider = set(label_ids)
     others = {name: set(ids) for name, ids in (other_lists or {}).items()}
     lists = list(dict.fromkeys(e.list for e in data.entries))
@@ -219,7 +226,8 @@ def run_out_of_list(
             label_sets[WIDER_LABELS] = np.array(
                 [p.id in held_ids or (p.id in wider) for p in test])
         figures = {
-            name: {m: figures_for(scores[m], selected[m], labels, days) for m in scores}
+            name: {m: figures_for(scores[m], selected[m], labels, days, budget=budget)
+                   for m in scores}
             for name, labels in label_sets.items()
         }
         test_positive_ids = {p.id for p, y in zip(test, label_sets[LIST_LABELS], strict=True)
@@ -239,7 +247,7 @@ def run_out_of_list(
         ))
     if not results:
         raise ValueError(f"no held-out list has {min_positives} papers after {cutoff}")
-    return OutOfList(cutoff, results, max_per_day, params.to_dict(), skipped)
+    return OutOfList(cutoff, results, max_per_day, params.to_dict(), skipped, budget)
 
 
 def untuned_tfidf_lr(training: TrainingSet, test: Sequence[Paper]) -> np.ndarray:
@@ -256,9 +264,11 @@ def untuned_tfidf_lr(training: TrainingSet, test: Sequence[Paper]) -> np.ndarray
 
 
 def figures_for(
-    scores: np.ndarray, selected: np.ndarray, labels: np.ndarray, days: Sequence[str]
+    scores: np.ndarray, selected: np.ndarray, labels: np.ndarray, days: Sequence[str],
+    *, budget: float | None = None,
 ) -> Figures:
-    """AP, the operating point at the threshold and at recall 0.9, recall@k per day."""
+    """AP, the operating point at the threshold and at recall 0.9, recall@k per day, and the
+    best recall within ``budget`` candidates a day (one threshold over all days)."""
     from sklearn.metrics import average_precision_score
 
     positives = int(labels.sum())
@@ -288,6 +298,8 @@ def figures_for(
     curve = ((counted / positives).tolist(), (counted / ranks).tolist(),
              (ranks / n_days).tolist())
     return Figures(
+        recall_at_budget=(recall_within(scores, labels, budget * n_days)
+                          if budget is not None else math.nan),
         curve=curve,
         average_precision=float(average_precision_score(labels, scores)),
         recall_at_threshold=float((selected & labels).sum() / positives),
@@ -297,6 +309,23 @@ def figures_for(
         recall_at={k: top[k] / positives for k in KS},
         positives=positives,
     )
+
+
+def recall_within(scores: np.ndarray, labels: np.ndarray, allowed: float) -> float:
+    """The largest share of positives one threshold finds proposing at most ``allowed``
+    papers (ties at the threshold are all proposed, so a tie never sneaks past the limit)."""
+    limit = math.floor(allowed + 1e-9)
+    positives = int(labels.sum())
+    if not positives or limit < 1:
+        return 0.0 if positives else math.nan
+    ordered = np.sort(scores)[::-1]
+    cut = ordered[min(limit, len(ordered)) - 1]
+    if int((scores >= cut).sum()) > limit:  # ties spill past the limit: the next score up
+        higher = ordered[ordered > cut]
+        if not len(higher):
+            return 0.0
+        cut = higher.min()
+    return float(labels[scores >= cut].sum()) / positives
 
 
 def _mean(values: Iterable[float]) -> float:
@@ -311,14 +340,14 @@ def _f(value: float | None, digits: int = 3) -> str:
 
 
 COLUMNS = ("AP", "recall at thr.", "cand./day at thr.", "cand./day at recall 0.9",
-           "precision at recall 0.9", "recall@3/day", "recall@10/day")
+           "precision at recall 0.9", "recall@3/day", "recall@10/day", "best recall at budget")
 
 
 def _row(name: str, f: Mapping[str, float]) -> str:
     return (f"| {name} | {_f(f['average_precision'])} | {_f(f['recall_at_threshold'])} | "
             f"{_f(f['candidates_per_day'], 1)} | {_f(f['candidates_per_day_at_recall_0.9'], 1)}"
             f" | {_f(f['precision_at_recall_0.9'])} | {_f(f['recall_at_3'])} | "
-            f"{_f(f['recall_at_10'])} |")
+            f"{_f(f['recall_at_10'])} | {_f(f.get('recall_at_budget'))} |")
 
 
 def render_markdown(result: OutOfList, *, plot: str | None = None) -> str:
@@ -338,6 +367,14 @@ def render_markdown(result: OutOfList, *, plot: str | None = None) -> str:
         "proposes every match; the untuned TF-IDF + LR proposes p ≥ 0.5.",
         "",
     ]
+    if result.daily_budget:
+        lines += [
+            f"*Best recall at budget*: the largest share of positives that any one threshold "
+            f"finds while proposing at most {result.daily_budget:g} papers a day on average over "
+            "the test days (the recipe's daily budget), chosen on the test days themselves: a "
+            "ceiling for recall at that budget under any rule that picks one threshold.",
+            "",
+        ]
     if result.skipped:
         lines += ["Not held out (too few papers after the cutoff): " + ", ".join(
             f"{name} ({n})" for name, n in result.skipped.items()) + ".", ""]
