@@ -706,7 +706,9 @@ def choose(
             continue
         donors = Counter(s.lines for s in same if hole in s.holes())
         lines = _borrow(lines, donors.most_common(1)[0][0], hole)
-    if borrow is not None and borrow.key == top:  # the list's habit, where this section is silent
+    # The list's habit, where this section is silent: entries written like the list's
+    # (the same key), or no entry of the section showing a code or project link at all.
+    if borrow is not None and (borrow.key == top or not optional):
         for hole in sorted(borrow.holes()):
             have = {_role(h) for h in _line_holes(lines)}
             if _optional(f"{HOLE}{hole}{HOLE}") and _role(hole) not in have:
