@@ -312,3 +312,21 @@ def test_a_section_that_shows_no_code_link_writes_one_as_the_list_does() -> None
         "* [Nu-R1: Reasoning Anew](https://arxiv.org/abs/2505.09999)"
         " [Code💻](https://github.com/n/nu)"
     )
+
+
+def test_a_venue_named_after_the_preprint_year_takes_the_lists_preprint_form() -> None:
+    """`CVPR 2025.` on a paper posted in 2024: a new entry for it is a preprint, written
+    `arXiv 2024.` as the list writes preprints. The venue slot takes the whole form."""
+    catalog = read_catalog(LISTS / "venue-years.md")
+    result = native_check(catalog)
+    assert (result.native, result.total) == (5, 5), [m.diff for m in result.misses]
+
+
+def test_a_last_author_whose_name_ends_in_al_is_no_et_al() -> None:
+    """`*Ann One, Rishi Agarwal.*`: the stop ends the list (it is no "et al."), so the
+    section writes its author lists with a final stop and no name keeps the stop."""
+    catalog = read_catalog(LISTS / "authors-ending-al.md")
+    text = render_entry(list_style(catalog), fields(), "Verifiers")
+    assert text.split("\n")[-1] == "    *Nu Author, Xi Writer.* Preprint'25"
+    result = native_check(catalog)
+    assert (result.native, result.total) == (4, 4), [m.diff for m in result.misses]

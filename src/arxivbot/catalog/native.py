@@ -50,6 +50,7 @@ from arxivbot.catalog.skeleton import (
     line_prefix,
     mine,
     mine_row,
+    preprint,
     text_chunks,
 )
 from arxivbot.catalog.style import ListStyle, list_style, row_cells
@@ -210,7 +211,12 @@ def _units(text: str, facts: Facts) -> list[tuple[str, bool]]:
             elif token.kind in {"bracket", "paren"}:
                 here.append((holed, keep_bracket(holed)))
             else:
-                here.extend((chunk, kept) for _s, chunk, kept in text_chunks(holed))
+                for _s, chunk, kept in text_chunks(holed):
+                    last = here[-1][0] if here else ""
+                    if last and preprint(last) and preprint(f"{last} {chunk}"):
+                        here[-1] = (f"{last} {chunk}", here[-1][1] or kept)
+                    else:  # "arXiv 2025." is one part, as a skeleton writes it
+                        here.append((chunk, kept))
         here = _separators_between(here)
         marker = re.sub(r"\d+", "1", prefix.strip())
         nested = ">" if prefix[:1] in {" ", "\t"} else ""

@@ -193,7 +193,7 @@ def authors_in(text: str, alone: bool) -> tuple[tuple[str, ...], AuthorForm] | N
     body = text.strip()
     if not body or len(body) > 1500 or re.search(r"[\[\]()|:\d@#/]", body):
         return None
-    end = "." if body.endswith(".") and not body.endswith("al.") else ""
+    end = "." if body.endswith(".") and not re.search(r"\bet\.? al\.$", body) else ""
     body = body.removesuffix(end) if end else body
     etal_text = ""
     match = re.search(r",?\s+et\.? al\.?$", body)
