@@ -89,6 +89,9 @@ class NativeResult:
 def entry_fields_of(facts: Facts) -> EntryFields:
     """The fields a new entry for this paper would get."""
     y, m, d = facts.ymd or (2000, 1, 1)
+    authors = facts.authors
+    if authors and re.search(r"\bet\.? al\b", facts.authors_text or ""):
+        authors = (*authors, "et al.")  # the paper has more authors than the entry shows
     return EntryFields(
         arxiv_id=facts.arxiv_id,
         title=facts.title,
@@ -96,7 +99,7 @@ def entry_fields_of(facts: Facts) -> EntryFields:
         name=facts.name,
         code_url=facts.code_url,
         project_url=facts.project_url,
-        authors=facts.authors,
+        authors=authors,
     )
 
 
@@ -276,7 +279,7 @@ def _same_entry(written: str, rendered: str, facts: Facts) -> bool:
             step |= reach
             # the venue slot: where the list names a venue the bot cannot know, a new paper
             # shows the list's own preprint form ("Preprint'25", "arXiv 2025.")
-            step |= {j + 1 for j in reach if j < len(got) and _venue(got[j])}
+            step |= {j + n for j in reach for n in (1, 2, 3) if _venue_run(got[j : j + n], n)}
         reach = step
         if not reach:
             return False
@@ -312,6 +315,24 @@ def _several_papers(entry: Entry) -> bool:
         if len(named) >= 2:
             return True
     return False
+
+
+def _venue_run(units: list[str], n: int) -> bool:
+    """``n`` parts of a new entry that together are the list's preprint form (``arXiv``,
+    ``2025】``): venue words and the year only, a venue word among them."""
+    if len(units) != n:
+        return False
+    year_only = [
+        not re.findall(r"[^\W_]+", _HOLE_TEXT.sub(" ", u))
+        and {h.split(":")[0] for h in _HOLE_NAME.findall(u)} <= {"year", "yy", "date"}
+        for u in units
+    ]
+    return any(_venue(u) for u in units) and all(_venue(u) or y for u, y in zip(
+        units, year_only, strict=True))
+
+
+_HOLE_TEXT = re.compile("\x00[^\x00]*\x00")
+_HOLE_NAME = re.compile("\x00([^\x00]+)\x00")
 
 
 def _venue(unit: str) -> bool:
