@@ -129,7 +129,7 @@ def test_a_table_cell_title_with_an_arxiv_badge_and_a_numbered_column() -> None:
     """``| 1 | Title [[arXiv](url)] | arXiv 2024 | [code](…) |``: the title is the text, the
     new row keeps the cell's form, writes the preprint form and the next row number."""
     catalog = read_catalog(LISTS / "unseen_badge-cell-table.md")
-    assert [e.title for e in catalog.entries][0] == "Tiny-Math: Pushing Small Limits of Reasoning"
+    assert next(e.title for e in catalog.entries) == "Tiny-Math: Pushing Small Limits of Reasoning"
     row = render_entry(list_style(catalog), fields(code_url="https://github.com/n/nu"), "")
     cells = [c.strip() for c in row.strip("|").split("|")]
     assert cells[1:] == [
@@ -158,7 +158,8 @@ def test_new_numbered_entries_follow_the_lists_numbering_by_insertion_only() -> 
     out = insert_entries(counting, [Addition("2024", text, "2505.09999")], style).decode()
     lines = out.split("\n")
     new = next(k for k, line in enumerate(lines) if "Nu-R1" in line)
-    assert lines[new].startswith("4. ") and lines[new - 1].startswith("3. ")
+    assert lines[new].startswith("4. ")
+    assert lines[new - 1].startswith("3. ")
     fresh = insert_entries(counting, [
         Addition("2025", render_entry(style, fields(), "2025"), "2505.09999"),
         Addition("2025", render_entry(style, fields(arxiv_id="2505.09998", title="Xi"), "2025"),
