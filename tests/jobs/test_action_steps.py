@@ -74,9 +74,11 @@ def substitute(text: str, context: Mapping[str, Any]) -> str:
 
 
 def run_action(workspace: Path, context: dict[str, Any], env: Mapping[str, str],
-               logs: list[str] | None = None) -> list[str]:
+               logs: list[str] | None = None, *, fails: bool = False) -> list[str]:
     """Run the action's shell steps for the inputs ``context["with"]`` gives, in
-    ``workspace``; the names of the steps run (their output appended to ``logs``)."""
+    ``workspace``; the names of the steps run (their output appended to ``logs``).
+    ``fails``: a step is meant to fail; the run stops there, as GitHub stops a job, and the
+    failed step is the last name."""
     action = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
     inputs = {name: str(spec.get("default", "")) for name, spec in action["inputs"].items()}
     inputs.update(context.get("with", {}))
@@ -92,10 +94,13 @@ def run_action(workspace: Path, context: dict[str, Any], env: Mapping[str, str],
         done = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script],
                               cwd=workspace, env=step_env, capture_output=True, text=True,
                               timeout=240, check=False)
-        assert done.returncode == 0, f"{step['name']}:\n{done.stdout}\n{done.stderr}"
         ran.append(step["name"])
         if logs is not None:
             logs.append(done.stdout + done.stderr)
+        if fails and done.returncode != 0:
+            return ran
+        assert done.returncode == 0, f"{step['name']}:\n{done.stdout}\n{done.stderr}"
+    assert not fails, "no step failed"
     return ran
 
 
@@ -487,3 +492,133 @@ def test_a_closed_first_model_is_not_used_again_nor_proposed_again(
     assert [pr.state for pr in github.pulls.values() if pr.head == RETRAIN_BRANCH] == [
         "closed", "open"]
     assert github.git("show", f"{ARCHIVE}:trained/models/list.json")
+
+
+@pytest.mark.parametrize("mode", ["daily", "retrain"])
+def test_a_first_model_whose_pull_request_cannot_open_leaves_nothing_half_made(
+    tmp_path: Path, arxiv: ArxivServer, github: FakeGitHub, mode: str
+) -> None:
+    """GitHub refuses the first model's pull request (Actions may not open PRs, the default
+    of a new repository): the run fails with GitHub's reason, no traceback; the model branch
+    is put back (here: never left), no PR is open, the archive keeps no model and the daily
+    run proposed no papers with it; the next run, once allowed, trains and proposes it."""
+    papers = replay.read_papers([FIXTURES / "days"])
+    abstracts = {p.id: p for p in replay.read_papers([FIXTURES / "abstracts.jsonl"])}
+    days = sorted({p.date for p in papers})
+    arxiv.script("/api/query", api_lookup(abstracts))
+    arxiv.script("/atom/cs.CV+cs.CL", Reply(body=atom(
+        [p for p in papers if p.date == days[4]], days[4])))
+    own_model_path(github)
+    backfill(github, papers, days[:4])
+    archive_before = github.branch_sha(ARCHIVE)
+    schedule = "23 6 * * 1-5" if mode == "daily" else "41 7 * * 6"
+    github.fail("POST", r"/pulls$", kind="actions-may-not")
+
+    workspace, env = fresh_runner(tmp_path, github, days[4])
+    logs: list[str] = []
+    ran = run_action(workspace, context(tmp_path, github, schedule), env, logs, fails=True)
+
+    step = "Propose today's papers" if mode == "daily" else \
+        "Retrain and open the retrain pull request"
+    assert ran[-1] == step
+    assert "Allow GitHub Actions to create and approve pull requests" in logs[-1]
+    assert "the branch was put back as it was" in logs[-1]
+    assert "Traceback" not in logs[-1]
+    assert "failed" in Path(env["GITHUB_STEP_SUMMARY"]).read_text(encoding="utf-8")
+    assert github.branch_sha(RETRAIN_BRANCH) is None
+    assert github.pulls == {}
+    assert github.file_at(ARCHIVE, "trained/models/list.json") is None
+    if mode == "retrain":
+        assert github.branch_sha(ARCHIVE) == archive_before
+
+    github.clear_faults()
+    workspace, env = fresh_runner(tmp_path, github, days[4])
+    run_action(workspace, context(tmp_path, github, schedule), env)
+    (model_pr,) = [pr for pr in github.pulls.values() if pr.head == RETRAIN_BRANCH]
+    assert model_pr.state == "open"
+    assert github.file_at(ARCHIVE, "trained/models/list.json") == github.file_at(
+        RETRAIN_BRANCH, "models/list.json")
+
+
+def test_a_retrain_never_rewrites_a_maintainers_commit_on_the_first_models_pull_request(
+    tmp_path: Path, arxiv: ArxivServer, github: FakeGitHub
+) -> None:
+    """A maintainer commits to the open first model's pull request; the weekly retrain (forced,
+    so that it has a model to propose) leaves that commit and the archive's copy as they are,
+    and says why in its output and the job summary, naming the pull request."""
+    papers = replay.read_papers([FIXTURES / "days"])
+    abstracts = {p.id: p for p in replay.read_papers([FIXTURES / "abstracts.jsonl"])}
+    days = sorted({p.date for p in papers})
+    arxiv.script("/api/query", api_lookup(abstracts))
+    arxiv.script("/atom/cs.CV+cs.CL", Reply(body=atom(
+        [p for p in papers if p.date == days[3]], days[3])))
+    own_model_path(github)
+    backfill(github, papers, days[:3])
+    workspace, env = fresh_runner(tmp_path, github, days[3])
+    run_action(workspace, context(tmp_path, github, "23 6 * * 1-5"), env)
+    (model_pr,) = [pr for pr in github.pulls.values() if pr.head == RETRAIN_BRANCH]
+    backfill(github, papers, days[3:])
+    card = github.file_at(RETRAIN_BRANCH, "models/list.card.json") or b""
+    theirs = github.commit_file(RETRAIN_BRANCH, "models/list.card.json",
+                                card.replace(b"{", b'{"reviewed": "by me",', 1), "my note")
+    kept = github.git("show", f"{ARCHIVE}:trained/models/list.json")
+
+    weekly = context(tmp_path, github, "41 7 * * 6")
+    weekly["with"]["force"] = "true"
+    workspace, env = fresh_runner(tmp_path, github, "2025-05-31")
+    logs: list[str] = []
+    ran = run_action(workspace, weekly, env, logs, fails=True)
+
+    assert ran[-1] == "Retrain and open the retrain pull request"
+    assert f"pull request #{model_pr.number} has 1 commit(s) arxivbot did not make" in logs[-1]
+    assert "Traceback" not in logs[-1]
+    summary = Path(env["GITHUB_STEP_SUMMARY"]).read_text(encoding="utf-8").replace("`", "")
+    assert "arxivbot retrain failed" in summary
+    assert f"#{model_pr.number} has 1 commit(s) arxivbot did not make" in summary
+    assert github.branch_sha(RETRAIN_BRANCH) == theirs
+    assert github.pulls[model_pr.number].state == "open"
+    assert github.git("show", f"{ARCHIVE}:trained/models/list.json") == kept
+
+
+def test_the_retrain_takes_over_an_open_first_model_and_the_archive_follows(
+    tmp_path: Path, arxiv: ArxivServer, github: FakeGitHub
+) -> None:
+    """The first model's pull request is still open on Saturday: the retrain starts from that
+    model (put back from the archive), proposes its successor in the same pull request, and
+    the archive's copy becomes the successor, which the next daily run proposes with."""
+    papers = replay.read_papers([FIXTURES / "days"])
+    abstracts = {p.id: p for p in replay.read_papers([FIXTURES / "abstracts.jsonl"])}
+    days = sorted({p.date for p in papers})
+    arxiv.script("/api/query", api_lookup(abstracts))
+    arxiv.script("/atom/cs.CV+cs.CL", Reply(body=atom(
+        [p for p in papers if p.date == days[3]], days[3])))
+    own_model_path(github)
+    backfill(github, papers, days[:3])
+    workspace, env = fresh_runner(tmp_path, github, days[3])
+    run_action(workspace, context(tmp_path, github, "23 6 * * 1-5"), env)
+    (model_pr,) = [pr for pr in github.pulls.values() if pr.head == RETRAIN_BRANCH]
+    first = github.file_at(RETRAIN_BRANCH, "models/list.json")
+    backfill(github, papers, days[4:])
+
+    weekly = context(tmp_path, github, "41 7 * * 6")
+    weekly["with"]["force"] = "true"  # tiny data: keep the successor whatever the figures
+    workspace, env = fresh_runner(tmp_path, github, "2025-05-31")
+    logs: list[str] = []
+    run_action(workspace, weekly, env, logs)
+
+    assert "restored models/list.json, models/list.card.json from the archive" in logs[-2]
+    assert [pr.number for pr in github.pulls.values() if pr.head == RETRAIN_BRANCH] == [
+        model_pr.number]
+    assert github.pulls[model_pr.number].title.startswith("Retrain: ")
+    successor = github.file_at(RETRAIN_BRANCH, "models/list.json")
+    assert successor
+    assert successor != first
+    assert github.git("show", f"{ARCHIVE}:trained/models/list.json") == successor
+    card = json.loads(github.file_at(RETRAIN_BRANCH, "models/list.card.json") or b"{}")
+    assert card["retrain"]["previous_model"] == json.loads(first or b"{}")["digest"][:12]
+
+    arxiv.script("/atom/cs.CV+cs.CL", Reply(body=atom(
+        [p for p in papers if p.date == days[5]], days[5])))
+    workspace, env = fresh_runner(tmp_path, github, days[5])
+    run_action(workspace, context(tmp_path, github, "23 6 * * 1-5"), env)
+    assert (workspace / "models" / "list.json").read_bytes() == successor

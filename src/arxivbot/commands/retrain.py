@@ -95,6 +95,33 @@ def retrain(
     Example:
       arxivbot retrain --repo-dir ../awesome-list --listings listings/ --out models/list.json
     """
+    try:
+        return _retrain(config_path, publisher, repository, list_path, base_branch, repo_dir,
+                        decisions_path, listing_paths, abstracts_path, model_path, out_path,
+                        cutoff, no_api, force, dry_run, keep_trained)
+    except ArxivBotError as exc:  # the reason where a maintainer looks first, then as always
+        write_job_summary("arxivbot retrain failed", summary_table([("error", str(exc))]))
+        raise
+
+
+def _retrain(
+    config_path: Path | None,
+    publisher: str | None,
+    repository: str | None,
+    list_path: str | None,
+    base_branch: str | None,
+    repo_dir: Path | None,
+    decisions_path: Path | None,
+    listing_paths: tuple[Path, ...],
+    abstracts_path: Path | None,
+    model_path: Path | None,
+    out_path: Path | None,
+    cutoff: str | None,
+    no_api: bool,
+    force: bool,
+    dry_run: bool,
+    keep_trained: Path | None,
+) -> dict[str, Any]:
     from arxivbot.catalog.parse import decode_list_bytes, parse_catalog
     from arxivbot.feedback.decisions import read_decisions
     from arxivbot.jobs.retrain import retrain as run_retrain
@@ -302,14 +329,10 @@ def _first_model(publisher: Publisher, settings: Settings, repo_dir: Path | None
         return {**report, "reason": reason}
     # Every listing of the archive is older than tomorrow: all of them may serve.
     tomorrow = (datetime.now(UTC).date() + timedelta(days=1)).isoformat()
-    try:
-        _, note = model_for_run(settings, repo_dir, listing_paths, tomorrow)
-        click.echo(note)
-        proposed = propose_trained_model(publisher, settings, repo_dir, note,
-                                         keep_dir=keep_dir, by_retrain=True)
-    except ArxivBotError as exc:
-        write_job_summary("arxivbot retrain failed", summary_table([("error", str(exc))]))
-        raise
+    _, note = model_for_run(settings, repo_dir, listing_paths, tomorrow)
+    click.echo(note)
+    proposed = propose_trained_model(publisher, settings, repo_dir, note, keep_dir=keep_dir,
+                                     by_retrain=True)
     click.echo(proposed)
     reason = "no model of the list's own yet: trained the first one and proposed it"
     if first.declined is not None:
