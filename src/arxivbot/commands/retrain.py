@@ -145,7 +145,7 @@ def _retrain(
         feedback__decisions_path=str(decisions_path) if decisions_path else None,
     )
     check_day(cutoff, "--cutoff")
-    settings, implicit = own_model(settings, first_model_path)
+    settings, implicit = own_model(settings, first_model_path, repo_dir)
     source = make_publisher(settings, repo_dir)
     first = kept_first_model(source, settings, repo_dir, keep_trained, implicit=implicit)
     if first.note:
@@ -264,11 +264,14 @@ class FirstModel:
     declined: BotPullRequest | None = None  # its pull request was closed without merging
 
 
-def own_model(settings: Settings, first_model: str | None) -> tuple[Settings, bool]:
+def own_model(settings: Settings, first_model: str | None,
+              repo_dir: Path | None = None) -> tuple[Settings, bool]:
     """``settings`` with ``model.path`` set to ``first_model`` when the config names none and
     the shipped model was not trained on this list (its card names the lists it was), and
     whether it was set so: the list's own model, trained on the first run where it is not
-    yet (the action's ``first-model`` input)."""
+    yet (the action's ``first-model`` input). A list with no arXiv paper to learn from keeps
+    the shipped model (and costs no arXiv request for negatives it could not use)."""
+    from arxivbot.catalog.parse import read_catalog
     from arxivbot.commands.train import trained_on
     from arxivbot.model.store import DEFAULT_MODEL, load_card
     from arxivbot.resources import bundled_path
@@ -277,6 +280,15 @@ def own_model(settings: Settings, first_model: str | None) -> tuple[Settings, bo
         return settings, False
     if trained_on(load_card(bundled_path(DEFAULT_MODEL)), settings.list.path):
         return settings, False
+    if not os.path.lexists(first_model):
+        try:
+            papers = read_catalog((repo_dir or Path.cwd()) / settings.list.path).arxiv_ids
+        except (OSError, ArxivBotError):
+            papers = None  # the run itself says what is wrong with the list
+        if papers is not None and not papers:
+            click.echo(f"{settings.list.path} holds no arXiv paper to train a model of its own "
+                       "on: the shipped model (trained on other lists) proposes")
+            return settings, False
     return override(settings, model__path=first_model), True
 
 

@@ -125,7 +125,7 @@ def run(
     if demo:
         repo_dir = _demo_repository(DEMO_DIR)
         settings = override(settings, list__path="README.md", publish__publisher="local")
-    settings, implicit = own_model(settings, first_model_path)
+    settings, implicit = own_model(settings, first_model_path, repo_dir)
 
     if offline and not demo and not replay:
         raise ConfigError(
