@@ -291,3 +291,42 @@ def test_the_separator_before_a_code_link_goes_with_it() -> None:
         head + " | [Code💻](https://github.com/n/nu)"
     )
     assert render_entry(style, fields(code_url=None), "Papers") == head
+
+
+def test_a_title_linking_a_page_the_bot_cannot_know_is_matched_by_the_paper_link() -> None:
+    """A title linked to a blog post: a new entry links its title to the paper, as the list's
+    other titles do (like the venue slot). A title linked to the project page the entry also
+    shows is the entry's own habit, not the section's: it stays a miss."""
+    catalog = read_catalog(LISTS / "title-elsewhere.md")
+    result = native_check(catalog)
+    assert result.total == 7
+    assert [m.entry.title for m in result.misses] == ["Dipper: Dexterous In-hand Policies"]
+
+
+def test_a_section_that_shows_no_code_link_writes_one_as_the_list_does() -> None:
+    """The audio section's two papers have no code and no date: a new paper with code there
+    keeps the section's form and shows its code link the way the rest of the list does."""
+    catalog = read_catalog(LISTS / "silent-section.md")
+    text = render_entry(list_style(catalog), fields(), "Audio")
+    assert text == (
+        "* [Nu-R1: Reasoning Anew](https://arxiv.org/abs/2505.09999)"
+        " [Code💻](https://github.com/n/nu)"
+    )
+
+
+def test_a_venue_named_after_the_preprint_year_takes_the_lists_preprint_form() -> None:
+    """`CVPR 2025.` on a paper posted in 2024: a new entry for it is a preprint, written
+    `arXiv 2024.` as the list writes preprints. The venue slot takes the whole form."""
+    catalog = read_catalog(LISTS / "venue-years.md")
+    result = native_check(catalog)
+    assert (result.native, result.total) == (5, 5), [m.diff for m in result.misses]
+
+
+def test_a_last_author_whose_name_ends_in_al_is_no_et_al() -> None:
+    """`*Ann One, Rishi Agarwal.*`: the stop ends the list (it is no "et al."), so the
+    section writes its author lists with a final stop and no name keeps the stop."""
+    catalog = read_catalog(LISTS / "authors-ending-al.md")
+    text = render_entry(list_style(catalog), fields(), "Verifiers")
+    assert text.split("\n")[-1] == "    *Nu Author, Xi Writer.* Preprint'25"
+    result = native_check(catalog)
+    assert (result.native, result.total) == (4, 4), [m.diff for m in result.misses]

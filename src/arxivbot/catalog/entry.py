@@ -18,6 +18,7 @@ from arxivbot.catalog.grammar import (
     clean_heading,
     date_form,
     date_key,
+    entry_tokens,
     links_in,
     split_row,
     tokenize,
@@ -324,7 +325,7 @@ def table_roles(header: Sequence[str], rows: Sequence[Sequence[str]]) -> tuple[s
 def bullet_entry(raw: str, content_start: int, line: int, end_line: int, path: str) -> Entry:
     """A bullet entry: ``raw`` is its text (all lines), ``content_start`` where its content
     begins after the marker."""
-    tokens = tuple(tokenize(raw[content_start:]))
+    tokens = tuple(entry_tokens(raw[content_start:]))
     fields = bullet_fields(tokens)
     return Entry(
         line=line,
@@ -350,7 +351,7 @@ def block_entry(
     ``lines`` are (number, text) of the whole entry, ``lead`` the text of its title line
     without the heading marks or the line-break backslash.
     """
-    tokens = tuple(tokenize(lead))
+    tokens = tuple(entry_tokens(lead))
     fields = bullet_fields(tokens)
     links = list(fields.links)
     for _number, text in lines[1:]:

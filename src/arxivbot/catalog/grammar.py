@@ -26,6 +26,7 @@ __all__ = [
     "clean_heading",
     "date_form",
     "date_key",
+    "entry_tokens",
     "links_in",
     "split_row",
     "tokenize",
@@ -192,6 +193,28 @@ def tokenize(content: str) -> list[Token]:
     if gap_start < n:
         tokens.append(Token("text", content[gap_start:], "", ""))
     return tokens
+
+
+# A date that opens an entry in a decoration: ``**[2025-03]**``, ``**2025-03**``, `` `2025.03` ``,
+# after an emoji or two (``🔥 **[2025-03]**``). A bare ``[2503]`` or ``26.03`` needs no help.
+_DATE_PREFIX = re.compile(
+    r"^(?P<pre>(?P<deco>[^\w\s\[\]()*_`<>!|\\]{1,4}[ \t]*)?(?P<w>\*\*|__|`)?(?P<b>\[)?)"
+    r"(?P<d>[^\[\]*_`\s](?:[^\[\]*_`\n]{0,18}?[^\[\]*_`\s])?)(?(b)\])(?(w)(?P=w))(?=[ \t])"
+)
+
+
+def entry_tokens(content: str) -> list[Token]:
+    """``tokenize`` for an entry's lead: a decorated date that opens it is one ``text`` token
+    whose ``text`` is the date as written (``**[2025-03]**`` reads ``2025-03``)."""
+    match = _DATE_PREFIX.match(content)
+    if (
+        match is None
+        or not (match.group("w") or match.group("deco"))
+        or date_form(match.group("d")) is None
+    ):
+        return tokenize(content)
+    prefix = match.group()
+    return [Token("text", "", prefix, match.group("d")), *tokenize(content[len(prefix) :])]
 
 
 def split_row(line: str) -> list[str]:

@@ -12,11 +12,15 @@ by part, up to runs of whitespace:
 - every part of the written entry that shows a fact the bot knows appears in the new entry.
 
 Parts of the written entry the bot cannot know (a venue, an affiliation, a description, a
-model or dataset link) may be missing; writing them, or anything else, is a miss. Table rows
-are compared cell by cell: the same number of cells, each equal part by part as above
-(a model or dataset link beside the paper's badges may be missing), or left empty / as the
-list's placeholder where the written cell holds something the bot cannot know. Tables use
-the whole list's style (one row does not move a table's column layout).
+model or dataset link) may be missing; writing them, or anything else, is a miss. Two slots
+hold what the bot cannot know and show the list's own stand-in instead: a venue (the list's
+preprint form, ``arXiv 2025.``) and a title linked to a page other than the paper, its code
+or its project link (a blog post, a company page: the new entry's title links the paper, as
+the list's titles without such a page do). Table rows are compared cell by cell: the same
+number of cells, each equal part by part as above (a model or dataset link beside the
+paper's badges may be missing), or left empty / as the list's placeholder where the written
+cell holds something the bot cannot know. Tables use the whole list's style (one row does
+not move a table's column layout).
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from dataclasses import dataclass, replace
 
 from arxivbot.arxiv_ids import arxiv_id_from_url
 from arxivbot.catalog.entry import Entry, sort_key
-from arxivbot.catalog.grammar import split_row, tokenize
+from arxivbot.catalog.grammar import Token, split_row, tokenize
 from arxivbot.catalog.parse import Catalog
 from arxivbot.catalog.render import EntryFields, entry_diff, render_in_style
 from arxivbot.catalog.skeleton import (
@@ -46,6 +50,7 @@ from arxivbot.catalog.skeleton import (
     line_prefix,
     mine,
     mine_row,
+    preprint,
     text_chunks,
 )
 from arxivbot.catalog.style import ListStyle, list_style, row_cells
@@ -194,7 +199,7 @@ def _units(text: str, facts: Facts) -> list[tuple[str, bool]]:
                 continue
             raw = token.raw
             if token.kind in {"link", "dlink", "image"} and token.url and (
-                arxiv_id_from_url(token.url) == facts.arxiv_id
+                arxiv_id_from_url(token.url) == facts.arxiv_id or _elsewhere(token, facts)
             ):  # abs, pdf, a version: the same paper, the same link for a reader
                 raw = raw.replace(token.url, "arxiv:" + facts.arxiv_id)
             holed = collapse_whitespace(holes_in(raw, facts))
@@ -203,7 +208,12 @@ def _units(text: str, facts: Facts) -> list[tuple[str, bool]]:
             elif token.kind in {"bracket", "paren"}:
                 here.append((holed, keep_bracket(holed)))
             else:
-                here.extend((chunk, kept) for _s, chunk, kept in text_chunks(holed))
+                for _s, chunk, kept in text_chunks(holed):
+                    last = here[-1][0] if here else ""
+                    if last and preprint(last) and preprint(f"{last} {chunk}"):
+                        here[-1] = (f"{last} {chunk}", here[-1][1] or kept)
+                    else:  # "arXiv 2025." is one part, as a skeleton writes it
+                        here.append((chunk, kept))
         here = _separators_between(here)
         marker = re.sub(r"\d+", "1", prefix.strip())
         nested = ">" if prefix[:1] in {" ", "\t"} else ""
@@ -214,6 +224,17 @@ def _units(text: str, facts: Facts) -> list[tuple[str, bool]]:
         units.extend((u, required and facts_here) for u, required in here)
         blank = 0
     return units
+
+
+def _elsewhere(token: Token, facts: Facts) -> bool:
+    """A title linking a page the bot cannot know for a new paper (a blog, a venue page): a
+    new entry's title links the paper there, as the list's titles without such a page do."""
+    return (
+        token.kind in {"link", "dlink"}
+        and bool(facts.title)
+        and facts.title in token.text
+        and token.url not in {facts.code_url, facts.project_url}
+    )
 
 
 def _separators_between(here: list[tuple[str, bool]]) -> list[tuple[str, bool]]:

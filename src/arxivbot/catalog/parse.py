@@ -41,6 +41,7 @@ from arxivbot.catalog.grammar import (
     bullet_match,
     clean_heading,
     date_form,
+    entry_tokens,
     split_row,
     tokenize,
 )
@@ -273,10 +274,18 @@ def _is_heading_entry(text: str) -> bool:
 
 def _looks_like_entry(content: str) -> bool:
     """A bullet's text is an entry when it opens with a bracket/link and names a real link."""
-    tokens = [t for t in tokenize(content) if t.raw]
+    tokens = [t for t in entry_tokens(content) if t.raw]
     if not tokens:
         return False
     first = tokens[0]
+    if first.kind == "text" and first.raw != first.text and len(tokens) > 1:
+        title = tokens[1]  # **[2025-03]** [Title](url); **[2025-10]** We released ... is news
+        if title.kind in {"link", "dlink"}:
+            return HTTP.match(title.url) is not None
+        tokens = tokens[1:]
+        first = tokens[0]
+        if not re.match(r"^(\*\*|__)[^*_].*?(\*\*|__)", first.raw):
+            return False
     links = [t for t in tokens if t.kind in {"link", "dlink"}]
     nested = re.findall(r"\]\(([^)\s]+)", content)
     if first.kind in {"link", "dlink"} and not HTTP.match(first.url):

@@ -133,7 +133,8 @@ def entry_template(style: ListStyle | EntryStyle, section: str | None = None) ->
     for i, slot in enumerate(es.lead):
         gap = f"{{{{ gaps[{i - 1}] }}}}" if i else ""
         if slot == "date":
-            slots.append(gap + "[{{ date }}]")
+            open_, close = es.date_wrap
+            slots.append(gap + _literal(open_) + "{{ date }}" + _literal(close))
         elif slot == "name":
             slots.append(gap + f"[{{{{ names[{es.lead[:i].count('name')}] }}}}]")
         else:

@@ -193,7 +193,7 @@ def authors_in(text: str, alone: bool) -> tuple[tuple[str, ...], AuthorForm] | N
     body = text.strip()
     if not body or len(body) > 1500 or re.search(r"[\[\]()|:\d@#/]", body):
         return None
-    end = "." if body.endswith(".") and not body.endswith("al.") else ""
+    end = "." if body.endswith(".") and not re.search(r"\bet\.? al\.$", body) else ""
     body = body.removesuffix(end) if end else body
     etal_text = ""
     match = re.search(r",?\s+et\.? al\.?$", body)
@@ -706,7 +706,9 @@ def choose(
             continue
         donors = Counter(s.lines for s in same if hole in s.holes())
         lines = _borrow(lines, donors.most_common(1)[0][0], hole)
-    if borrow is not None and borrow.key == top:  # the list's habit, where this section is silent
+    # The list's habit, where this section is silent: entries written like the list's
+    # (the same key), or no entry of the section showing a code or project link at all.
+    if borrow is not None and (borrow.key == top or not optional):
         for hole in sorted(borrow.holes()):
             have = {_role(h) for h in _line_holes(lines)}
             if _optional(f"{HOLE}{hole}{HOLE}") and _role(hole) not in have:

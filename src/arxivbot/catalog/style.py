@@ -57,6 +57,7 @@ class EntryStyle:
     lead: tuple[str, ...] = ("title",)  # slots that open an entry, in order
     title_kind: str = "link"  # link | dlink | bracket | bold | text
     title_wrap: str = ""  # "**" for **[Title](url)** (bullets and table cells)
+    date_wrap: tuple[str, str] = ("[", "]")  # around a lead date: ("**[", "]**"), ("`", "`")
     badge_open: str = ""  # "[" for badges written [[Code 💻](url)]
     badge_close: str = ""
     gap: str = " "  # between the parts of an entry
@@ -260,7 +261,12 @@ def _infer_bullets(parts: Sequence[_BulletParts], fallback: EntryStyle | None) -
     urls: Counter[str] = Counter()
     labels: dict[str, Counter[str]] = defaultdict(Counter)
     positions: dict[str, list[float]] = defaultdict(list)
+    date_wraps: Counter[tuple[str, str]] = Counter()
     for p in parts:
+        if p.date and "date" in p.lead:  # the date as written around its value
+            raw = p.lead_tokens[p.lead.index("date")].raw
+            before, _, after = raw.rpartition(p.date) if p.date in raw else ("[", "", "]")
+            date_wraps[(before, after)] += 1
         markers[re.sub(r"^\d+", "1", p.marker)] += 1
         indents[p.indent] += 1
         leads[p.lead] += 1
@@ -307,6 +313,7 @@ def _infer_bullets(parts: Sequence[_BulletParts], fallback: EntryStyle | None) -
         lead=lead,
         title_kind=_most(title_kinds, "link", fallback.title_kind if fallback else None),
         title_wrap=_most(title_wraps, "", fallback.title_wrap if fallback else None),
+        date_wrap=_most(date_wraps, fallback.date_wrap if fallback else ("[", "]")),
         badge_open="[" if decoration == "dlink" else "",
         badge_close="]" if decoration == "dlink" else "",
         gap=_most(gaps, " ") if " " in gaps or not gaps else " ",

@@ -1,0 +1,97 @@
+"""List shapes nobody on the project had seen (issue 10): read every entry, write new ones in
+the list's own form, measure honestly.
+
+Each fixture ``tests/fixtures/lists/unseen_*.md`` is a small list written for these tests in
+one such shape; the counts were made by reading each file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from arxivbot.catalog.insertion import Addition, insert_entries
+from arxivbot.catalog.native import native_check
+from arxivbot.catalog.parse import read_catalog
+from arxivbot.catalog.render import EntryFields, render_entry
+from arxivbot.catalog.style import list_style
+
+LISTS = Path(__file__).parents[1] / "fixtures" / "lists"
+
+HAND_COUNTS = {
+    "unseen_date-prefix.md": {"Papers / Image": 4, "Papers / Backtick dates": 3},
+}
+
+
+def fields(**changes: object) -> EntryFields:
+    base: dict[str, object] = {
+        "arxiv_id": "2505.09999",
+        "title": "Nu-R1: Reasoning Anew",
+        "date": dt.date(2025, 5, 20),
+        "name": "Nu-R1",
+        "code_url": None,
+        "authors": ("Nu Author", "Xi Writer", "Omicron Third", "Pi Fourth"),
+    }
+    base.update(changes)
+    return EntryFields(**base)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("name", sorted(HAND_COUNTS))
+def test_every_entry_of_each_section_is_read(name: str) -> None:
+    catalog = read_catalog(LISTS / name)
+    assert dict(Counter(e.section for e in catalog.entries)) == HAND_COUNTS[name]
+
+
+def test_a_decorated_date_prefix_is_the_date_and_the_new_entry_carries_it() -> None:
+    """``**[2025-03]** [Title](url)`` (after an emoji too) and `` `2025.03` **Title** ``."""
+    catalog = read_catalog(LISTS / "unseen_date-prefix.md")
+    fire = next(e for e in catalog.entries if e.arxiv_id == "2503.10001")
+    assert (fire.title, fire.date) == ("Tiny-RFT: Fine-Tuning Small Eyes", "2025-03")
+    tick = next(e for e in catalog.entries if e.arxiv_id == "2503.10005")
+    assert (tick.title, tick.date) == ("Femto-R1: Incentivizing Tiny Reasoning", "2025.03")
+    style = list_style(catalog)
+    assert render_entry(style, fields(), "Papers / Image") == (
+        "- **[2025-05]** [Nu-R1: Reasoning Anew](https://arxiv.org/abs/2505.09999)"
+    )
+    assert render_entry(style, fields(code_url="https://github.com/n/nu"),
+                        "Papers / Backtick dates") == (
+        "- `2025.05` **Nu-R1: Reasoning Anew** [[paper](https://arxiv.org/abs/2505.09999)]"
+        " [[code](https://github.com/n/nu)]"
+    )
+    result = native_check(catalog)
+    assert result.total == 7
+    assert [m.entry.arxiv_id for m in result.misses] == ["2503.10001"]  # its 🔥 is a choice
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    name=st.sampled_from(sorted(HAND_COUNTS)),
+    picks=st.lists(st.integers(min_value=0, max_value=50), min_size=1, max_size=4),
+)
+def test_insertion_keeps_every_byte_and_never_lands_inside_an_entry(
+    name: str, picks: list[int]
+) -> None:
+    catalog = read_catalog(LISTS / name)
+    sections = sorted({e.section for e in catalog.entries})
+    additions = [
+        Addition(
+            sections[k % len(sections)], f"- [Paper {k}](https://arxiv.org/abs/2601.{10000 + k})",
+            f"2601.{10000 + k}",
+        )
+        for k in picks
+    ]
+    out = insert_entries(catalog, additions)
+    before = catalog.raw.decode("utf-8", "surrogateescape").split("\n")
+    after = out.decode("utf-8", "surrogateescape").split("\n")
+    ops = difflib.SequenceMatcher(None, before, after, autojunk=False).get_opcodes()
+    assert {op for op, *_ in ops} <= {"equal", "insert"}
+    for op, i1, _i2, _j1, _j2 in ops:
+        if op == "insert":
+            for entry in catalog.entries:
+                assert not (entry.line <= i1 < entry.end_line), (entry.line, i1)
