@@ -26,6 +26,10 @@ LISTS = Path(__file__).parents[1] / "fixtures" / "lists"
 
 HAND_COUNTS = {
     "unseen_date-prefix.md": {"Papers / Image": 4, "Papers / Backtick dates": 3},
+    "unseen_authors-numbered.md": {"2024": 3, "2023": 2},
+    "unseen_et-al.md": {"Image": 3},
+    "unseen_preprint-slot.md": {"Outcome": 4},
+    "unseen_venue-tag.md": {"Text-to-Image": 3, "Video": 3},
 }
 
 
@@ -67,6 +71,55 @@ def test_a_decorated_date_prefix_is_the_date_and_the_new_entry_carries_it() -> N
     result = native_check(catalog)
     assert result.total == 7
     assert [m.entry.arxiv_id for m in result.misses] == ["2503.10001"]  # its 🔥 is a choice
+
+
+def test_titles_are_read_without_the_authors_and_venue_around_them() -> None:
+    """``**Title**. *A, B*. ICML 2024.``, ``Title. arXiv 2024.``, ``[arXiv 2025] Title.``,
+    ``【CVPR 2025】 Title``: the title alone (the rest is the entry's, not the title's)."""
+    titles = {
+        e.arxiv_id: e.title.removesuffix(".")
+        for name in HAND_COUNTS for e in read_catalog(LISTS / name).entries
+    }
+    assert titles["2401.20001"] == "Self-Judging Tiny Models"
+    assert titles["2312.40004"] == "Tiny Shepherd: Verify Without Labels"
+    assert titles["2305.50003"] == "Training Tiny Diffusion with RL"
+    assert titles["2412.50005"] == "Small Mulberry: Tiny Tree Search"
+
+
+def test_new_entries_carry_the_authors_and_the_preprint_slot_the_list_writes() -> None:
+    """Authors in the list's form (``et al.`` after the list's count), ``arXiv YEAR`` where
+    the list writes its preprints so; the venue the bot cannot know is left out."""
+    def new(name: str, section: str, **changes: object) -> str:
+        return render_entry(list_style(read_catalog(LISTS / name)), fields(**changes), section)
+
+    numbered = new("unseen_authors-numbered.md", "2024", authors=("Nu Author", "Xi Writer"))
+    assert numbered.split(" ", 1)[1] == (  # the number: see the numbering test
+        "**Nu-R1: Reasoning Anew**. *Nu Author, Xi Writer*."
+        " [[arXiv](https://arxiv.org/abs/2505.09999)]"
+    )
+    assert new("unseen_et-al.md", "Image") == (
+        "- [Nu-R1: Reasoning Anew](https://arxiv.org/abs/2505.09999) - Nu Author et al.,"
+        " *arXiv 2025*"
+    )
+    assert new("unseen_preprint-slot.md", "Outcome") == (
+        "- Nu-R1: Reasoning Anew. arXiv 2025. [paper](https://arxiv.org/abs/2505.09999)"
+    )
+    assert new("unseen_venue-tag.md", "Text-to-Image") == (
+        "* [arXiv 2025] Nu-R1: Reasoning Anew. [[pdf]](https://arxiv.org/pdf/2505.09999)"
+    )
+    assert new("unseen_venue-tag.md", "Video").startswith("- 【arXiv 2025】 Nu-R1: Reasoning Anew ")
+
+
+def test_native_requires_the_authors_and_preprint_slot_and_forgives_only_the_venue() -> None:
+    """Each paper re-rendered with its own authors (more than the entry shows where it says
+    ``et al.``) and ``arXiv YEAR`` where the entry names another venue."""
+    for name in ("unseen_authors-numbered.md", "unseen_et-al.md", "unseen_preprint-slot.md"):
+        result = native_check(read_catalog(LISTS / name))
+        assert result.native == result.total >= 3, (name, [m.diff for m in result.misses])
+    style = list_style(read_catalog(LISTS / "unseen_et-al.md"))
+    written = read_catalog(LISTS / "unseen_et-al.md").entries[0]
+    assert "Pia Plum et al., *arXiv 2025*" in written.raw
+    assert "et al." in render_entry(style, fields(), "Image")
 
 
 @settings(max_examples=30, deadline=None)

@@ -129,6 +129,29 @@ def _strip_symbols(text: str) -> str:
     return clean_heading(text) if text.strip() else text
 
 
+_VENUE_TAG = re.compile(r"^\s*【[^】\n]{1,30}】\s*")  # 【CVPR 2025】 Title
+_BOLD_TITLE = re.compile(r"[^\w\s*_\[]{0,4}\s*(\*\*|__)(?P<t>[^*_\s](?:.*?[^*_\s])?)\1")
+# "Title. arXiv 2024." / "Title. ACL 2024": a venue and year after the title's full stop
+_VENUE_TAIL = re.compile(r"\.\s+(?:[^\s.]+\s+){0,4}?[`'’(]?(?:19|20)\d{2}[`)]?\.?$")
+
+
+def _text_title(raw: str) -> tuple[str, str]:
+    """The title of a plain-text lead and its kind (bold | text): ``**Title**. *A, B*. ICML
+    2024.`` reads ``Title``; ``【CVPR 2025】 Title`` and ``Title. arXiv 2024.`` read ``Title``."""
+    lead_line = raw.split("\n")[0].rstrip(" \t\\")
+    bold = _BOLD_TITLE.fullmatch(lead_line)
+    if bold:
+        return bold.group("t"), "bold"
+    bold = _BOLD_TITLE.match(lead_line)
+    if bold and re.match(r"[.,:;]?(\s|$)", lead_line[bold.end() :]):
+        return bold.group("t"), "bold"  # **Title**. *Authors*. Venue
+    title = _VENUE_TAG.sub("", raw, count=1)
+    tail = _VENUE_TAIL.search(title)
+    if tail and "\n" not in title and len(title[: tail.start()].split()) >= 2:
+        title = title[: tail.start()]
+    return title, "text"
+
+
 @dataclass(frozen=True, slots=True)
 class BulletFields:
     """What a bullet entry says, and how its lead is laid out (``lead`` slots in order)."""
@@ -196,6 +219,16 @@ def bullet_fields(tokens: Sequence[Token]) -> BulletFields:
                 wrap, wrap_token, title_token, names = "", None, None, []
                 k -= 2
                 brackets = []
+    if (
+        title_token is None
+        and brackets
+        and k < len(solid)
+        and solid[k].kind == "text"
+        and re.search(r"(?:19|20)\d{2}\s*$", brackets[-1].text)
+        and len(brackets[-1].text.split()) <= 3
+        and any(t.kind in {"link", "dlink"} for t in solid[k:])
+    ):  # a venue tag before a plain title: [arXiv 2025] Title. [[pdf]](url)
+        brackets = []
     if title_token is None and brackets:
         title_token, names = brackets[-1], brackets[:-1]
     elif title_token is None and k < len(solid) and solid[k].kind == "text":
@@ -213,10 +246,7 @@ def bullet_fields(tokens: Sequence[Token]) -> BulletFields:
     name = " ".join(t.text for t in names) or None
     if title_token is not None:
         if title_token.kind == "text":
-            lead_line = title_token.raw.split("\n")[0].rstrip(" \t\\")
-            bold = re.fullmatch(r"[^\w\s*_\[]{0,4}\s*(\*\*|__)(?P<t>.+?)(\*\*|__)", lead_line)
-            title = bold.group("t") if bold else title_token.raw
-            title_kind = "bold" if bold else "text"
+            title, title_kind = _text_title(title_token.raw)
         else:
             title = title_token.text
             title_kind = title_token.kind

@@ -32,7 +32,7 @@ from dataclasses import dataclass, replace
 
 from arxivbot.arxiv_ids import arxiv_id_from_url
 from arxivbot.catalog.entry import Entry, sort_key
-from arxivbot.catalog.grammar import Token, split_row, tokenize
+from arxivbot.catalog.grammar import Token, clean_heading, split_row, tokenize
 from arxivbot.catalog.parse import Catalog
 from arxivbot.catalog.render import EntryFields, entry_diff, render_in_style
 from arxivbot.catalog.skeleton import (
@@ -89,6 +89,9 @@ class NativeResult:
 def entry_fields_of(facts: Facts) -> EntryFields:
     """The fields a new entry for this paper would get."""
     y, m, d = facts.ymd or (2000, 1, 1)
+    authors = facts.authors
+    if authors and re.search(r"\bet\.? al\b", facts.authors_text or ""):
+        authors = (*authors, "et al.")  # the paper has more authors than the entry shows
     return EntryFields(
         arxiv_id=facts.arxiv_id,
         title=facts.title,
@@ -96,7 +99,7 @@ def entry_fields_of(facts: Facts) -> EntryFields:
         name=facts.name,
         code_url=facts.code_url,
         project_url=facts.project_url,
-        authors=facts.authors,
+        authors=authors,
     )
 
 
@@ -175,9 +178,23 @@ def _miss(catalog: Catalog, entry: Entry, rendered: str) -> NativeMiss:
 # Comparing
 
 
+_FOREIGN_LABEL = re.compile(
+    r"^(models?|datasets?|data|weights?|checkpoints?|benchmarks?)\b", re.IGNORECASE
+)
+
+
+def _foreign_label(label: str) -> bool:
+    """A link labelled as a model, dataset or weights: the bot cannot know one for a new
+    paper, wherever it points (often the code repository)."""
+    text = clean_heading(label.strip("[]() ")) if label.strip("[]() ") else ""
+    return bool(_FOREIGN_LABEL.match(text))
+
+
 def _link_required(url: str, label: str, facts: Facts) -> bool:
     if arxiv_id_from_url(url) == facts.arxiv_id:
         return True
+    if _foreign_label(label):
+        return False  # a model or dataset link, even one to the code repository
     if url and url in {facts.code_url, facts.project_url}:
         return True
     path = code_path(facts.code_url)
@@ -262,7 +279,7 @@ def _same_entry(written: str, rendered: str, facts: Facts) -> bool:
             step |= reach
             # the venue slot: where the list names a venue the bot cannot know, a new paper
             # shows the list's own preprint form ("Preprint'25", "arXiv 2025.")
-            step |= {j + 1 for j in reach if j < len(got) and _venue(got[j])}
+            step |= {j + n for j in reach for n in (1, 2, 3) if _venue_run(got[j : j + n], n)}
         reach = step
         if not reach:
             return False
@@ -298,6 +315,24 @@ def _several_papers(entry: Entry) -> bool:
         if len(named) >= 2:
             return True
     return False
+
+
+def _venue_run(units: list[str], n: int) -> bool:
+    """``n`` parts of a new entry that together are the list's preprint form (``arXiv``,
+    ``2025】``): venue words and the year only, a venue word among them."""
+    if len(units) != n:
+        return False
+    year_only = [
+        not re.findall(r"[^\W_]+", _HOLE_TEXT.sub(" ", u))
+        and {h.split(":")[0] for h in _HOLE_NAME.findall(u)} <= {"year", "yy", "date"}
+        for u in units
+    ]
+    return any(_venue(u) for u in units) and all(_venue(u) or y for u, y in zip(
+        units, year_only, strict=True))
+
+
+_HOLE_TEXT = re.compile("\x00[^\x00]*\x00")
+_HOLE_NAME = re.compile("\x00([^\x00]+)\x00")
 
 
 def _venue(unit: str) -> bool:

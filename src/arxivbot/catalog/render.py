@@ -24,6 +24,7 @@ import jinja2
 
 from arxivbot.arxiv_ids import id_month
 from arxivbot.catalog.entry import Entry, sort_key
+from arxivbot.catalog.grammar import Token
 from arxivbot.catalog.parse import Catalog
 from arxivbot.catalog.skeleton import PLACEHOLDERS, code_path, fill, fill_cell
 from arxivbot.catalog.style import (
@@ -368,6 +369,13 @@ def _existing_context(
     if strict:  # the style's spacing instead of the entry's own
         tail = [{**item, "gap": es.gap} for item in tail]
         trailing = ""
+    title = parts.title
+    if parts.title_kind in {"text", "bold"} and "title" in parts.lead:
+        # a plain-text lead holds more than the title (a venue tag before it, a venue and
+        # authors after it): the round trip writes that text as it stands
+        title, after = _plain_lead(entry, parts.lead_tokens[parts.lead.index("title")], title)
+        if after:
+            tail.insert(0, {"kind": "raw", "gap": "", "raw": after})
     gaps = [t.gap for t in parts.lead_tokens[1:]]
     if strict:
         gaps = [es.gap] * len(gaps)
@@ -377,7 +385,7 @@ def _existing_context(
         "date": parts.date,
         "names": names or [""],
         "name": names[0] if names else None,
-        "title": parts.title,
+        "title": title,
         "paper_url": parts.paper_url,
         "gaps": gaps + [es.gap] * len(es.lead),
         "tail": tail,
@@ -388,6 +396,25 @@ def _existing_context(
         "arxiv_id": entry.arxiv_id,
         "kind": entry.kind,
     }
+
+
+def _plain_lead(entry: Entry, slot: Token, title: str) -> tuple[str, str]:
+    """The title template variable that writes a plain-text lead as it stands, and the text
+    after a bold title (``. *A, B*. ICML 2024.``); unskipped lead tokens (``[arXiv 2025]``)
+    before the title go with it."""
+    tokens = [t for t in entry.tokens if t.raw]
+    at = next((i for i, t in enumerate(tokens) if t is slot), None)
+    if at is None:
+        return title, ""
+    start = at
+    slots = set(map(id, entry.fields.slot_tokens)) if entry.fields else set()
+    while start > 0 and id(tokens[start - 1]) not in slots:
+        start -= 1
+    raw = tokens[start].raw + "".join(t.gap + t.raw for t in tokens[start + 1 : at + 1])
+    bold = f"**{title}**" if slot.raw.find(f"**{title}**") >= 0 else f"__{title}__"
+    if raw.startswith(bold):
+        return title, raw[len(bold) :]
+    return raw, ""
 
 
 def _existing_cells(es: EntryStyle, entry: Entry, strict: bool) -> list[str]:

@@ -241,10 +241,11 @@ def format_authors(names: Sequence[str], form: AuthorForm) -> str:
 
 def _entry_authors(entry: Entry) -> tuple[tuple[str, ...], str, AuthorForm] | None:
     """An author list written in the entry: an emphasised span, or a line of names."""
-    found = _authors_line(entry)
-    if found and (found[1] in entry.title or entry.title in found[1]):
-        return None  # a bold title, not a list of names
-    return found
+    return _authors_line(entry)
+
+
+def _is_title(text: str, title: str) -> bool:
+    return bool(title) and (text.strip() in title or title in text)
 
 
 def _authors_line(entry: Entry) -> tuple[tuple[str, ...], str, AuthorForm] | None:
@@ -258,8 +259,16 @@ def _authors_line(entry: Entry) -> tuple[tuple[str, ...], str, AuthorForm] | Non
         spans = re.findall(r"(?<![*_\w])([*_]{1,2})([^*_]+?)\1(?![*_\w])", content)
         for _mark, inner in spans:
             found = authors_in(inner, alone=True)
-            if found:
+            if found and not _is_title(inner, entry.title):  # a bold title is no author
                 return found[0], inner.strip(), found[1]
+        if number == 0:  # "[Title](url) - Yi Yang et al., *arXiv 2025*": names before et al.
+            bare = re.sub(r"(?<![*_\w])([*_]{1,2})[^*_]+?\1(?![*_\w])", " | ", content)
+            for piece in re.split(r"\s[-–—|:]\s|[,;]\s|\.\s", bare + " "):
+                piece = piece.strip()
+                if re.search(r"\bet\.? al\b", piece) and not _is_title(piece, entry.title):
+                    found = authors_in(piece if piece.endswith(".") else piece + "", alone=True)
+                    if found:
+                        return found[0], piece, found[1]
         if number > 0:
             label = re.match(r"^(?:authors?|by)\s*[:：]\s*", content, re.IGNORECASE)
             candidate = content[label.end() :] if label else content
@@ -764,12 +773,14 @@ def _borrow(base: tuple[Line, ...], donor: tuple[Line, ...], hole: str) -> tuple
             holed = [p.text for p in line.parts if HOLE in p.text]
             if all(_optional(t) for t in holed):  # a line of its own: "- Code: [...]"
                 after = donor[j - 1] if j else None
-                at = next((i + 1 for i, b in enumerate(out) if after and b.prefix == after.prefix
+                at = next((i + 1 for i, b in enumerate(out) if after
+                           and _digits(b.prefix) == _digits(after.prefix)
                            and b.parts[:1] == after.parts[:1]), len(out))
                 out.insert(at, line)
                 return tuple(out)
-            target = j if j < len(out) and out[j].prefix == line.prefix else next(
-                (i for i, b in enumerate(out) if b.prefix == line.prefix), None
+            same = _digits(line.prefix)  # "1. " and "2. " are the same numbered line
+            target = j if j < len(out) and _digits(out[j].prefix) == same else next(
+                (i for i, b in enumerate(out) if _digits(b.prefix) == same), None
             )
             if target is None:
                 return base
