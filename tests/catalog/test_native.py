@@ -330,3 +330,17 @@ def test_a_last_author_whose_name_ends_in_al_is_no_et_al() -> None:
     assert text.split("\n")[-1] == "    *Nu Author, Xi Writer.* Preprint'25"
     result = native_check(catalog)
     assert (result.native, result.total) == (4, 4), [m.diff for m in result.misses]
+
+
+def test_a_dataset_or_model_link_to_the_code_repository_is_not_the_bots_to_write() -> None:
+    """`[Dataset🤗](https://github.com/…#data)`, `[Model🤗](<the code url>)`: a new paper's
+    dataset or model is unknown, so no such link is written, and one is not held against
+    the bot where an entry shows it."""
+    catalog = read_catalog(LISTS / "dataset-on-repo.md")
+    text = render_entry(list_style(catalog), fields(), "Papers")
+    assert text == (
+        "* 25.05 [Nu-R1: Reasoning Anew](https://arxiv.org/abs/2505.09999)"
+        " | [Paper📑](https://arxiv.org/abs/2505.09999) [Code🖥️](https://github.com/n/nu)"
+    )
+    result = native_check(catalog)
+    assert (result.native, result.total) == (5, 5), [m.diff for m in result.misses]

@@ -32,7 +32,7 @@ from dataclasses import dataclass, replace
 
 from arxivbot.arxiv_ids import arxiv_id_from_url
 from arxivbot.catalog.entry import Entry, sort_key
-from arxivbot.catalog.grammar import Token, split_row, tokenize
+from arxivbot.catalog.grammar import Token, clean_heading, split_row, tokenize
 from arxivbot.catalog.parse import Catalog
 from arxivbot.catalog.render import EntryFields, entry_diff, render_in_style
 from arxivbot.catalog.skeleton import (
@@ -178,9 +178,23 @@ def _miss(catalog: Catalog, entry: Entry, rendered: str) -> NativeMiss:
 # Comparing
 
 
+_FOREIGN_LABEL = re.compile(
+    r"^(models?|datasets?|data|weights?|checkpoints?|benchmarks?)\b", re.IGNORECASE
+)
+
+
+def _foreign_label(label: str) -> bool:
+    """A link labelled as a model, dataset or weights: the bot cannot know one for a new
+    paper, wherever it points (often the code repository)."""
+    text = clean_heading(label.strip("[]() ")) if label.strip("[]() ") else ""
+    return bool(_FOREIGN_LABEL.match(text))
+
+
 def _link_required(url: str, label: str, facts: Facts) -> bool:
     if arxiv_id_from_url(url) == facts.arxiv_id:
         return True
+    if _foreign_label(label):
+        return False  # a model or dataset link, even one to the code repository
     if url and url in {facts.code_url, facts.project_url}:
         return True
     path = code_path(facts.code_url)
