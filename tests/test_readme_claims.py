@@ -27,6 +27,7 @@ ELSEWHERE = {
     ".github/workflows/arxivbot.yml",  # the workflow a list repository adds
     "models/decisions.jsonl",  # written by `arxivbot feedback`
     "models/my-list.json",  # an example output name
+    "models/arxivbot.json",  # a list's own model, trained in its repository by the action
 }
 _PROJECT_DIRS = ("docs/", "config/", "models/", "benchmarks/", "src/", "tests/", ".github/",
                  ".ci/", "build/")

@@ -235,47 +235,73 @@ def archived(github: FakeGitHub) -> list[str]:
 def test_the_readme_workflow_proposes_archives_and_retrains(
     tmp_path: Path, arxiv: ArxivServer, github: FakeGitHub
 ) -> None:
-    """Daily runs of the action propose in one rolling PR and archive each day's listing in
-    the data branch (kept across runners); the weekly run opens the retrain PR."""
+    """The README's workflow as an adopter copies it, with no model of the list's own: the
+    first daily run trains one from the list and arXiv (the shipped model was not trained on
+    this list), proposes it as its own PR and says so in the job summary; daily runs propose
+    in one rolling PR and archive each day's listing in the data branch (kept across
+    runners); once both PRs are merged, the weekly run retrains that model from the archive."""
     papers = replay.read_papers([FIXTURES / "days"])
-    abstracts = {p.id: p for p in replay.read_papers([FIXTURES / "abstracts.jsonl"])}
     days = sorted({p.date for p in papers})
-    arxiv.script("/api/query", api_lookup(abstracts))
+    api = FakeApi()
+    arxiv.script("/api/query", api)
     daily = context(tmp_path, github, "23 6 * * 1-5")
     weekly = context(tmp_path, github, "41 7 * * 6")
     assert (daily["with"]["mode"], weekly["with"]["mode"]) == ("daily", "retrain")
+    assert "model" not in (github.file_at("main", "arxivbot.yaml") or b"").decode().replace(
+        "model: {threshold: 0.2}", "")  # no model.path: the list has no model of its own
 
+    summaries = []
     for day in days[:2]:
         arxiv.script("/atom/cs.CV+cs.CL", Reply(body=atom([p for p in papers if p.date == day],
                                                            day)))
         workspace, env = fresh_runner(tmp_path, github, day)
         ran = run_action(workspace, daily, env)
         assert "Propose today's papers" in ran
+        summaries.append(Path(env["GITHUB_STEP_SUMMARY"]).read_text(encoding="utf-8"))
+
+    # The first run trained the list's own model (negatives from the API), the second did not.
+    assert "model trained" in summaries[0]
+    assert "proposed models/arxivbot.card.json, models/arxivbot.json" in summaries[0]
+    assert "model trained" not in summaries[1]
+    assert len(api.day_requests) == 42
+    (model_pr,) = [pr for pr in github.pulls.values() if pr.head == RETRAIN_BRANCH]
+    assert model_pr.title == "Model: first model for README.md"
+    assert "was not trained on this list" in model_pr.body
+    first = github.file_at(RETRAIN_BRANCH, "models/arxivbot.json")
+    assert first
+    card = json.loads(github.file_at(RETRAIN_BRANCH, "models/arxivbot.card.json") or b"{}")
+    assert list(card["list_digests"]) == card["lists"]
+    assert [Path(p).name for p in card["lists"]] == ["README.md"]
+    version = json.loads(first)["digest"][:12]
+    assert version in summaries[0]
+    assert version in summaries[1]  # restored from the archive, proposing with it
 
     assert archived(github) == [f"listings/{d}.jsonl.gz" for d in days[:2]]
-    first = gzip.decompress(github.git("show", f"{ARCHIVE}:listings/{days[0]}.jsonl.gz"))
-    assert {json.loads(line)["id"] for line in first.splitlines()} == {
+    first_day = gzip.decompress(github.git("show", f"{ARCHIVE}:listings/{days[0]}.jsonl.gz"))
+    assert {json.loads(line)["id"] for line in first_day.splitlines()} == {
         p.id for p in papers if p.date == days[0]}
     bot_pulls = [pr for pr in github.pulls.values() if pr.head.startswith("arxivbot/")]
     assert [pr.state for pr in bot_pulls] == ["open"]  # one rolling PR for both days
     assert f"#### From {days[1]}" in bot_pulls[0].body or days[1] in bot_pulls[0].title
+    assert f"Model `{version}`" in bot_pulls[0].body
+    assert "It was trained on this list" in bot_pulls[0].body
 
-    # The maintainer merges it; the later days reach the archive (earlier runs of the week).
+    # The maintainer merges both; the later days reach the archive (earlier runs of the week).
     github.merge_pull(bot_pulls[0].number, path="README.md")
-    for day in days[2:]:
-        data = b"".join(json.dumps(replay.paper_to_record(p)).encode() + b"\n"
-                        for p in papers if p.date == day)
-        github.commit_files(ARCHIVE, {f"listings/{day}.jsonl.gz": gzip.compress(data)},
-                            f"listings: {day}")
+    github.merge_pull(model_pr.number, path="models/arxivbot.json")
+    backfill(github, papers, days[2:])
 
     workspace, env = fresh_runner(tmp_path, github, "2025-05-31")
-    ran = run_action(workspace, weekly, env)
+    logs: list[str] = []
+    ran = run_action(workspace, weekly, env, logs)
 
     assert "Retrain and open the retrain pull request" in ran
-    retrain_pulls = [pr for pr in github.pulls.values() if pr.head == RETRAIN_BRANCH]
+    assert "restored" not in "".join(logs)
+    retrain_pulls = [pr for pr in github.pulls.values() if pr.head == RETRAIN_BRANCH
+                     and pr.state == "open"]
     assert len(retrain_pulls) == 1
     assert retrain_pulls[0].title.startswith("Retrain: ")
-    assert github.file_at(RETRAIN_BRANCH, "models/default.json")
+    assert github.file_at(RETRAIN_BRANCH, "models/arxivbot.json") not in (None, first)
     assert github.file_at(RETRAIN_BRANCH, "models/decisions.jsonl")
 
 

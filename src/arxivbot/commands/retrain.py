@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -24,13 +25,16 @@ from arxivbot.commands.common import (
     text_sources,
     write_job_summary,
 )
-from arxivbot.config import Settings
-from arxivbot.errors import ArxivBotError, ConfigError
+from arxivbot.config import Settings, override
+from arxivbot.errors import ArxivBotError, ConfigError, ModelError
 from arxivbot.publish import RETRAIN_BRANCH, BotPullRequest, Publisher
 from arxivbot.records import PullRequestDraft
 
-__all__ = ["RETRAIN_BRANCH", "FirstModel", "kept_first_model", "open_pull_request",
-           "propose_trained_model", "retrain"]
+if TYPE_CHECKING:
+    from arxivbot.model.classifier import RelevanceModel
+
+__all__ = ["RETRAIN_BRANCH", "ChosenModel", "FirstModel", "daily_model", "kept_first_model",
+           "open_pull_request", "own_model", "propose_trained_model", "retrain"]
 
 
 @click.command(name="retrain")
@@ -55,6 +59,10 @@ __all__ = ["RETRAIN_BRANCH", "FirstModel", "kept_first_model", "open_pull_reques
 @click.option("--keep-trained", type=click.Path(path_type=Path),
               help="The folder keeping a first model until its PR is merged (the action's "
               "archive branch): put back while its PR is open, kept up to date with it.")
+@click.option("--first-model", "first_model_path",
+              help="When the config names no model.path and the shipped model was not trained "
+              "on this list: the list's own model is at this path (trained here if it is not "
+              "there yet), as for `run --first-model`.")
 @click.option("--dry-run", is_flag=True, help="Print the comparison and the PR; write nothing.")
 @json_option
 def retrain(
@@ -74,6 +82,7 @@ def retrain(
     force: bool,
     dry_run: bool,
     keep_trained: Path | None = None,
+    first_model_path: str | None = None,
 ) -> dict[str, Any]:
     """Retrain on the list's entries (accepted ones included), the rejected papers as hard
     negatives and the listings' other papers; compare with the current model on the same
@@ -98,7 +107,7 @@ def retrain(
     try:
         return _retrain(config_path, publisher, repository, list_path, base_branch, repo_dir,
                         decisions_path, listing_paths, abstracts_path, model_path, out_path,
-                        cutoff, no_api, force, dry_run, keep_trained)
+                        cutoff, no_api, force, dry_run, keep_trained, first_model_path)
     except ArxivBotError as exc:  # the reason where a maintainer looks first, then as always
         write_job_summary("arxivbot retrain failed", summary_table([("error", str(exc))]))
         raise
@@ -121,6 +130,7 @@ def _retrain(
     force: bool,
     dry_run: bool,
     keep_trained: Path | None,
+    first_model_path: str | None,
 ) -> dict[str, Any]:
     from arxivbot.catalog.parse import decode_list_bytes, parse_catalog
     from arxivbot.feedback.decisions import read_decisions
@@ -135,13 +145,15 @@ def _retrain(
         feedback__decisions_path=str(decisions_path) if decisions_path else None,
     )
     check_day(cutoff, "--cutoff")
+    settings, implicit = own_model(settings, first_model_path, repo_dir)
     source = make_publisher(settings, repo_dir)
-    first = kept_first_model(source, settings, repo_dir, keep_trained)
+    first = kept_first_model(source, settings, repo_dir, keep_trained, implicit=implicit)
     if first.note:
         click.echo(first.note)
     if settings.model.path is not None and not os.path.lexists(settings.model.path):
         return _first_model(source, settings, repo_dir, listing_paths, first,
-                            force=force, dry_run=dry_run, keep_dir=keep_trained)
+                            force=force, dry_run=dry_run, keep_dir=keep_trained,
+                            implicit=implicit)
     snapshot = source.read_list()
     catalog = parse_catalog(decode_list_bytes(snapshot.content), snapshot.path)
     papers = replay.read_papers(listing_paths)
@@ -252,8 +264,79 @@ class FirstModel:
     declined: BotPullRequest | None = None  # its pull request was closed without merging
 
 
+def own_model(settings: Settings, first_model: str | None,
+              repo_dir: Path | None = None) -> tuple[Settings, bool]:
+    """``settings`` with ``model.path`` set to ``first_model`` when the config names none and
+    the shipped model was not trained on this list (its card names the lists it was), and
+    whether it was set so: the list's own model, trained on the first run where it is not
+    yet (the action's ``first-model`` input). A list with no arXiv paper to learn from keeps
+    the shipped model (and costs no arXiv request for negatives it could not use)."""
+    from arxivbot.catalog.parse import read_catalog
+    from arxivbot.commands.train import trained_on
+    from arxivbot.model.store import DEFAULT_MODEL, load_card
+    from arxivbot.resources import bundled_path
+
+    if not first_model or settings.model.path is not None:
+        return settings, False
+    if trained_on(load_card(bundled_path(DEFAULT_MODEL)), settings.list.path):
+        return settings, False
+    if not os.path.lexists(first_model):
+        try:
+            papers = read_catalog((repo_dir or Path.cwd()) / settings.list.path).arxiv_ids
+        except (OSError, ArxivBotError):
+            papers = None  # the run itself says what is wrong with the list
+        if papers is not None and not papers:
+            click.echo(f"{settings.list.path} holds no arXiv paper to train a model of its own "
+                       "on: the shipped model (trained on other lists) proposes")
+            return settings, False
+    return override(settings, model__path=first_model), True
+
+
+@dataclass(frozen=True)
+class ChosenModel:
+    """The model a daily run proposes with, and what to say about it."""
+
+    model: RelevanceModel
+    trained: str = ""  # the line saying this run trained the list's first model and proposed it
+    note: str = ""  # the line saying why it is not the list's own model, when it is not
+
+
+def daily_model(publisher: Publisher, settings: Settings, repo_dir: Path | None,
+                replay: Sequence[Path], day: str, *, keep_dir: Path | None,
+                restore_from: Path | None, implicit: bool = False) -> ChosenModel:
+    """The model ``run`` proposes with: the list's own (put back from ``restore_from`` while
+    its first pull request is open; trained and proposed, and kept in ``keep_dir``, where
+    there is none), or the shipped one when the maintainers declined the first model, or,
+    for a ``model.path`` the config did not name (``implicit``), when none can be trained."""
+    from arxivbot.commands.train import model_for_run
+    from arxivbot.model.store import load_model
+
+    kept = kept_first_model(publisher, settings, repo_dir, restore_from, implicit=implicit)
+    if kept.note:
+        click.echo(kept.note)
+    if kept.declined is not None:
+        return ChosenModel(load_model(None), note=kept.note)
+    try:
+        model, trained = model_for_run(settings, repo_dir, replay, day)
+    except ModelError as exc:
+        if not implicit:
+            raise
+        note = (f"no model could be trained on {settings.list.path} ({exc}): the shipped model "
+                "(trained on other lists) proposes instead")
+        click.echo(note)
+        return ChosenModel(load_model(None), note=note)
+    if not trained:
+        return ChosenModel(model, note=kept.note if kept.restored else "")
+    click.echo(trained)
+    # The model goes to the repository as its own PR (the list file stays as it is).
+    proposed = propose_trained_model(publisher, settings, repo_dir, trained,
+                                     keep_dir=keep_dir, implicit=implicit)
+    click.echo(proposed)
+    return ChosenModel(model, trained=f"{trained}; {proposed}")
+
+
 def kept_first_model(publisher: Publisher, settings: Settings, repo_dir: Path | None,
-                     keep_dir: Path | None) -> FirstModel:
+                     keep_dir: Path | None, *, implicit: bool = False) -> FirstModel:
     """Put back the list's first model from ``keep_dir`` while its pull request is open.
 
     Only for a ``model.path`` naming no file in the checkout, and only a copy ``keep_dir``
@@ -287,7 +370,9 @@ def kept_first_model(publisher: Publisher, settings: Settings, repo_dir: Path | 
                   "or proposed unasked; the shipped model (trained on other lists) proposes "
                   f"instead. To use it after all, reopen {name}; to have a new one trained and "
                   f"proposed, delete {keep_dir.name}/ from the archive branch (or retrain with "
-                  "--force); to silence this line, remove model.path from the config"),
+                  "--force); to silence this line, "
+                  + ("set the action's first-model input to ''" if implicit
+                     else "remove model.path from the config")),
             declined=pr,
         )
     restored = []
@@ -304,7 +389,7 @@ def kept_first_model(publisher: Publisher, settings: Settings, repo_dir: Path | 
 
 def _first_model(publisher: Publisher, settings: Settings, repo_dir: Path | None,
                  listing_paths: tuple[Path, ...], first: FirstModel, *, force: bool,
-                 dry_run: bool, keep_dir: Path | None) -> dict[str, Any]:
+                 dry_run: bool, keep_dir: Path | None, implicit: bool) -> dict[str, Any]:
     """A retrain with no current model of the list's own: train and propose the first one,
     unless the maintainers closed the last one (then only with ``force``)."""
     from arxivbot.commands.train import model_for_run
@@ -329,10 +414,19 @@ def _first_model(publisher: Publisher, settings: Settings, repo_dir: Path | None
         return {**report, "reason": reason}
     # Every listing of the archive is older than tomorrow: all of them may serve.
     tomorrow = (datetime.now(UTC).date() + timedelta(days=1)).isoformat()
-    _, note = model_for_run(settings, repo_dir, listing_paths, tomorrow)
+    try:
+        _, note = model_for_run(settings, repo_dir, listing_paths, tomorrow)
+    except ModelError as exc:
+        if not implicit:
+            raise
+        reason = (f"no model could be trained on {settings.list.path} ({exc}): the shipped "
+                  "model stays")
+        click.echo(reason)
+        write_job_summary(heading, summary_table([("result", reason)]))
+        return {**report, "reason": reason}
     click.echo(note)
     proposed = propose_trained_model(publisher, settings, repo_dir, note, keep_dir=keep_dir,
-                                     by_retrain=True)
+                                     by_retrain=True, implicit=implicit)
     click.echo(proposed)
     reason = "no model of the list's own yet: trained the first one and proposed it"
     if first.declined is not None:
@@ -360,7 +454,7 @@ def _keep(keep_dir: Path, files: dict[str, bytes]) -> None:
 
 def propose_trained_model(publisher: Publisher, settings: Settings, repo_dir: Path | None,
                           note: str, *, keep_dir: Path | None = None,
-                          by_retrain: bool = False) -> str:
+                          by_retrain: bool = False, implicit: bool = False) -> str:
     """Propose the model a daily run just trained (the list's first) for the repository.
 
     The model and its card go on the retrain branch as one commit, a pull request titled
@@ -385,10 +479,12 @@ def propose_trained_model(publisher: Publisher, settings: Settings, repo_dir: Pa
     title = f"Model: first model for {settings.list.path}"
     when = ("in the weekly retrain, before any daily run had trained one" if by_retrain
             else "on its first daily run")
+    why = ("the config names no `model.path`, and the model shipped with arxivbot was not "
+           f"trained on this list, so its own goes at `{model}`" if implicit
+           else "`model.path` named no file yet")
     body = (
-        f"arxivbot trained this model on the list itself {when} "
-        f"(`model.path` named no file yet): {note}. There is no model of this list's own to "
-        "compare it with.\n\n"
+        f"arxivbot trained this model on the list itself {when} ({why}): {note}. There is no "
+        "model of this list's own to compare it with.\n\n"
         "Merge this pull request to keep the model in the repository. Until then the daily "
         "runs use the copy kept beside the listings archive instead of training again; the "
         "weekly retrain replaces this pull request when it has a model that is not worse. "

@@ -66,6 +66,13 @@ DEMO_PROBE_TIMEOUT = 4.0
     help="When this run trains the list's first model: also keep it (and its card) in this "
     "folder at its repository path (the action's archive branch), until its PR is merged.",
 )
+@click.option(
+    "--first-model",
+    "first_model_path",
+    help="When the config names no model.path and the shipped model was not trained on this "
+    "list: the list's own model goes at this path, trained on the first run (the action's "
+    "first-model input).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the run's report as one JSON object.")
 @click.option(
     "--offline",
@@ -89,6 +96,7 @@ def run(
     offline: bool,
     as_json: bool,
     keep_trained: Path | None = None,
+    first_model_path: str | None = None,
 ) -> None:
     """Propose the day's relevant new arXiv papers to the list as one pull request.
 
@@ -108,8 +116,7 @@ def run(
     # Imported here, not at the top: every command module loads with the CLI, and a run
     # needs the whole pipeline while `arxivbot score` should start fast.
     from arxivbot.commands.common import make_publisher
-    from arxivbot.commands.retrain import kept_first_model, propose_trained_model
-    from arxivbot.commands.train import model_for_run
+    from arxivbot.commands.retrain import daily_model, own_model
     from arxivbot.feedback.decisions import read_decisions, rejected_ids
     from arxivbot.jobs import daily
     from arxivbot.publish.dry_run import DryRunPublisher
@@ -118,6 +125,7 @@ def run(
     if demo:
         repo_dir = _demo_repository(DEMO_DIR)
         settings = override(settings, list__path="README.md", publish__publisher="local")
+    settings, implicit = own_model(settings, first_model_path, repo_dir)
 
     if offline and not demo and not replay:
         raise ConfigError(
@@ -132,24 +140,12 @@ def run(
         target: Publisher = make_publisher(settings, repo_dir)
         if dry_run:
             target = DryRunPublisher(target, sys.stdout)
-        # A first model kept in the archive: put back while its PR is open; declined once
-        # its PR was closed unmerged (then the shipped model proposes, and nothing is trained).
-        kept = kept_first_model(target, settings, repo_dir, keep_trained)
-        if kept.note:
-            click.echo(kept.note)
-        if kept.declined is not None:
-            from arxivbot.model.store import load_model
-
-            model, first_model = load_model(None), ""
-        else:
-            model, first_model = model_for_run(settings, repo_dir, replay, listing.date)
-        if first_model:
-            click.echo(first_model)
-            # The model goes to the repository as its own PR (the list file stays as it is).
-            proposed = propose_trained_model(target, settings, repo_dir, first_model,
-                                             keep_dir=None if dry_run else keep_trained)
-            click.echo(proposed)
-            first_model = f"{first_model}; {proposed}"
+        # The list's own model: trained and proposed on a first run, put back from the
+        # archive while its PR is open, declined once that PR was closed unmerged.
+        chosen = daily_model(target, settings, repo_dir, replay, listing.date,
+                             keep_dir=None if dry_run else keep_trained,
+                             restore_from=keep_trained, implicit=implicit)
+        model, first_model = chosen.model, chosen.trained
         decisions = Path(settings.feedback.decisions_path)
         rejected = rejected_ids(read_decisions(decisions)) if decisions.is_file() else frozenset()
         template = Path(settings.list.template) if settings.list.template else None
@@ -176,7 +172,7 @@ def run(
             f"Review the proposal: git -C {repo_dir} diff {base}...{report.result.branch}"
         )
     write_job_summary(f"arxivbot {report.day}",
-                      _summary_rows(report, model, listing, first_model, kept.note))
+                      _summary_rows(report, model, listing, first_model, chosen.note))
 
 
 def _report_json(report: Any) -> dict[str, Any]:
