@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from pathlib import Path
 
 import pytest
@@ -54,10 +55,13 @@ def assert_only_insertions(catalog: Catalog, additions: list[Addition]) -> bytes
         ops.discard("replace")
     assert ops <= {"equal", "insert"}
     # Every entry is there as lines of its own.
-    new_lines = {line.rstrip(b"\r\n") for line in lines_of(new)}
+    def numberless(line: bytes) -> bytes:  # a numbered entry takes the list's numbering
+        return re.sub(rb"^(\s*)\d{1,9}([.)]\s)", rb"\g<1>1\2", line)
+
+    new_lines = {numberless(line.rstrip(b"\r\n")) for line in lines_of(new)}
     for addition in additions:
         for line in addition.text.split("\n"):
-            assert line.encode("utf-8", "surrogateescape") in new_lines
+            assert numberless(line.encode("utf-8", "surrogateescape")) in new_lines
     return new
 
 

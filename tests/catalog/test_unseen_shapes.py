@@ -30,6 +30,9 @@ HAND_COUNTS = {
     "unseen_et-al.md": {"Image": 3},
     "unseen_preprint-slot.md": {"Outcome": 4},
     "unseen_venue-tag.md": {"Text-to-Image": 3, "Video": 3},
+    "unseen_badge-cell-table.md": {"": 3},
+    "unseen_video-section.md": {"Image": 1, "Video": 2, "Talks": 1},
+    "unseen_repeat-one.md": {"Papers": 3},
 }
 
 
@@ -120,6 +123,54 @@ def test_native_requires_the_authors_and_preprint_slot_and_forgives_only_the_ven
     written = read_catalog(LISTS / "unseen_et-al.md").entries[0]
     assert "Pia Plum et al., *arXiv 2025*" in written.raw
     assert "et al." in render_entry(style, fields(), "Image")
+
+
+def test_a_table_cell_title_with_an_arxiv_badge_and_a_numbered_column() -> None:
+    """``| 1 | Title [[arXiv](url)] | arXiv 2024 | [code](…) |``: the title is the text, the
+    new row keeps the cell's form, writes the preprint form and the next row number."""
+    catalog = read_catalog(LISTS / "unseen_badge-cell-table.md")
+    assert next(e.title for e in catalog.entries) == "Tiny-Math: Pushing Small Limits of Reasoning"
+    row = render_entry(list_style(catalog), fields(code_url="https://github.com/n/nu"), "")
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    assert cells[1:] == [
+        "Nu-R1: Reasoning Anew [[arXiv](https://arxiv.org/abs/2505.09999)]",
+        "arXiv 2025",
+        "[code](https://github.com/n/nu)",
+    ]
+    out = insert_entries(catalog, [Addition("", row, "2505.09999")]).decode()
+    assert "| 4 | Nu-R1: Reasoning Anew [[arXiv]" in out
+    assert native_check(catalog).native == 3
+
+
+def test_a_video_section_of_papers_is_a_paper_section_and_talks_stay_out() -> None:
+    """A heading word ("Video") does not override what a section holds: arXiv papers."""
+    kinds = {s.path: s.kind for s in read_catalog(LISTS / "unseen_video-section.md").sections}
+    assert kinds["Video"] == "paper"
+    assert kinds["Talks"] == "other"
+
+
+def test_new_numbered_entries_follow_the_lists_numbering_by_insertion_only() -> None:
+    """A list that counts gets the number where the entry goes (existing lines untouched),
+    a new year section starts at 1, a list that repeats ``1.`` keeps ``1.``."""
+    counting = read_catalog(LISTS / "unseen_authors-numbered.md")
+    style = list_style(counting)
+    text = render_entry(style, fields(), "2024")
+    out = insert_entries(counting, [Addition("2024", text, "2505.09999")], style).decode()
+    lines = out.split("\n")
+    new = next(k for k, line in enumerate(lines) if "Nu-R1" in line)
+    assert lines[new].startswith("4. ")
+    assert lines[new - 1].startswith("3. ")
+    fresh = insert_entries(counting, [
+        Addition("2025", render_entry(style, fields(), "2025"), "2505.09999"),
+        Addition("2025", render_entry(style, fields(arxiv_id="2505.09998", title="Xi"), "2025"),
+                 "2505.09998"),
+    ], style).decode()
+    assert [ln[:3] for ln in fresh.split("\n") if "Nu-R1" in ln or "**Xi**" in ln] == [
+        "1. ", "2. "]
+    ones = read_catalog(LISTS / "unseen_repeat-one.md")
+    text = render_entry(list_style(ones), fields(), "Papers")
+    out = insert_entries(ones, [Addition("Papers", text, "2505.09999")]).decode()
+    assert next(ln for ln in out.split("\n") if "Nu-R1" in ln).startswith("1. [Nu-R1")
 
 
 @settings(max_examples=30, deadline=None)

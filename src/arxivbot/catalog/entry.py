@@ -352,6 +352,17 @@ def table_roles(header: Sequence[str], rows: Sequence[Sequence[str]]) -> tuple[s
     return tuple(roles)
 
 
+_BADGE_LABEL = re.compile(
+    r"^\W*(paper|arxiv|pdf|abs|link|html|preprint|openreview|project|page|code|github)\W*$",
+    re.IGNORECASE,
+)
+
+
+def _badge_label(label: str) -> bool:
+    """A link label that names the link, not the paper: ``arXiv``, ``📑 Paper``, ``pdf``."""
+    return bool(_BADGE_LABEL.match(_strip_symbols(label) if label.strip() else label))
+
+
 def bullet_entry(raw: str, content_start: int, line: int, end_line: int, path: str) -> Entry:
     """A bullet entry: ``raw`` is its text (all lines), ``content_start`` where its content
     begins after the marker."""
@@ -440,6 +451,9 @@ def table_entry(
         elif role == "title" and not title:
             title = cell_links[0][0] if cell_links else cell
             paper_url = cell_links[0][1] if cell_links else None
+            text = " ".join(t.raw for t in tokens if t.kind == "text" and t.raw).strip()
+            if cell_links and len(text.split()) >= 2 and _badge_label(title):
+                title = text  # Title [[arXiv](url)]: the link is a badge, the text the title
         elif role == "name" and name is None:
             name = (cell_links[0][0] if cell_links else cell) or None
     if not title and "title" not in roles:  # no paper column: the cell linking the paper,

@@ -17,7 +17,7 @@ from functools import cmp_to_key
 from arxivbot.arxiv_ids import is_arxiv_id
 from arxivbot.catalog.entry import compare_keys, insertion_index
 from arxivbot.catalog.entry import sort_key as entry_sort_key
-from arxivbot.catalog.grammar import date_key
+from arxivbot.catalog.grammar import date_key, split_row
 from arxivbot.catalog.parse import Catalog
 from arxivbot.catalog.style import ListStyle, list_style
 from arxivbot.errors import CatalogFormatError
@@ -97,6 +97,8 @@ def plan_insertions(
         list
     )
     orders: dict[tuple[int, str], str] = {}
+    # the section's entries and where the group goes among them (for the list's numbering)
+    places: dict[tuple[int, str], tuple[Sequence[CatalogEntry], str, CatalogEntry | None]] = {}
     separators: dict[tuple[int, str], bytes] = {}
     headings: dict[tuple[int, str], bytes] = {}  # a new year section's heading and gap
     closers: dict[tuple[int, str], bytes] = {}  # its closing </details> and the gap before
@@ -129,6 +131,7 @@ def plan_insertions(
                 closers[group] = eol * closer[1] + closer[0].encode("utf-8", "surrogateescape")
         elif entries:
             where, entry = _anchor(entries, section_style.order, key)
+            assert entry is not None
             line = entry.line if where == "before" else entry.end_line + 1
             group = (offsets[line - 1] if line - 1 < len(offsets) else len(raw), where)
         else:  # an empty section: right under its heading
@@ -141,6 +144,10 @@ def plan_insertions(
             group = (offsets[heading.line] if heading.line < len(offsets) else len(raw), "after")
             separator = b"" if not section_style.separator else eol
         groups[group].append((key, addition))
+        if entries and new_year is None:
+            places[group] = (entries, where, entry)
+        else:  # a new or empty section counts from where the list's sections start
+            places[group] = (catalog.entries, "new", None)
         orders[group] = section_style.order
         separators[group] = separator
 
@@ -152,11 +159,12 @@ def plan_insertions(
         elif orders[(offset, where)] == "oldest-first":
             members.sort(key=by_key)
         separator = separators[(offset, where)]
+        texts = _numbered([m[1].text for m in members], *places[(offset, where)])
         lines = [
-            m[1].text.replace("\n", "\r\n" if eol == b"\r\n" else "\n").encode(
+            text.replace("\n", "\r\n" if eol == b"\r\n" else "\n").encode(
                 "utf-8", "surrogateescape"
             )
-            for m in members
+            for text in texts
         ]
         if where == "new":  # heading, entries, then the blank line before the next heading
             data = headings[(offset, where)] + (eol + separator).join(lines) + eol
@@ -176,6 +184,69 @@ def plan_insertions(
             offset = 3  # never in front of a byte-order mark
         splices.append(Splice(offset, data))
     return tuple(splices)
+
+
+_NUMBER = re.compile(r"^(?P<indent>[ \t]*)(?P<n>\d{1,9})(?P<mark>[.)][ \t])")
+_CELL_NUMBER = re.compile(r"^\s*(\d{1,6})\s*$")
+
+
+def _numbered(
+    texts: list[str], entries: Sequence[CatalogEntry], where: str, anchor: CatalogEntry | None
+) -> list[str]:
+    """New entries numbered the way the list numbers its entries: a list that repeats ``1.``
+    keeps it; one that counts gets the number where each goes (``where``: before ``anchor``,
+    after it, or ``new``: the first of a new or empty section). Numbered bullets and a table
+    column of row numbers (``| No. |``, left empty by the renderer); existing lines are never
+    renumbered."""
+    def bullet_number(e: CatalogEntry) -> int | None:
+        m = _NUMBER.match(e.raw)
+        return int(m["n"]) if m else None
+
+    bullets = [n for e in entries if (n := bullet_number(e)) is not None]
+    if bullets and len(bullets) == len(entries) and all(_NUMBER.match(t) for t in texts):
+        at = bullet_number(anchor) if anchor is not None else None
+        numbers = _count(bullets, where, at, len(texts))
+        return [
+            _NUMBER.sub(rf"\g<indent>{n}\g<mark>", text, count=1)
+            for text, n in zip(texts, numbers, strict=True)
+        ]
+    rows = [split_row(e.raw) for e in entries if e.raw.lstrip().startswith("|")]
+    if not rows or len(rows) != len(entries) or where == "new" or anchor is None:
+        return texts
+    out = list(texts)
+    for col in range(min(len(r) for r in rows)):
+        found = [_CELL_NUMBER.match(r[col]) for r in rows]
+        if not all(found):
+            continue
+        values = [int(m.group(1)) for m in found if m]
+        mine = _CELL_NUMBER.match(split_row(anchor.raw)[col])
+        numbers = _count(values, where, int(mine.group(1)) if mine else None, len(texts))
+        for k, (text, n) in enumerate(zip(out, numbers, strict=True)):
+            cells = split_row(text)
+            if col >= len(cells) or cells[col].strip() or not text.lstrip().startswith("|"):
+                continue
+            cells[col] = f" {n} "
+            body = text.strip()
+            right = "|" if body.endswith("|") and not body.endswith("\\|") else ""
+            out[k] = text[: len(text) - len(text.lstrip())] + "|" + "|".join(cells) + right
+    return out
+
+
+def _count(values: Sequence[int], where: str, at: int | None, count: int) -> list[int]:
+    """The numbers of ``count`` new entries (in the order they are written) among entries
+    numbered ``values`` in file order, going ``where`` ("before"/"after") the one numbered
+    ``at``, or opening a new section."""
+    if len(set(values)) == 1:
+        return [values[0]] * count  # 1. 1. 1.: the list lets Markdown count
+    if values[0] > values[-1]:  # counting down (newest first, highest number on top)
+        if where == "new" or at is None:
+            return list(range(count, 0, -1))
+        top = at + count if where == "before" else at - 1
+        return [top - k for k in range(count)]
+    if where == "new" or at is None:
+        return list(range(1, count + 1))
+    start = at if where == "before" else at + 1
+    return [start + k for k in range(count)]
 
 
 _YEAR = re.compile(r"(?:19|20)\d{2}")

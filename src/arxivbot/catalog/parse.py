@@ -555,8 +555,12 @@ def parse_catalog(text: str, source: str = "<list>") -> Catalog:
     entries = [_entry(d, paths[d.section] if d.section >= 0 else "") for d in drafts]
     if not entries:
         raise CatalogFormatError(f"{source}: {_nothing_readable(lines)}")
+    named_other = {s.path for s in sections if s.kind == "other"}
     sections = _settle_kinds(sections, entries)
-    entries = [_with_kind(e, sections) for e in entries]
+    entries = [  # in a section its heading called "other", each entry keeps its own kind
+        replace(e, kind=_shape_kind(e)) if e.section in named_other else _with_kind(e, sections)
+        for e in entries
+    ]
     covered = {n for e in entries for n in range(e.line, e.end_line + 1)}
     covered |= {line.number for line, _level, _title in headings}
     unread = _unread(lines, covered)
@@ -615,11 +619,17 @@ def _unread(lines: Sequence[_Line], covered: set[int]) -> list[int]:
 def _settle_kinds(sections: list[Section], entries: list[Entry]) -> list[Section]:
     """Sections whose heading names no kind take the kind their entries' shape suggests."""
     shapes: dict[str, Counter[EntryKind]] = defaultdict(Counter)
+    arxiv: Counter[str] = Counter()
     for entry in entries:
         shapes[entry.section][_shape_kind(entry)] += 1
+        arxiv[entry.section] += entry.arxiv_id is not None
     settled = []
     for section in sections:
         kind: EntryKind | Literal[""] = section.kind
+        held = sum(shapes.get(section.path, Counter()).values())
+        if kind == "other" and arxiv[section.path] * 2 > held:
+            # "Video", "Talks": the heading's word does not override what it holds, papers
+            kind = ""
         if not kind:
             kind = shapes[section.path].most_common(1)[0][0] if section.path in shapes else "other"
         settled.append(Section(section.path, section.title, section.level, section.line, kind))
