@@ -344,3 +344,16 @@ def test_a_dataset_or_model_link_to_the_code_repository_is_not_the_bots_to_write
     )
     result = native_check(catalog)
     assert (result.native, result.total) == (5, 5), [m.diff for m in result.misses]
+
+
+def test_a_parenthesis_inside_a_word_stays_in_the_title() -> None:
+    """`**SE(3) Flows …**`, `Model(s)`: the parenthesis is part of the word, not a bracket
+    after the title, so the whole title is read and a new entry's title is written whole."""
+    catalog = read_catalog(LISTS / "paren-in-word.md")
+    assert [e.title for e in catalog.entries] == [
+        "SE(3) Flows for Molecule Docking",
+        "What Diffusion Model(s) Remember",
+        "Equivariant Denoisers on Point Clouds",
+    ]
+    result = native_check(catalog)
+    assert (result.native, result.total) == (3, 3), [m.diff for m in result.misses]

@@ -166,8 +166,8 @@ def tokenize(content: str) -> list[Token]:
                 if close != -1:
                     end = close
                     token = Token("bracket", "", content[i:end], content[i + 1 : close - 1])
-        if token is None and ch == "(":
-            close = _match_close(content, i, "(", ")")
+        if token is None and ch == "(" and not (i and content[i - 1].isalnum()):
+            close = _match_close(content, i, "(", ")")  # "SE(3)", "Learning(s)": one word
             if close != -1:
                 end = close
                 token = Token("paren", "", content[i:end], content[i + 1 : close - 1])
