@@ -450,18 +450,23 @@ def test_a_weekly_retrain_before_any_daily_run_trains_and_proposes_the_first_mod
         "open"]
 
 
+@pytest.mark.parametrize("configured", [True, False], ids=["model.path", "default"])
 def test_a_closed_first_model_is_not_used_again_nor_proposed_again(
-    tmp_path: Path, arxiv: ArxivServer, github: FakeGitHub
+    tmp_path: Path, arxiv: ArxivServer, github: FakeGitHub, configured: bool
 ) -> None:
     """The maintainer closes the first model's pull request without merging: the next daily
     run does not put the archived copy back, trains nothing and proposes no model; it
     proposes with the shipped model and says why in its output, the job summary and the PR
-    body. The weekly retrain proposes no first model either, and says how to get one."""
+    body. The weekly retrain proposes no first model either, and says how to get one. The
+    same for a model.path the config names and for the action's default (models/arxivbot.json,
+    no model.path)."""
     papers = replay.read_papers([FIXTURES / "days"])
     abstracts = {p.id: p for p in replay.read_papers([FIXTURES / "abstracts.jsonl"])}
     days = sorted({p.date for p in papers})
     arxiv.script("/api/query", api_lookup(abstracts))
-    own_model_path(github)
+    if configured:
+        own_model_path(github)
+    name = "list" if configured else "arxivbot"
     backfill(github, papers, days[:3])
     daily = context(tmp_path, github, "23 6 * * 1-5")
 
@@ -470,7 +475,7 @@ def test_a_closed_first_model_is_not_used_again_nor_proposed_again(
     workspace, env = fresh_runner(tmp_path, github, days[3])
     run_action(workspace, daily, env)
     (model_pr,) = [pr for pr in github.pulls.values() if pr.head == RETRAIN_BRANCH]
-    assert github.git("show", f"{ARCHIVE}:trained/models/list.json")
+    assert github.git("show", f"{ARCHIVE}:trained/models/{name}.json")
     github.close_pull(model_pr.number)
     model_branch = github.branch_sha(RETRAIN_BRANCH)
 
@@ -483,7 +488,7 @@ def test_a_closed_first_model_is_not_used_again_nor_proposed_again(
     # The summary shows a PR number as code (`#2`), so that it links to nothing unasked.
     summary = Path(env["GITHUB_STEP_SUMMARY"]).read_text(encoding="utf-8").replace("`", "")
 
-    assert not (workspace / "models" / "list.json").exists()
+    assert not (workspace / "models" / f"{name}.json").exists()
     assert "restored" not in output
     assert "no model for this list yet" not in output  # not trained again
     assert f"#{model_pr.number} was closed without merging" in output
@@ -507,8 +512,8 @@ def test_a_closed_first_model_is_not_used_again_nor_proposed_again(
     assert github.branch_sha(RETRAIN_BRANCH) == model_branch
 
     # The maintainer asks for a new one, as the note says: trained/ deleted from the archive.
-    github.commit_files(ARCHIVE, {"trained/models/list.json": None,
-                                  "trained/models/list.card.json": None}, "a new model, please")
+    github.commit_files(ARCHIVE, {f"trained/models/{name}.json": None,
+                                  f"trained/models/{name}.card.json": None}, "a new model, please")
     arxiv.script("/atom/cs.CV+cs.CL", Reply(body=atom(
         [p for p in papers if p.date == days[5]], days[5])))
     workspace, env = fresh_runner(tmp_path, github, days[5])
@@ -517,7 +522,7 @@ def test_a_closed_first_model_is_not_used_again_nor_proposed_again(
     assert "no model for this list yet" in "".join(logs)
     assert [pr.state for pr in github.pulls.values() if pr.head == RETRAIN_BRANCH] == [
         "closed", "open"]
-    assert github.git("show", f"{ARCHIVE}:trained/models/list.json")
+    assert github.git("show", f"{ARCHIVE}:trained/models/{name}.json")
 
 
 @pytest.mark.parametrize("mode", ["daily", "retrain"])

@@ -620,6 +620,11 @@ def choose_row(rows: Sequence[tuple[str, ...]]) -> RowSkeleton | None:
         with_links = Counter({t: n for t, n in seen.items() if linky(t)})
         without = Counter({t: n for t, n in seen.items() if not linky(t)})
         plain = without.most_common(1)[0][0] if without else ""
+        preprints = Counter({t: n for t, n in without.items() if t and preprint(t)})
+        if preprints and not (plain and HOLE in plain):
+            # a venue column: where the list names a venue the bot cannot know (an empty
+            # template), a new paper shows the list's preprint form ("arXiv", "arXiv 2025")
+            plain = preprints.most_common(1)[0][0]
         if with_links and sum(with_links.values()) * 3 >= min(linked, sum(seen.values())):
             primary = with_links.most_common(1)[0][0]
             full = _cell_with_links(primary, with_links)
