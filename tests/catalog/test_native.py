@@ -367,3 +367,16 @@ def test_an_et_al_entry_is_no_hit_where_the_section_writes_every_name() -> None:
     result = native_check(catalog)
     assert result.total == 5
     assert [m.entry.title for m in result.misses] == ["Scaling Human Feedback to Many Raters"]
+
+
+def test_a_title_is_found_as_whole_words_in_any_spacing() -> None:
+    """find_title (the string search that replaced a regex per title) keeps its rules: whole
+    words, any run of whitespace between them, the leftmost place."""
+    from arxivbot.catalog.skeleton import find_title
+
+    text = "**Flow-GRPO:  Training\nFlow** and Flow-GRPO: Training Flow"
+    assert find_title(text, "Flow-GRPO: Training Flow") == (2, 27)
+    assert find_title("xFlow-GRPO: Training Flow", "Flow-GRPO: Training Flow") is None
+    assert find_title("Flow-GRPO: Training Flows", "Flow-GRPO: Training Flow") is None
+    assert find_title("Flow-GRPO:Training Flow", "Flow-GRPO: Training Flow") is None
+    assert find_title("", "A") is None

@@ -358,13 +358,45 @@ def badge_of(url: str, path: str) -> bool:
     return any(word in host.group(1) for word in ("shields.io", "badge", "github"))
 
 
+def _word_char(char: str) -> bool:
+    return char.isalnum() or char in "_-"
+
+
+def find_title(text: str, title: str) -> tuple[int, int] | None:
+    """Where ``title`` is written in ``text`` as whole words, in any spacing (the leftmost).
+
+    Plain string search, not a regular expression: compiling a pattern per title cost a
+    2,975-entry list about a third of ``catalog``'s time."""
+    words = title.split()
+    if not words:
+        return None
+    at = text.find(words[0])
+    while at != -1:
+        if at == 0 or not _word_char(text[at - 1]):
+            end = _words_end(text, at + len(words[0]), words[1:])
+            if end is not None and (end == len(text) or not _word_char(text[end])):
+                return at, end
+        at = text.find(words[0], at + 1)
+    return None
+
+
+def _words_end(text: str, at: int, words: Sequence[str]) -> int | None:
+    """The end of ``words`` written from ``at``, each after a run of whitespace; else None."""
+    for word in words:
+        gap = at
+        while gap < len(text) and text[gap].isspace():
+            gap += 1
+        if gap == at or not text.startswith(word, gap):
+            return None
+        at = gap + len(word)
+    return at
+
+
 def holes_in(text: str, facts: Facts, *, title: bool = True, repo: bool = False) -> str:
     """``text`` with the facts it shows replaced by holes."""
     h = HOLE
-    if title and facts.title and len(facts.title) > 3 and facts.title.split()[0] in text:
-        words = r"\s+".join(re.escape(w) for w in facts.title.split())
-        pattern = rf"(?<![\w-]){words}(?![\w-])"
-        text = re.sub(pattern, f"{h}title{h}", text, count=1)
+    if title and facts.title and len(facts.title) > 3 and (span := find_title(text, facts.title)):
+        text = f"{text[: span[0]]}{h}title{h}{text[span[1] :]}"
     if facts.authors_text and facts.authors_text in text:
         text = text.replace(facts.authors_text, f"{h}authors{h}", 1)
     if facts.arxiv_id in text:
