@@ -91,7 +91,10 @@ def entry_fields_of(facts: Facts) -> EntryFields:
     y, m, d = facts.ymd or (2000, 1, 1)
     authors = facts.authors
     if authors and re.search(r"\bet\.? al\b", facts.authors_text or ""):
-        authors = (*authors, "et al.")  # the paper has more authors than the entry shows
+        # the paper has more authors than the entry shows, names the entry does not give:
+        # a form that cuts where the entry cuts writes what it does, one that writes every
+        # name (or cuts later) writes one it cannot match
+        authors = (*authors, "Unshown Author")
     return EntryFields(
         arxiv_id=facts.arxiv_id,
         title=facts.title,
