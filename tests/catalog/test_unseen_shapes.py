@@ -33,6 +33,7 @@ HAND_COUNTS = {
     "unseen_badge-cell-table.md": {"": 3},
     "unseen_video-section.md": {"Image": 1, "Video": 2, "Talks": 1},
     "unseen_repeat-one.md": {"Papers": 3},
+    "unseen_venue-column.md": {"": 4},
 }
 
 
@@ -140,6 +141,24 @@ def test_a_table_cell_title_with_an_arxiv_badge_and_a_numbered_column() -> None:
     out = insert_entries(catalog, [Addition("", row, "2505.09999")]).decode()
     assert "| 4 | Nu-R1: Reasoning Anew [[arXiv]" in out
     assert native_check(catalog).native == 3
+
+
+def test_a_venue_column_gets_the_lists_preprint_form_and_native_requires_it() -> None:
+    """A new arXiv paper's Venue cell reads ``arXiv`` as the list's preprints do; a row left
+    empty where it wrote ``arXiv`` is not native (a venue it names may stay empty)."""
+    catalog = read_catalog(LISTS / "unseen_venue-column.md")
+    row = render_entry(list_style(catalog), fields(), "")
+    assert [c.strip() for c in row.strip("|").split("|")][1:] == ["arXiv", "2025-05", "-"]
+    assert native_check(catalog).native == 4
+    from arxivbot.catalog.native import _same_row
+    from arxivbot.catalog.skeleton import facts_of
+
+    entry = catalog.entries[1]
+    facts = facts_of(entry)
+    assert facts is not None
+    empty = entry.raw.replace("| arXiv |", "|  |")
+    assert _same_row(entry.raw, entry.raw, facts)
+    assert not _same_row(entry.raw, empty, facts)
 
 
 def test_a_video_section_of_papers_is_a_paper_section_and_talks_stay_out() -> None:

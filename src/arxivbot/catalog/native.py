@@ -37,6 +37,7 @@ from arxivbot.catalog.parse import Catalog
 from arxivbot.catalog.render import EntryFields, entry_diff, render_in_style
 from arxivbot.catalog.skeleton import (
     HOLE,
+    MORE_AUTHORS,
     Facts,
     Skeleton,
     badge_of,
@@ -91,7 +92,7 @@ def entry_fields_of(facts: Facts) -> EntryFields:
     y, m, d = facts.ymd or (2000, 1, 1)
     authors = facts.authors
     if authors and re.search(r"\bet\.? al\b", facts.authors_text or ""):
-        authors = (*authors, "et al.")  # the paper has more authors than the entry shows
+        authors = (*authors, MORE_AUTHORS)  # the paper has more authors than the entry shows
     return EntryFields(
         arxiv_id=facts.arxiv_id,
         title=facts.title,
@@ -358,6 +359,6 @@ def _same_row(written: str, rendered: str, facts: Facts) -> bool:
         known = any(_link_required(t.url, t.text, facts) for t in links) or (
             HOLE in w and all(keep_text(chunk) for r in rest for chunk in r.split())
         )
-        if known or (g not in _PLACEHOLDERS and not _venue(g)):
-            return False
+        if known or (g not in _PLACEHOLDERS and not _venue(g)) or _venue(w):
+            return False  # a preprint cell ("arXiv 2025") is a fact the bot knows
     return True
