@@ -357,3 +357,13 @@ def test_a_parenthesis_inside_a_word_stays_in_the_title() -> None:
     ]
     result = native_check(catalog)
     assert (result.native, result.total) == (3, 3), [m.diff for m in result.misses]
+
+
+def test_an_et_al_entry_is_no_hit_where_the_section_writes_every_name() -> None:
+    """The section names every author; one entry writes `Ju Ten, Ka Eleven, Lu Twelve, et
+    al.`. The bot would write the paper's every name, which the entry does not give, so
+    that entry is a miss: its own cut never becomes the new entry's form."""
+    catalog = read_catalog(LISTS / "etal-minority.md")
+    result = native_check(catalog)
+    assert result.total == 5
+    assert [m.entry.title for m in result.misses] == ["Scaling Human Feedback to Many Raters"]

@@ -37,6 +37,7 @@ from arxivbot.catalog.parse import Catalog
 from arxivbot.catalog.render import EntryFields, entry_diff, render_in_style
 from arxivbot.catalog.skeleton import (
     HOLE,
+    MORE_AUTHORS,
     Facts,
     Skeleton,
     badge_of,
@@ -91,10 +92,7 @@ def entry_fields_of(facts: Facts) -> EntryFields:
     y, m, d = facts.ymd or (2000, 1, 1)
     authors = facts.authors
     if authors and re.search(r"\bet\.? al\b", facts.authors_text or ""):
-        # the paper has more authors than the entry shows, names the entry does not give:
-        # a form that cuts where the entry cuts writes what it does, one that writes every
-        # name (or cuts later) writes one it cannot match
-        authors = (*authors, "Unshown Author")
+        authors = (*authors, MORE_AUTHORS)  # the paper has more authors than the entry shows
     return EntryFields(
         arxiv_id=facts.arxiv_id,
         title=facts.title,

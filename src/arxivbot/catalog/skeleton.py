@@ -224,6 +224,9 @@ def authors_in(text: str, alone: bool) -> tuple[tuple[str, ...], AuthorForm] | N
     return tuple(names), AuthorForm(sep, last, etal, etal_text or " et al.", end)
 
 
+MORE_AUTHORS = "et al."  # the last of an entry's names when it shows only the first ones
+
+
 def format_authors(names: Sequence[str], form: AuthorForm) -> str:
     """``names`` written in the list's author form."""
     names = [collapse_whitespace(n) for n in names if n.strip()]
@@ -231,6 +234,8 @@ def format_authors(names: Sequence[str], form: AuthorForm) -> str:
         return ""
     if form.etal and len(names) > form.etal:
         return form.sep.join(names[: form.etal]) + form.etal_text
+    if names[-1] == MORE_AUTHORS:
+        return ""  # more authors than are known, in a form that writes them all: unknown
     if len(names) == 1:
         return names[0] + form.end
     last = form.last if form.last != "?" else form.sep
