@@ -34,6 +34,7 @@ HAND_COUNTS = {
     "unseen_video-section.md": {"Image": 1, "Video": 2, "Talks": 1},
     "unseen_repeat-one.md": {"Papers": 3},
     "unseen_venue-column.md": {"": 4},
+    "unseen_et-al-mixed.md": {"Papers": 4},
 }
 
 
@@ -141,6 +142,13 @@ def test_a_table_cell_title_with_an_arxiv_badge_and_a_numbered_column() -> None:
     out = insert_entries(catalog, [Addition("", row, "2505.09999")]).decode()
     assert "| 4 | Nu-R1: Reasoning Anew [[arXiv]" in out
     assert native_check(catalog).native == 3
+
+
+def test_an_et_al_entry_does_not_vote_for_its_own_cut() -> None:
+    """Where the section writes every name, an entry cut with ``et al.`` is not what a new
+    entry would be (the paper has names the entry does not show)."""
+    result = native_check(read_catalog(LISTS / "unseen_et-al-mixed.md"))
+    assert [m.entry.arxiv_id for m in result.misses] == ["2501.91004"]
 
 
 def test_a_venue_column_gets_the_lists_preprint_form_and_native_requires_it() -> None:
