@@ -28,6 +28,13 @@ def short_name(title: str, abstract: str = "", code: str | None = None) -> str:
     the paper links (``code``); else a compact form of the title (a name-like title word such
     as "R1-Zero", or its first content words).
     """
+    return given_name(title, abstract, code) or _compact(title)
+
+
+def given_name(title: str, abstract: str = "", code: str | None = None) -> str | None:
+    """The name the paper gives itself (``short_name``'s rules without its last resort, the
+    title's first content words); None when it gives none, so a list that writes "-" for
+    unnamed papers gets "-" rather than words made up from the title."""
     title = collapse_whitespace(title)
     prefix = _title_prefix(title)
     if prefix and _names_something(prefix):
@@ -45,7 +52,7 @@ def short_name(title: str, abstract: str = "", code: str | None = None) -> str:
     repository = _repository_name(code)
     if repository:
         return repository
-    return _compact(title)
+    return _title_token(title)
 
 
 # "Qwen2.5-VL Technical Report", "gpt-oss Model Card": the name is what comes before.
@@ -107,13 +114,21 @@ def introduced_name(abstract: str) -> str | None:
     return None
 
 
-def _compact(title: str) -> str:
+def _title_token(title: str) -> str | None:
+    """A name-like word of the title ("R1-Zero", "VisualPRM"), if it has one."""
     tokens = [w.strip(",.;()[]\"'") for w in title.replace(":", " ").split()]
     tokens = [t for t in tokens if len(t) >= 3 and t.lower() not in _GENERIC]
     for pattern in (_WITH_DIGITS, _INNER_CAPS):
         for token in tokens:
             if pattern.match(token):
                 return token
+    return None
+
+
+def _compact(title: str) -> str:
+    title = collapse_whitespace(title)
+    if token := _title_token(title):
+        return token
     words = [w.strip(",.;:()[]\"'") for w in title.split()]
     content = [w for w in words if w and w.lower() not in _STOP]
     return " ".join(content[:3]) or title[:_NAME_PREFIX_MAX_CHARS]

@@ -37,7 +37,7 @@ from arxivbot.catalog.style import (
 )
 from arxivbot.catalog.templating import compile_template, literal, render
 from arxivbot.errors import CatalogFormatError
-from arxivbot.names import short_name
+from arxivbot.names import given_name, short_name
 from arxivbot.safe_text import collapse_whitespace
 
 __all__ = [
@@ -248,8 +248,14 @@ def render_in_style(
             text = fill(es.skeleton, values, ymd, [collapse_whitespace(a) for a in fields.authors])
             return text.replace("\r", "")
         if es.row is not None:
+            # A name cell shows a name the paper gives itself, else the column's placeholder
+            # ("-") where rows write one; words made up from the title only where the cell
+            # cannot go without a name (it carries the paper's link, or rows never omit it).
+            named = fields.name or given_name(title)
+            unnamed = {**values, "name": None} if not named else values
             cells = [
-                _row_cell(es, col, _first_filled(tried, values, ymd))
+                _row_cell(es, col, _first_filled(tried, unnamed, ymd)
+                          or _first_filled(tried, values, ymd))
                 for col, tried in enumerate(es.row.cells)
             ]
             return _one_line_safe(render(_template(entry_template(es)), {"cells": cells}))

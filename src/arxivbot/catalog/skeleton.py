@@ -665,7 +665,11 @@ def choose_row(rows: Sequence[tuple[str, ...]]) -> RowSkeleton | None:
             fewer = [c for c in _without_links(full) if seen.get(c)]
             cells.append(tuple(dict.fromkeys([full, *fewer, primary, plain])))
         else:
-            cells.append((plain,))
+            # where rows leave a fact out with a placeholder ("-"), so does a new row whose
+            # paper does not give that fact (a name it never calls itself, say)
+            held = Counter({t: n for t, n in without.items() if t in PLACEHOLDERS})
+            fallback = (held.most_common(1)[0][0],) if held and HOLE in plain else ()
+            cells.append((plain, *fallback))
     return RowSkeleton(tuple(cells))
 
 

@@ -406,7 +406,7 @@ def entry_fields(paper: Paper, own_repository: str | None = None) -> EntryFields
     return EntryFields(
         arxiv_id=paper.id,
         title=escape_markdown(paper.title),
-        name=escape_markdown(paper_name(paper)),
+        name=escape_markdown(name) if (name := paper_name(paper)) else None,
         date=_announced(paper),
         code_url=code_url(paper, own_repository),
         project_url=project_url(paper, own_repository),

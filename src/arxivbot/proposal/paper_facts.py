@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import re
 
-from arxivbot.names import short_name
+from arxivbot.names import given_name
 from arxivbot.records import Paper
 
 
-def paper_name(paper: Paper) -> str:
-    """The short name of ``paper``'s entry, from its title, abstract and code link."""
-    return short_name(paper.title, paper.abstract, code_url(paper))
+def paper_name(paper: Paper) -> str | None:
+    """The name ``paper`` gives itself, from its title, abstract and code link; None when it
+    gives none (the entry's style then decides: a placeholder, or a compact title)."""
+    return given_name(paper.title, paper.abstract, code_url(paper))
 
 
 def _texts(paper: Paper) -> list[str]:
