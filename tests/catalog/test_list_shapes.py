@@ -7,15 +7,14 @@ entries whose authors follow a blank line); the counts were made by reading each
 
 from __future__ import annotations
 
-import difflib
 from collections import Counter
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.catalog.insertion_property import additions_for, assert_inserts_between_entries
 
-from arxivbot.catalog.insertion import Addition, insert_entries
 from arxivbot.catalog.parse import read_catalog
 from arxivbot.errors import CatalogFormatError
 
@@ -106,23 +105,7 @@ def test_insertion_keeps_every_byte_and_never_lands_inside_an_entry(
 ) -> None:
     """Removing the inserted lines gives the original; no insertion falls inside an entry."""
     catalog = read_catalog(LISTS / name)
-    sections = sorted({e.section for e in catalog.entries})
-    additions = [
-        Addition(
-            sections[k % len(sections)], f"* [Paper {k}](https://arxiv.org/abs/2601.{10000 + k})",
-            f"2601.{10000 + k}",
-        )
-        for k in picks
-    ]
-    out = insert_entries(catalog, additions)
-    before = catalog.raw.decode("utf-8", "surrogateescape").split("\n")
-    after = out.decode("utf-8", "surrogateescape").split("\n")
-    ops = difflib.SequenceMatcher(None, before, after, autojunk=False).get_opcodes()
-    assert {op for op, *_ in ops} <= {"equal", "insert"}
-    for op, i1, _i2, _j1, _j2 in ops:
-        if op == "insert":  # lands before original line i1 + 1
-            for entry in catalog.entries:
-                assert not (entry.line <= i1 < entry.end_line), (entry.line, i1)
+    assert_inserts_between_entries(catalog, additions_for(catalog, picks, "*"))
 
 
 def test_every_paper_of_a_multi_paper_cell_is_known_for_dedupe() -> None:

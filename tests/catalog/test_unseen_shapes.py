@@ -8,13 +8,13 @@ one such shape; the counts were made by reading each file.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections import Counter
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.catalog.insertion_property import additions_for, assert_inserts_between_entries
 
 from arxivbot.catalog.insertion import Addition, insert_entries
 from arxivbot.catalog.native import native_check
@@ -209,20 +209,4 @@ def test_insertion_keeps_every_byte_and_never_lands_inside_an_entry(
     name: str, picks: list[int]
 ) -> None:
     catalog = read_catalog(LISTS / name)
-    sections = sorted({e.section for e in catalog.entries})
-    additions = [
-        Addition(
-            sections[k % len(sections)], f"- [Paper {k}](https://arxiv.org/abs/2601.{10000 + k})",
-            f"2601.{10000 + k}",
-        )
-        for k in picks
-    ]
-    out = insert_entries(catalog, additions)
-    before = catalog.raw.decode("utf-8", "surrogateescape").split("\n")
-    after = out.decode("utf-8", "surrogateescape").split("\n")
-    ops = difflib.SequenceMatcher(None, before, after, autojunk=False).get_opcodes()
-    assert {op for op, *_ in ops} <= {"equal", "insert"}
-    for op, i1, _i2, _j1, _j2 in ops:
-        if op == "insert":
-            for entry in catalog.entries:
-                assert not (entry.line <= i1 < entry.end_line), (entry.line, i1)
+    assert_inserts_between_entries(catalog, additions_for(catalog, picks, "-"))

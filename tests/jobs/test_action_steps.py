@@ -32,7 +32,7 @@ from typing import Any
 import pytest
 import yaml
 from tests.arxiv_server import ArxivServer, Reply, Seen, serving
-from tests.github_server import FakeGitHub
+from tests.github_server import FakeGitHub, PullState
 from tests.model.test_train_from_api import FakeApi
 
 from arxivbot.publish import RETRAIN_BRANCH
@@ -571,12 +571,11 @@ def test_a_first_model_whose_pull_request_cannot_open_leaves_nothing_half_made(
         RETRAIN_BRANCH, "models/list.json")
 
 
-def test_a_retrain_never_rewrites_a_maintainers_commit_on_the_first_models_pull_request(
+def first_model_proposed(
     tmp_path: Path, arxiv: ArxivServer, github: FakeGitHub
-) -> None:
-    """A maintainer commits to the open first model's pull request; the weekly retrain (forced,
-    so that it has a model to propose) leaves that commit and the archive's copy as they are,
-    and says why in its output and the job summary, naming the pull request."""
+) -> tuple[list[Paper], list[str], PullState]:
+    """Three archived days, then the fourth day's run trains the list's first model and opens
+    its pull request: the papers, the days and that pull request."""
     papers = replay.read_papers([FIXTURES / "days"])
     abstracts = {p.id: p for p in replay.read_papers([FIXTURES / "abstracts.jsonl"])}
     days = sorted({p.date for p in papers})
@@ -588,6 +587,16 @@ def test_a_retrain_never_rewrites_a_maintainers_commit_on_the_first_models_pull_
     workspace, env = fresh_runner(tmp_path, github, days[3])
     run_action(workspace, context(tmp_path, github, "23 6 * * 1-5"), env)
     (model_pr,) = [pr for pr in github.pulls.values() if pr.head == RETRAIN_BRANCH]
+    return papers, days, model_pr
+
+
+def test_a_retrain_never_rewrites_a_maintainers_commit_on_the_first_models_pull_request(
+    tmp_path: Path, arxiv: ArxivServer, github: FakeGitHub
+) -> None:
+    """A maintainer commits to the open first model's pull request; the weekly retrain (forced,
+    so that it has a model to propose) leaves that commit and the archive's copy as they are,
+    and says why in its output and the job summary, naming the pull request."""
+    papers, days, model_pr = first_model_proposed(tmp_path, arxiv, github)
     backfill(github, papers, days[3:])
     card = github.file_at(RETRAIN_BRANCH, "models/list.card.json") or b""
     theirs = github.commit_file(RETRAIN_BRANCH, "models/list.card.json",
@@ -617,17 +626,7 @@ def test_the_retrain_takes_over_an_open_first_model_and_the_archive_follows(
     """The first model's pull request is still open on Saturday: the retrain starts from that
     model (put back from the archive), proposes its successor in the same pull request, and
     the archive's copy becomes the successor, which the next daily run proposes with."""
-    papers = replay.read_papers([FIXTURES / "days"])
-    abstracts = {p.id: p for p in replay.read_papers([FIXTURES / "abstracts.jsonl"])}
-    days = sorted({p.date for p in papers})
-    arxiv.script("/api/query", api_lookup(abstracts))
-    arxiv.script("/atom/cs.CV+cs.CL", Reply(body=atom(
-        [p for p in papers if p.date == days[3]], days[3])))
-    own_model_path(github)
-    backfill(github, papers, days[:3])
-    workspace, env = fresh_runner(tmp_path, github, days[3])
-    run_action(workspace, context(tmp_path, github, "23 6 * * 1-5"), env)
-    (model_pr,) = [pr for pr in github.pulls.values() if pr.head == RETRAIN_BRANCH]
+    papers, days, model_pr = first_model_proposed(tmp_path, arxiv, github)
     first = github.file_at(RETRAIN_BRANCH, "models/list.json")
     backfill(github, papers, days[4:])
 

@@ -65,25 +65,7 @@ __all__ = ["RETRAIN_BRANCH", "ChosenModel", "FirstModel", "daily_model", "kept_f
               "there yet), as for `run --first-model`.")
 @click.option("--dry-run", is_flag=True, help="Print the comparison and the PR; write nothing.")
 @json_option
-def retrain(
-    config_path: Path | None,
-    publisher: str | None,
-    repository: str | None,
-    list_path: str | None,
-    base_branch: str | None,
-    repo_dir: Path | None,
-    decisions_path: Path | None,
-    listing_paths: tuple[Path, ...],
-    abstracts_path: Path | None,
-    model_path: Path | None,
-    out_path: Path | None,
-    cutoff: str | None,
-    no_api: bool,
-    force: bool,
-    dry_run: bool,
-    keep_trained: Path | None = None,
-    first_model_path: str | None = None,
-) -> dict[str, Any]:
+def retrain(**options: Any) -> dict[str, Any]:
     """Retrain on the list's entries (accepted ones included), the rejected papers as hard
     negatives and the listings' other papers; compare with the current model on the same
     backtest; keep the new one if it is not worse (or with --force).
@@ -104,10 +86,8 @@ def retrain(
     Example:
       arxivbot retrain --repo-dir ../awesome-list --listings listings/ --out models/list.json
     """
-    try:
-        return _retrain(config_path, publisher, repository, list_path, base_branch, repo_dir,
-                        decisions_path, listing_paths, abstracts_path, model_path, out_path,
-                        cutoff, no_api, force, dry_run, keep_trained, first_model_path)
+    try:  # the options, as click parsed them, go to _retrain, which names and types them
+        return _retrain(**options)
     except ArxivBotError as exc:  # the reason where a maintainer looks first, then as always
         write_job_summary("arxivbot retrain failed", summary_table([("error", str(exc))]))
         raise
@@ -129,8 +109,8 @@ def _retrain(
     no_api: bool,
     force: bool,
     dry_run: bool,
-    keep_trained: Path | None,
-    first_model_path: str | None,
+    keep_trained: Path | None = None,
+    first_model_path: str | None = None,
 ) -> dict[str, Any]:
     from arxivbot.catalog.parse import decode_list_bytes, parse_catalog
     from arxivbot.feedback.decisions import read_decisions
