@@ -210,3 +210,32 @@ def test_insertion_keeps_every_byte_and_never_lands_inside_an_entry(
 ) -> None:
     catalog = read_catalog(LISTS / name)
     assert_inserts_between_entries(catalog, additions_for(catalog, picks, "-"))
+
+
+# Round 2 (issue 10): shapes from a second held-out set; each fixture unseen2_*.md is a small
+# list written for these tests, counted by hand.
+
+HAND_COUNTS_2 = {
+    "unseen2_slash-date.md": {"Reasoning Models": 3, "Process Supervision": 2},
+}
+
+
+@pytest.mark.parametrize("name", sorted(HAND_COUNTS_2))
+def test_every_entry_of_each_section_is_read_round_2(name: str) -> None:
+    catalog = read_catalog(LISTS / name)
+    assert dict(Counter(e.section for e in catalog.entries)) == HAND_COUNTS_2[name]
+
+
+def test_a_bracketed_day_date_before_a_plain_title_is_the_date() -> None:
+    """``- [2025/04/14] Title [[arXiv:ID](url)]`` and ``[2025.01.08]``: a date, not the title."""
+    catalog = read_catalog(LISTS / "unseen2_slash-date.md")
+    first = next(e for e in catalog.entries if e.arxiv_id == "2504.13837")
+    assert first.title.startswith("Does Reinforcement Learning Really Incentivize")
+    assert first.date == "2025/04/14"
+    dotted = next(e for e in catalog.entries if e.arxiv_id == "2501.04519")
+    assert (dotted.title[:10], dotted.date) == ("rStar-Math", "2025.01.08")
+    style = list_style(catalog)
+    assert render_entry(style, fields(), "Reasoning Models") == (
+        "- [2025/05/20] Nu-R1: Reasoning Anew [[arXiv:2505.09999](https://arxiv.org/abs/2505.09999)]"
+    )
+    assert render_entry(style, fields(), "Process Supervision").startswith("- [2025.05.20] Nu-R1")

@@ -297,6 +297,8 @@ _DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("yymm", re.compile(r"^(?P<y>\d{2})(?P<m>0[1-9]|1[0-2])$")),
     ("yy.mm", re.compile(r"^(?P<y>[12]\d)\.(?P<m>0[1-9]|1[0-2])$")),
     ("yyyy-mm-dd", re.compile(r"^(?P<y>(?:19|20)\d{2})-(?P<m>\d{1,2})-(?P<d>\d{1,2})$")),
+    ("yyyy/mm/dd", re.compile(r"^(?P<y>(?:19|20)\d{2})/(?P<m>\d{1,2})/(?P<d>\d{1,2})$")),
+    ("yyyy.mm.dd", re.compile(r"^(?P<y>(?:19|20)\d{2})\.(?P<m>\d{1,2})\.(?P<d>\d{1,2})$")),
     ("yyyy.mm", re.compile(r"^(?P<y>(?:19|20)\d{2})\.(?P<m>\d{1,2})$")),
     ("yyyy-mm", re.compile(r"^(?P<y>(?:19|20)\d{2})-(?P<m>\d{1,2})$")),
     ("yyyy/mm", re.compile(r"^(?P<y>(?:19|20)\d{2})/(?P<m>\d{1,2})$")),

@@ -858,6 +858,8 @@ def _format_date(form: str, ymd: tuple[int, int, int], arxiv_id: str) -> str:
         "yy.mm": f"{y % 100:02d}.{m:02d}",
         "d mon yyyy": f"{day.day} {day:%b} {y}",
         "yyyy-mm-dd": day.isoformat(),
+        "yyyy/mm/dd": f"{y}/{m:02d}/{day.day:02d}",
+        "yyyy.mm.dd": f"{y}.{m:02d}.{day.day:02d}",
         "yyyy.mm": f"{y}.{m:02d}",
         "yyyy-mm": f"{y}-{m:02d}",
         "yyyy/mm": f"{y}/{m:02d}",
