@@ -217,6 +217,7 @@ def test_insertion_keeps_every_byte_and_never_lands_inside_an_entry(
 
 HAND_COUNTS_2 = {
     "unseen2_slash-date.md": {"Reasoning Models": 3, "Process Supervision": 2},
+    "unseen2_numbered-plain-title.md": {"2024": 2, "2025": 3, "Surveys": 1},
 }
 
 
@@ -239,3 +240,28 @@ def test_a_bracketed_day_date_before_a_plain_title_is_the_date() -> None:
         "- [2025/05/20] Nu-R1: Reasoning Anew [[arXiv:2505.09999](https://arxiv.org/abs/2505.09999)]"
     )
     assert render_entry(style, fields(), "Process Supervision").startswith("- [2025.05.20] Nu-R1")
+
+
+def test_a_numbered_plain_title_whose_pdf_follows_blank_lines_is_one_entry() -> None:
+    """``1. Title`` / blank / authors / blank / ``[[pdf](arxiv)]``: one entry, its title the
+    first line only; a new one is numbered on and written in the same three paragraphs."""
+    catalog = read_catalog(LISTS / "unseen2_numbered-plain-title.md")
+    rest = next(e for e in catalog.entries if e.arxiv_id == "2408.00012")
+    assert rest.title == "Reinforced Self-Training (ReST) for Tiny Models"
+    assert (rest.line, rest.end_line) == (14, 18)
+    survey = next(e for e in catalog.entries if e.section == "Surveys")
+    assert survey.title == "A Survey of Tiny Reasoners"  # not its parent item
+    out = render_entry(list_style(catalog), fields(), "2025")
+    assert out.split("\n")[0].endswith(". Nu-R1: Reasoning Anew")
+    assert out.split("\n")[1:] == [
+        "", "   Nu Author, Xi Writer, Omicron Third, Pi Fourth", "",
+        "   [[pdf](https://arxiv.org/pdf/2505.09999)]",
+    ]
+    style = list_style(catalog)
+    out = insert_entries(
+        catalog, [Addition("2025", render_entry(style, fields(), "2025"), "2505.09999")], style
+    ).decode()
+    lines = out.split("\n")
+    new = next(k for k, line in enumerate(lines) if "Nu-R1" in line)
+    assert lines[new].startswith("4. ")  # oldest first: after the last 2025 entry
+    assert lines[new - 2].endswith("(https://arxiv.org/pdf/2504.00015)]")

@@ -146,6 +146,7 @@ def _text_title(raw: str) -> tuple[str, str]:
     if bold and re.match(r"[.,:;]?(\s|$)", lead_line[bold.end() :]):
         return bold.group("t"), "bold"  # **Title**. *Authors*. Venue
     title = _VENUE_TAG.sub("", raw, count=1)
+    title = re.split(r"\n[ \t]*\n", title, maxsplit=1)[0]  # a title never crosses a blank line
     tail = _VENUE_TAIL.search(title)
     if tail and "\n" not in title and len(title[: tail.start()].split()) >= 2:
         title = title[: tail.start()]

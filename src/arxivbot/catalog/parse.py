@@ -338,6 +338,39 @@ def _bold_then_link(content: str, following: str) -> bool:
     )
 
 
+def _title_then_body_link(content: str, lines: Sequence[_Line], i: int, column: int) -> bool:
+    """``1. Title`` (no link of its own) whose body, the lines indented under its text (single
+    blank lines allowed, as in ``1. Title`` / blank / authors / blank / ``[[pdf](arxiv)]``),
+    carries the paper's arXiv link on a line that is not a nested bullet."""
+    tokens = [t for t in entry_tokens(content) if t.raw]
+    if not tokens or any(t.kind in {"link", "dlink"} for t in tokens):
+        return False
+    words = content.split()
+    if not 2 <= len(words) <= 40 or content.rstrip().endswith(":"):
+        return False
+    j, blanks = i + 1, 0
+    while j < len(lines) and j <= i + 6:
+        text = lines[j].text
+        if _is_blank(text):
+            blanks += 1
+            if blanks > 1:
+                return False
+            j += 1
+            continue
+        blanks = 0
+        indent = len(text) - len(text.lstrip(" \t"))
+        if indent < column or HEADING.match(text) or FENCE.match(text) or bullet_match(text):
+            return False
+        if any(
+            HTTP.match(t.url) and arxiv_id_from_url(t.url)
+            for t in tokenize(text)
+            if t.kind in {"link", "dlink"}
+        ):
+            return True
+        j += 1
+    return False
+
+
 def _nothing_readable(lines: Sequence[_Line]) -> str:
     """What a list without a readable entry holds, and what to do about it."""
     bullets = [ln.number for ln in lines if bullet_match(ln.text)]
@@ -520,6 +553,7 @@ def parse_catalog(text: str, source: str = "<list>") -> Catalog:
             or _bold_then_link(
                 body[bullet.end() :], lines[i + 1].text if i + 1 < len(lines) else ""
             )
+            or _title_then_body_link(body[bullet.end() :], lines, i, bullet.end())
         ):
             current = _Draft([line], here(), "bullet")
             drafts.append(current)
