@@ -218,6 +218,7 @@ def test_insertion_keeps_every_byte_and_never_lands_inside_an_entry(
 HAND_COUNTS_2 = {
     "unseen2_slash-date.md": {"Reasoning Models": 3, "Process Supervision": 2},
     "unseen2_numbered-plain-title.md": {"2024": 2, "2025": 3, "Surveys": 1},
+    "unseen2_heading-metadata.md": {"Search Agents": 3, "Tools": 1},
 }
 
 
@@ -265,3 +266,17 @@ def test_a_numbered_plain_title_whose_pdf_follows_blank_lines_is_one_entry() -> 
     new = next(k for k, line in enumerate(lines) if "Nu-R1" in line)
     assert lines[new].startswith("4. ")  # oldest first: after the last 2025 entry
     assert lines[new - 2].endswith("(https://arxiv.org/pdf/2504.00015)]")
+
+
+def test_a_heading_entry_reads_its_labelled_date_and_writes_its_metadata_bullets() -> None:
+    """``### [Title](doi.org/10.48550/arXiv.ID)`` with ``- **Authors:**`` / ``- **Date:**``
+    bullets: the date is read, and a new entry carries both labelled lines with its own facts."""
+    catalog = read_catalog(LISTS / "unseen2_heading-metadata.md")
+    first = catalog.entries[0]
+    assert (first.arxiv_id, first.date) == ("2504.00021", "2025-04")
+    out = render_entry(list_style(catalog), fields(), "Search Agents")
+    assert out.split("\n")[:3] == [
+        "### [Nu-R1: Reasoning Anew](https://doi.org/10.48550/arXiv.2505.09999)",
+        "- **Authors:** Nu Author, Xi Writer, Omicron Third, Pi Fourth",
+        "- **Date:** 2025-05",
+    ]

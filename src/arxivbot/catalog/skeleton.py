@@ -50,6 +50,7 @@ _SEPARATORS = {"|", "-", "–", "—", ",", ";", "/", "·", "•", ":", "&"}
 _KNOWN_WORDS = {
     "arxiv", "preprint", "et", "al", "paper", "pdf", "code", "github", "project", "page",
     "website", "homepage", "demo", "official", "repo", "link", "abs", "html", "star", "stars",
+    "authors", "author", "date", "published",  # the labels of metadata lines: "- **Date:** …"
 }
 _PARTICLES = {"de", "van", "von", "der", "den", "di", "da", "la", "le", "du", "del", "dos", "y"}
 
@@ -275,7 +276,9 @@ def _authors_line(entry: Entry) -> tuple[tuple[str, ...], str, AuthorForm] | Non
                     if found:
                         return found[0], piece, found[1]
         if number > 0:
-            label = re.match(r"^(?:authors?|by)\s*[:：]\s*", content, re.IGNORECASE)
+            label = re.match(  # "Authors: A, B", "**Authors:** A, B", "**Authors**: A, B"
+                r"^([*_]{0,2})(?:authors?|by)(?:\s*[:：]\1|\1\s*[:：])\s*", content, re.IGNORECASE
+            )
             candidate = content[label.end() :] if label else content
             found = authors_in(candidate, alone=True)
             if found:
