@@ -219,6 +219,7 @@ HAND_COUNTS_2 = {
     "unseen2_slash-date.md": {"Reasoning Models": 3, "Process Supervision": 2},
     "unseen2_numbered-plain-title.md": {"2024": 2, "2025": 3, "Surveys": 1},
     "unseen2_heading-metadata.md": {"Search Agents": 3, "Tools": 1},
+    "unseen2_html-table.md": {"Image": 3, "Video": 2, "More": 1},
 }
 
 
@@ -280,3 +281,45 @@ def test_a_heading_entry_reads_its_labelled_date_and_writes_its_metadata_bullets
         "- **Authors:** Nu Author, Xi Writer, Omicron Third, Pi Fourth",
         "- **Date:** 2025-05",
     ]
+
+
+def test_html_table_rows_are_entries_and_new_rows_are_written_as_html_like_their_neighbours(
+) -> None:
+    """``<table>`` rows (one line each, or one cell a line) under ``<h2 id=…>`` headings are
+    read like Markdown rows; a new row is HTML laid out like the row beside it, its title
+    escaped, and the file keeps every byte."""
+    catalog = read_catalog(LISTS / "unseen2_html-table.md")
+    femto = next(e for e in catalog.entries if e.arxiv_id == "2406.00032")
+    assert (femto.title, femto.date) == ("Femto-AR: Autoregression & Tiny Tokens", "2024-06")
+    zepto = next(e for e in catalog.entries if e.arxiv_id == "2503.00034")
+    assert (zepto.line, zepto.end_line) == (29, 34)
+    style = list_style(catalog)
+    new = fields(title="Nu-R1: <Tiny> & Anew", code_url="https://github.com/n/nu")
+    out = insert_entries(catalog, [
+        Addition("Image", render_entry(style, new, "Image"), "2505.09999"),
+        Addition("Video", render_entry(style, new, "Video"), "2505.09999"),
+    ], style).decode()
+    added = [ln for ln in out.split("\n") if ln not in catalog.raw.decode().split("\n")]
+    assert added[0] == (
+        '<tr><td><a href="https://arxiv.org/abs/2505.09999">Nu-R1: &lt;Tiny&gt; &amp; Anew</a>'
+        '</td><td>arXiv</td><td>2025-05</td><td><a href="https://github.com/n/nu">GitHub</a>'
+        "</td></tr>"
+    )
+    assert added[1:] == [
+        '  <td><a href="https://arxiv.org/abs/2505.09999">Nu-R1: &lt;Tiny&gt; &amp; Anew</a></td>',
+        "  <td>2025-05</td>",
+        '  <td><a href="https://github.com/n/nu">GitHub</a></td>',
+    ]  # <tr>, <td>arXiv</td> and </tr> lines are already in the file: the diff shows these
+    assert out.count("<tr>") == catalog.raw.decode().count("<tr>") + 1 + 1
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    name=st.sampled_from(sorted(HAND_COUNTS_2)),
+    picks=st.lists(st.integers(min_value=0, max_value=50), min_size=1, max_size=4),
+)
+def test_insertion_keeps_every_byte_and_never_lands_inside_an_entry_round_2(
+    name: str, picks: list[int]
+) -> None:
+    catalog = read_catalog(LISTS / name)
+    assert_inserts_between_entries(catalog, additions_for(catalog, picks, "-"))
