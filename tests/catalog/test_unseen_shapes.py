@@ -220,6 +220,7 @@ HAND_COUNTS_2 = {
     "unseen2_numbered-plain-title.md": {"2024": 2, "2025": 3, "Surveys": 1},
     "unseen2_heading-metadata.md": {"Search Agents": 3, "Tools": 1},
     "unseen2_html-table.md": {"Image": 3, "Video": 2, "More": 1},
+    "unseen2_br-badges.md": {"Models": 3, "Reasoning": 1},
 }
 
 
@@ -311,6 +312,23 @@ def test_html_table_rows_are_entries_and_new_rows_are_written_as_html_like_their
         '  <td><a href="https://github.com/n/nu">GitHub</a></td>',
     ]  # <tr>, <td>arXiv</td> and </tr> lines are already in the file: the diff shows these
     assert out.count("<tr>") == catalog.raw.decode().count("<tr>") + 1 + 1
+
+
+def test_authors_between_br_and_a_linked_arxiv_badge_are_written_with_the_new_papers_facts(
+) -> None:
+    """``- **Title** <br> A, B <br> [![arXiv](shields …ID…)](arxiv) [![Star](…)](gh)``: the
+    names between the ``<br>`` are the authors, the badge image keeps its own URL with the
+    new id (it was overwritten by the paper's URL, a broken image), and native counts it."""
+    catalog = read_catalog(LISTS / "unseen2_br-badges.md")
+    out = render_entry(list_style(catalog), fields(code_url="https://github.com/n/nu"), "Models")
+    assert out == (
+        "- **Nu-R1: Reasoning Anew** <br> Nu Author, Xi Writer, Omicron Third, Pi Fourth <br> "
+        "[![arXiv](https://img.shields.io/badge/arXiv-2505.09999-b31b1b.svg)]"
+        "(https://arxiv.org/abs/2505.09999) [![Star](https://img.shields.io/github/stars/n/nu"
+        ".svg?style=social&label=Star)](https://github.com/n/nu)"
+    )
+    result = native_check(catalog)
+    assert (result.total, len(result.misses)) == (4, 0)
 
 
 @settings(max_examples=30, deadline=None)

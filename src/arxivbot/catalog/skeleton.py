@@ -267,6 +267,12 @@ def _authors_line(entry: Entry) -> tuple[tuple[str, ...], str, AuthorForm] | Non
             found = authors_in(inner, alone=True)
             if found and not _is_title(inner, entry.title):  # a bold title is no author
                 return found[0], inner.strip(), found[1]
+        if number == 0 and re.search(r"<br\s*/?>", content, re.IGNORECASE):
+            for piece in re.split(r"<br\s*/?>", content, flags=re.IGNORECASE)[1:]:
+                piece = piece.strip()  # "**Title** <br> A, B, C <br> [badges]": a names piece
+                found = authors_in(piece, alone=True) if piece else None
+                if found and not _is_title(piece, entry.title):
+                    return found[0], piece, found[1]
         if number == 0:  # "[Title](url) - Yi Yang et al., *arXiv 2025*": names before et al.
             bare = re.sub(r"(?<![*_\w])([*_]{1,2})[^*_]+?\1(?![*_\w])", " | ", content)
             for piece in re.split(r"\s[-–—|:]\s|[,;]\s|\.\s", bare + " "):
