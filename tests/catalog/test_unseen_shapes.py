@@ -221,6 +221,7 @@ HAND_COUNTS_2 = {
     "unseen2_heading-metadata.md": {"Search Agents": 3, "Tools": 1},
     "unseen2_html-table.md": {"Image": 3, "Video": 2, "More": 1},
     "unseen2_br-badges.md": {"Models": 3, "Reasoning": 1},
+    "unseen2_id-badge.md": {"Papers / 2025": 2, "Papers / 2024": 2},
 }
 
 
@@ -329,6 +330,16 @@ def test_authors_between_br_and_a_linked_arxiv_badge_are_written_with_the_new_pa
     )
     result = native_check(catalog)
     assert (result.total, len(result.misses)) == (4, 0)
+
+
+def test_an_unlinked_badge_showing_the_arxiv_id_is_written_with_the_new_id() -> None:
+    """``- [Title](arxiv) ![arXiv](https://img.shields.io/badge/arXiv-ID-b31b1b.svg)``: every
+    entry shows its id in a badge; a new entry does too (it was dropped)."""
+    catalog = read_catalog(LISTS / "unseen2_id-badge.md")
+    assert render_entry(list_style(catalog), fields(), "Papers / 2025") == (
+        "- [Nu-R1: Reasoning Anew](https://arxiv.org/abs/2505.09999) "
+        "![arXiv](https://img.shields.io/badge/arXiv-2505.09999-b31b1b.svg)"
+    )
 
 
 @settings(max_examples=30, deadline=None)

@@ -464,6 +464,8 @@ def _link_part(raw_kind: str, label: str, url: str, facts: Facts) -> str | None:
         url_t = f"{h}project_url{h}"
     elif (path := code_path(facts.code_url)) and badge_of(url, path):
         url_t = url.replace(path, f"{h}code_path{h}")
+    elif raw_kind == "image" and re.search(rf"(?<![\d.]){re.escape(facts.arxiv_id)}(?!\d)", url):
+        url_t = url.replace(facts.arxiv_id, f"{h}arxiv_id{h}")  # a badge showing the id
     elif facts.title and facts.title in label and raw_kind != "image":
         url_t = f"https://arxiv.org/abs/{h}arxiv_id{h}"  # the title links the paper elsewhere
     else:
