@@ -222,6 +222,7 @@ HAND_COUNTS_2 = {
     "unseen2_html-table.md": {"Image": 3, "Video": 2, "More": 1},
     "unseen2_br-badges.md": {"Models": 3, "Reasoning": 1},
     "unseen2_id-badge.md": {"Papers / 2025": 2, "Papers / 2024": 2},
+    "unseen2_approach-table.md": {"Text-only": 4},
 }
 
 
@@ -340,6 +341,20 @@ def test_an_unlinked_badge_showing_the_arxiv_id_is_written_with_the_new_id() -> 
         "- [Nu-R1: Reasoning Anew](https://arxiv.org/abs/2505.09999) "
         "![arXiv](https://img.shields.io/badge/arXiv-2505.09999-b31b1b.svg)"
     )
+
+
+def test_an_approach_column_shows_the_papers_name_and_a_placeholder_column_its_placeholder(
+) -> None:
+    """``| Approach | Backbone | RL Algo | Date | 🤗 Model | Code | Paper |``: the Approach
+    cell is the name the paper gives itself (it was empty), the 🤗 column that writes ``——``
+    where a paper has no weights writes it for a new paper (it was empty), and what the bot
+    cannot know (backbone, algorithm) stays empty: never a neighbour's value."""
+    catalog = read_catalog(LISTS / "unseen2_approach-table.md")
+    out = render_entry(list_style(catalog), fields(), "Text-only")
+    assert [c.strip() for c in out.strip("|").split("|")] == [
+        "Nu-R1", "", "", "2025.05", "——", "——",
+        "[Nu-R1: Reasoning Anew](https://arxiv.org/abs/2505.09999)",
+    ]
 
 
 @settings(max_examples=30, deadline=None)

@@ -635,6 +635,8 @@ def mine_row(cells: Sequence[tuple[str, Sequence[Token]]], facts: Facts) -> tupl
         )
         if facts_here or (parts and keep_text(text) and re.search(r"[^\W_]", text)):
             out.append(text.strip())
+        elif facts.name and content == facts.name and len(content) >= 2:
+            out.append(f"{HOLE}name{HOLE}")  # a name cell: | TTRL | ... | [TTRL: ...](arxiv) |
         else:
             out.append(content if content in PLACEHOLDERS else "")
     return tuple(out)
@@ -680,6 +682,8 @@ def choose_row(rows: Sequence[tuple[str, ...]]) -> RowSkeleton | None:
             # paper does not give that fact (a name it never calls itself, say)
             held = Counter({t: n for t, n in without.items() if t in PLACEHOLDERS})
             fallback = (held.most_common(1)[0][0],) if held and HOLE in plain else ()
+            if held and not plain:  # nothing known for it: the column's placeholder ("——")
+                plain = held.most_common(1)[0][0]
             cells.append((plain, *fallback))
     return RowSkeleton(tuple(cells))
 
