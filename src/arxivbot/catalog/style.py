@@ -597,13 +597,13 @@ def skeleton_at(
     if at is None:
         at = insertion_index([k for k, _s in es.members], es.order, key)
     weights = [1] * len(es.members)
-    for index in nearest(len(es.members), at, NEAREST):
+    around = nearest(len(es.members), at, NEAREST)
+    for index in around:
         weights[index] += WEIGHT
     skeletons = [s for _k, s in es.members]
     chosen = choose(skeletons, es.borrow, weights)
     if chosen is not None:
-        near = [skeletons[i] for i in nearest(len(skeletons), at, len(skeletons))]
-        chosen = labelled_like(chosen, near)
+        chosen = labelled_like(chosen, [skeletons[i] for i in around])
     return with_badges(chosen, es) or es.skeleton
 
 
