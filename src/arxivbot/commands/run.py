@@ -158,6 +158,7 @@ def run(
             rejected=rejected,
             template_override=template,
             backlog=backlog,
+            offered_again=bool(replay),  # the next run's backlog comes from the archive
         )
     except ArxivBotError as exc:
         write_job_summary("arxivbot failed", summary_table([("error", str(exc))]))
@@ -180,6 +181,8 @@ def _report_json(report: Any) -> dict[str, Any]:
     return {
         "status": report.status, "day": report.day, "message": report.message,
         "scanned": report.scanned, "known": report.known,
+        "above_threshold": report.above_threshold, "waiting": len(report.waiting),
+        "budget_note": report.budget_note,
         "candidates": [{"id": c.paper.id, "score": round(c.scored.score, 4),
                         "section": c.section, "entry": c.entry_text} for c in report.candidates],
         "pull_request": None if result is None else {
@@ -194,6 +197,8 @@ def _summary_rows(report: Any, model: Any, listing: Any, first_model: str = "",
             ("already known", str(report.known)), ("candidates", str(len(report.candidates)))]
     if report.above_threshold:
         rows.append(("above threshold", str(report.above_threshold)))
+    if report.budget_note:
+        rows.append(("today's volume", report.budget_note))
     if report.result is not None:
         url = report.result.url
         # Our own PR's address, from GitHub's answer: the one link in the table.

@@ -61,6 +61,7 @@ class RunReport:
     sections: dict[str, int] = field(default_factory=dict)
     waiting: tuple[ScoredPaper, ...] = ()  # above the threshold, over the cap: shown later
     above_threshold: int = 0  # at or above the threshold: shown (this PR) + waiting
+    budget_note: str = ""  # the day passed more papers than the model's budget or the cap
 
     def summary(self) -> str:
         """A short report for stdout and the GitHub job summary."""
@@ -70,6 +71,8 @@ class RunReport:
                 f"papers scanned: {self.scanned}; already known: {self.known}; "
                 f"candidates: {len(self.candidates)}"
             )
+        if self.budget_note:
+            lines.append(self.budget_note)
         for section, count in self.sections.items():
             lines.append(f"  {count} -> {section}")
         if self.result is not None:
@@ -88,11 +91,14 @@ def run(
     rejected: frozenset[str] = frozenset(),
     template_override: Path | None = None,
     backlog: Sequence[Paper] = (),
+    offered_again: bool = True,
 ) -> RunReport:
     """Propose the listing's relevant papers to the list as one pull request.
 
     ``backlog``: papers of earlier days that scored above the threshold but were over the
-    cap; they compete again with today's papers for the shown places.
+    cap; they compete again with today's papers for the shown places. ``offered_again``:
+    whether the caller finds today's waiting papers again on the next run (it reads a
+    listings archive); the report says what becomes of them either way.
     """
     day = listing.date
     if not listing.papers:
@@ -164,6 +170,20 @@ def run(
     threshold = settings.model.threshold
     if threshold is None:
         threshold = model.threshold
+    rule = model.card.threshold_rule
+    note = budget_note(DayLoad(
+        above_today=sum(1 for s in above if s.paper.id in fresh_ids),
+        above_earlier=sum(1 for s in above if s.paper.id not in fresh_ids),
+        proposed=len(selected),
+        waiting=len(waiting),
+        cap=cap,
+        # The budget belongs to the model's own threshold, not to one set in the config.
+        budget=rule.daily_budget if rule is not None and settings.model.threshold is None
+        else None,
+        recent_per_day=rule.recent_candidates_per_day if rule is not None else None,
+        recent_days=rule.recent_days if rule is not None else 0,
+        offered_again=offered_again,
+    ))
     if not selected:
         return RunReport(
             NONE_ABOVE_THRESHOLD,
@@ -193,6 +213,7 @@ def run(
         threshold=threshold,
         list_path=snapshot.path,
         above_threshold=above_count,
+        budget_note=note,
         model_note=pr_body.model_note(
             model.version,
             model.card,
@@ -257,7 +278,66 @@ def run(
         sections,
         tuple(waiting),
         above_count,
+        note,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class DayLoad:
+    """How many papers a day passed the threshold, against the model's budget and the cap."""
+
+    above_today: int  # today's papers at or above the threshold
+    above_earlier: int  # papers waiting from earlier runs, still above it
+    proposed: int  # shown in the diff today (the best ``cap``)
+    waiting: int  # above the threshold, over the cap
+    cap: int  # model.max_candidates
+    budget: float | None  # the model's daily budget (None: none, or not its threshold)
+    recent_per_day: float | None  # what its threshold let through on its last training days
+    recent_days: int
+    offered_again: bool  # the next run finds the waiting papers again (a listings archive)
+
+
+def budget_note(load: DayLoad) -> str:
+    """One paragraph for the run's output, the job summary and the PR body when a day passed
+    more papers than the model's daily budget or than the cap; "" when it did not.
+
+    The threshold was chosen to keep the budget on the last days the model was trained on;
+    the field's volume grows, so a later day can pass more. Nothing is dropped silently: this
+    says how many were proposed, how many wait and where, and what the maintainer can do.
+    """
+    over_budget = bool(load.budget) and load.above_today > (load.budget or 0)
+    over_cap = load.waiting > 0
+    if not over_budget and not over_cap:
+        return ""
+    papers = "paper" if load.above_today == 1 else "papers"
+    text = f"{load.above_today} {papers} scored above the threshold today"
+    if load.above_earlier:
+        text += f" (and {load.above_earlier} still waiting from earlier runs)"
+    if over_budget:
+        text += f", above the model's budget of {load.budget:g}/day"
+        if load.recent_days and load.recent_per_day is not None:
+            days = "day" if load.recent_days == 1 else f"{load.recent_days} days"
+            text += (f" (its threshold let through {load.recent_per_day:.1f}/day on the last "
+                     f"{days} it was trained on)")
+    else:
+        text += f", more than model.max_candidates ({load.cap})"
+    if not over_cap:
+        text += f": all {load.proposed} are proposed."
+    else:
+        text += f": the {load.proposed} best are proposed, {load.waiting} wait"
+        text += (" for the next run (listed in the pull request; they compete again with "
+                 "the next day's papers)." if load.offered_again else
+                 " (listed in the pull request, but this run read no listings archive, so no "
+                 "later run offers them again: the Action keeps one; locally, run with "
+                 "--listings).")
+    advice = []
+    if over_cap:
+        advice.append(f"raise model.max_candidates (now {load.cap}) in arxivbot.yaml to see "
+                      "more a day")
+    if over_budget:
+        advice.append("retrain (arxivbot retrain; the Action runs it weekly) so the threshold is "
+                      "chosen again, within the budget, on the latest days it trains on")
+    return text + " To act on it: " + ", or ".join(advice) + "."
 
 
 def waiting_ids(publisher: Publisher) -> set[str]:

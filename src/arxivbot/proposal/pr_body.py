@@ -50,6 +50,7 @@ class RunFacts:
     list_path: str
     above_threshold: int | None = None  # papers at or above the threshold (None: = shown)
     model_note: str = ""  # what the model measured for this list, in plain words
+    budget_note: str = ""  # the day passed more papers than the model's budget or the cap
 
 
 def model_note(
@@ -233,6 +234,7 @@ def body(
             scanned=facts.scanned,
             known=facts.known,
             model_note=note,
+            budget_note=safe_inline(facts.budget_note),
             threshold=f"{facts.threshold:.2f}",
             shown=shown_line(len(candidates), above),
             candidates=views,
