@@ -119,9 +119,8 @@ def test_the_model_line_leads_with_the_out_of_list_figure() -> None:
     """The figure that predicts a new list's experience (lists and months the model never saw)
     comes before the model's own-lists backtest, on every kind of list."""
     card = ModelCard(lists=("a.md", "b.md", "c.md"), out_of_list=OUT_OF_LIST)
-    on_other_lists = model_note("m1", card, {"2501.00001"}, {"2502.00002"}, 0.77)
-    on_this_list = model_note("m1", card.but(lists=("a.md",)), {"2501.00001"}, {"2501.00001"},
-                              0.77)
+    on_other_lists = model_note("m1", card, "d.md", 0.77)
+    on_this_list = model_note("m1", card.but(lists=("a.md",)), "a.md", 0.77)
     for note in (on_other_lists, on_this_list):
         assert note.index("average precision 0.18") < note.index("0.77")
         assert "recall 0.46 at its threshold" in note
@@ -130,7 +129,7 @@ def test_the_model_line_leads_with_the_out_of_list_figure() -> None:
 
 
 def test_a_card_without_an_out_of_list_backtest_says_so() -> None:
-    note = model_note("m1", ModelCard(lists=("a.md",)), set(), {"2502.00002"}, None)
+    note = model_note("m1", ModelCard(lists=("a.md",)), "b.md", None)
     assert "no out-of-list backtest yet" in note
     assert "not on this one" in note
     assert "None" not in note

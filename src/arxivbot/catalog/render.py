@@ -184,6 +184,8 @@ def format_date(form: str | None, date: dt.date, arxiv_id: str | None = None) ->
         "yy.mm": f"{date:%y}.{date.month:02d}",
         "d mon yyyy": f"{date.day} {date:%b} {date.year}",
         "yyyy-mm-dd": date.isoformat(),
+        "yyyy/mm/dd": f"{date.year}/{date.month:02d}/{date.day:02d}",
+        "yyyy.mm.dd": f"{date.year}.{date.month:02d}.{date.day:02d}",
         "yyyy.mm": f"{date.year}.{date.month:02d}",
         "yyyy-mm": f"{date.year}-{date.month:02d}",
         "yyyy/mm": f"{date.year}/{date.month:02d}",

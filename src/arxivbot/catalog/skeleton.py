@@ -51,6 +51,7 @@ _SEPARATORS = {"|", "-", "–", "—", ",", ";", "/", "·", "•", ":", "&"}
 _KNOWN_WORDS = {
     "arxiv", "preprint", "et", "al", "paper", "pdf", "code", "github", "project", "page",
     "website", "homepage", "demo", "official", "repo", "link", "abs", "html", "star", "stars",
+    "authors", "author", "date", "published",  # the labels of metadata lines: "- **Date:** …"
 }
 _PARTICLES = {"de", "van", "von", "der", "den", "di", "da", "la", "le", "du", "del", "dos", "y"}
 
@@ -267,6 +268,12 @@ def _authors_line(entry: Entry) -> tuple[tuple[str, ...], str, AuthorForm] | Non
             found = authors_in(inner, alone=True)
             if found and not _is_title(inner, entry.title):  # a bold title is no author
                 return found[0], inner.strip(), found[1]
+        if number == 0 and re.search(r"<br\s*/?>", content, re.IGNORECASE):
+            for piece in re.split(r"<br\s*/?>", content, flags=re.IGNORECASE)[1:]:
+                piece = piece.strip()  # "**Title** <br> A, B, C <br> [badges]": a names piece
+                found = authors_in(piece, alone=True) if piece else None
+                if found and not _is_title(piece, entry.title):
+                    return found[0], piece, found[1]
         if number == 0:  # "[Title](url) - Yi Yang et al., *arXiv 2025*": names before et al.
             bare = re.sub(r"(?<![*_\w])([*_]{1,2})[^*_]+?\1(?![*_\w])", " | ", content)
             for piece in re.split(r"\s[-–—|:]\s|[,;]\s|\.\s", bare + " "):
@@ -276,7 +283,9 @@ def _authors_line(entry: Entry) -> tuple[tuple[str, ...], str, AuthorForm] | Non
                     if found:
                         return found[0], piece, found[1]
         if number > 0:
-            label = re.match(r"^(?:authors?|by)\s*[:：]\s*", content, re.IGNORECASE)
+            label = re.match(  # "Authors: A, B", "**Authors:** A, B", "**Authors**: A, B"
+                r"^([*_]{0,2})(?:authors?|by)(?:\s*[:：]\1|\1\s*[:：])\s*", content, re.IGNORECASE
+            )
             candidate = content[label.end() :] if label else content
             found = authors_in(candidate, alone=True)
             if found:
@@ -906,6 +915,8 @@ def _format_date(form: str, ymd: tuple[int, int, int], arxiv_id: str) -> str:
         "yy.mm": f"{y % 100:02d}.{m:02d}",
         "d mon yyyy": f"{day.day} {day:%b} {y}",
         "yyyy-mm-dd": day.isoformat(),
+        "yyyy/mm/dd": f"{y}/{m:02d}/{day.day:02d}",
+        "yyyy.mm.dd": f"{y}.{m:02d}.{day.day:02d}",
         "yyyy.mm": f"{y}.{m:02d}",
         "yyyy-mm": f"{y}-{m:02d}",
         "yyyy/mm": f"{y}/{m:02d}",

@@ -569,7 +569,8 @@ def with_badges(skeleton: Skeleton | None, style: EntryStyle) -> Skeleton | None
     lines = [
         replace(ln, parts=tuple(
             replace(p, text=re.sub(
-                rf"(?<!!)(\[[^\]]*\]\()[^()\s]*{HOLE}arxiv_id{HOLE}[^()\s]*\)",
+                rf"(?<!!)(\[(?:!\[[^\]]*\]\([^()\s]*\)|[^\[\]])*\]\()"  # a badge label too
+                rf"[^()\s]*{HOLE}arxiv_id{HOLE}[^()\s]*\)",
                 lambda m: m.group(1) + form + ")", p.text))
             for p in ln.parts
         ))

@@ -252,7 +252,7 @@ def own_model(settings: Settings, first_model: str | None,
     yet (the action's ``first-model`` input). A list with no arXiv paper to learn from keeps
     the shipped model (and costs no arXiv request for negatives it could not use)."""
     from arxivbot.catalog.parse import read_catalog
-    from arxivbot.commands.train import trained_on
+    from arxivbot.model.card import trained_on
     from arxivbot.model.store import DEFAULT_MODEL, load_card
     from arxivbot.resources import bundled_path
 

@@ -248,13 +248,6 @@ def _newest_month_end(lists: Mapping[str, Sequence[CatalogEntry]]) -> date | Non
     return following - timedelta(days=1)
 
 
-def trained_on(card: ModelCard, list_path: str) -> bool:
-    """Whether the card names ``list_path`` (a path relative to the list's repository) among
-    the lists the model was trained on."""
-    wanted = Path(list_path).parts
-    return any(Path(p).parts[-len(wanted):] == wanted for p in card.lists)
-
-
 def _sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
@@ -269,6 +262,7 @@ def model_for_run(
     the list itself, against the replayed listings' folders or else the arXiv API, from the
     papers announced before ``day``, and saved there for the next runs (and ``retrain``).
     """
+    from arxivbot.model.card import trained_on
     from arxivbot.model.store import load_model
 
     path = Path(settings.model.path) if settings.model.path else None

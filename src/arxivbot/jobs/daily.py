@@ -215,11 +215,8 @@ def run(
         above_threshold=above_count,
         budget_note=note,
         model_note=pr_body.model_note(
-            model.version,
-            model.card,
-            {entry.id for entry in model.entries},
-            set(catalog.arxiv_ids),
-            model.backtest_ap,
+            model.version, model.card, snapshot.path, model.backtest_ap,
+            list_content=snapshot.content,
         ),
     )
     days = sorted({c.paper.date or day for c in candidates})

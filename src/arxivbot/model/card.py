@@ -12,9 +12,11 @@ Keys this arxivbot does not know (a newer version's, or a hand-written note) are
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TypeVar
 
 R = TypeVar("R")
@@ -146,6 +148,9 @@ class ModelCard:
     # evaluation (``arxivbot eval --card``): figure tables, see evaluate / generalisation
     backtest: dict[str, Any] | None = None
     out_of_list: dict[str, Any] | None = None
+    # the product scenario (benchmarks/own_list_later_months.py): each list trained on alone,
+    # scored on its later months
+    own_list: dict[str, Any] | None = None
     # retraining
     feedback: Feedback | None = None
     retrain: Retrain | None = None
@@ -227,7 +232,7 @@ class ModelCard:
                 values[key] = tuple(str(v) for v in value) if isinstance(value, list) else ()
             elif key in ("library_versions", "hyperparameters", "list_digests"):
                 values[key] = dict(value) if isinstance(value, Mapping) else {}
-            elif key in ("backtest", "out_of_list"):
+            elif key in ("backtest", "out_of_list", "own_list"):
                 values[key] = dict(value) if isinstance(value, Mapping) else None
             elif key == "all_listings":
                 values[key] = value is True
@@ -235,6 +240,30 @@ class ModelCard:
                 values[key] = value
         extra = {key: value for key, value in data.items() if key not in known}
         return cls(**values, extra=extra)
+
+
+def trained_on(card: ModelCard, list_path: str) -> bool:
+    """Whether the card names ``list_path`` (a path relative to the list's repository) among
+    the lists the model was trained on: the one rule for "this model was trained on this list"
+    (``run``'s warning, the PR body, the action's choice of a model).
+
+    A list is the file at its path: a list edited since training is still the same list (its
+    digest then differs, see ``edited_since``), and another list holding the same papers is not.
+    """
+    return _trained_path(card, list_path) is not None
+
+
+def edited_since(card: ModelCard, list_path: str, content: bytes) -> bool:
+    """Whether the list the model was trained on at ``list_path`` now holds other bytes than
+    the digest the card recorded then (False when the card records none)."""
+    path = _trained_path(card, list_path)
+    recorded = card.list_digests.get(path) if path is not None else None
+    return recorded is not None and recorded != hashlib.sha256(content).hexdigest()
+
+
+def _trained_path(card: ModelCard, list_path: str) -> str | None:
+    wanted = Path(list_path).parts
+    return next((p for p in card.lists if Path(p).parts[-len(wanted):] == wanted), None)
 
 
 def _record(kind: type[R], value: Any) -> R | None:

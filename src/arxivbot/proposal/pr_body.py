@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import jinja2
 
-from arxivbot.model.card import ModelCard
+from arxivbot.model.card import ModelCard, edited_since, trained_on
 from arxivbot.proposal import prmeta
 from arxivbot.records import GITHUB_BODY_LIMIT, Candidate, ScoredPaper
 from arxivbot.safe_text import neutralize, safe_block, safe_html, safe_inline
@@ -56,20 +56,21 @@ class RunFacts:
 def model_note(
     version: str,
     card: ModelCard,
-    trained_ids: set[str],
-    list_ids: set[str],
+    list_path: str,
     ap: float | None,
+    *,
+    list_content: bytes | None = None,
 ) -> str:
     """The header's model line: first what the model measured on lists it was NOT trained on
     (the figure that predicts a new list's experience), then what it measured on its own lists,
     then whether it was trained on this list at all.
 
-    A model is "trained on this list" when at least half of the list's arXiv ids are among
-    its positives; its card's backtest then describes this list (alone, or pooled with the
-    other lists it names). Otherwise the seed lists' figure says nothing about this list.
+    "Trained on this list" is ``card.trained_on`` (the card names the list's path), the rule
+    ``run``'s warning applies too; its backtest then describes this list (alone, or pooled
+    with the other lists it names). ``list_content`` (the list now) tells whether the list
+    was edited since. Otherwise the seed lists' figure says nothing about this list.
     """
     n_lists = len(card.lists)
-    share = len(list_ids & trained_ids) / len(list_ids) if list_ids else 0.0
     name = f"Model `{safe_inline(version)}`"
     out_ap, out_recall = card.out_of_list_ap, card.out_of_list_recall
     if out_ap is not None:
@@ -81,11 +82,14 @@ def model_note(
     else:
         headline = f"{name}: no out-of-list backtest yet (`arxivbot eval --out-of-list`)."
     own = f"backtest average precision {ap:.2f}" if ap is not None else "no backtest yet"
-    if share >= 0.5 and n_lists <= 1:
-        return f"{headline} It was trained on this list: {own} on its later papers."
-    if share >= 0.5:
+    this = "this list"
+    if list_content is not None and edited_since(card, list_path, list_content):
+        this = "this list (as it stood then; it has been edited since)"
+    if trained_on(card, list_path) and n_lists <= 1:
+        return f"{headline} It was trained on {this}: {own} on its later papers."
+    if trained_on(card, list_path):
         return (
-            f"{headline} It was trained on this list and {n_lists - 1} other"
+            f"{headline} It was trained on {this} and {n_lists - 1} other"
             f"{'s' if n_lists > 2 else ''}: {own} over them all, not measured on this list "
             "alone."
         )
