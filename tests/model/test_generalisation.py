@@ -144,3 +144,47 @@ def test_best_recall_within_a_daily_budget() -> None:
     assert "recall_at_budget" in one.to_dict()
     assert np.isnan(generalisation.figures_for(scores, scores >= 0.75, labels, days)
                     .recall_at_budget)
+
+
+def test_own_list_later_months_trains_on_the_list_alone_up_to_the_cutoff() -> None:
+    """The product scenario: one list, its papers by the cutoff train, its later ones test."""
+    data, listings = _world()
+    entries = tuple(classifier.ListEntry(p.id, p.title, "S", "mine") for p in data.positives)
+    early = {p.id for p in data.positives if p.date <= "2025-05-10"}
+    one = TrainingSet(positives=data.positives, entries=entries, negatives=data.negatives,
+                      text_sources={p.id: "abstracts" if p.id in early and p.id != min(early)
+                                    else "title only" for p in data.positives})
+    seen: list[set[str]] = []
+
+    def trainer(part: TrainingSet, params: classifier.ModelParams
+                ) -> classifier.RelevanceModel:
+        seen.append({p.id for p in part.positives} | {p.id for p in part.negatives})
+        assert all(p.date <= "2025-05-10" for p in part.negatives)
+        return generalisation.default_trainer(part, params)
+
+    result = generalisation.run_own_list(
+        one, listings, "2025-05-10", name="mine", trainer=trainer,
+        params=classifier.ModelParams(min_df=1, cv_folds=3))
+
+    assert result.train_positives == len(early)
+    assert result.train_title_only == 1  # only the cutoff's positives are counted
+    assert result.first_test_day == "2025-05-11"
+    assert result.test_days == 10
+    model = result.figures[generalisation.MODEL]
+    assert model.positives == 20  # two on-topic papers a day after the cutoff
+    assert model.average_precision > 0.9
+    assert not seen[0] & {p.id for p in listings if p.date > "2025-05-10"}
+    assert set(result.figures) == set(generalisation.METHODS)
+    summary = generalisation.own_list_summary([result, result])
+    assert summary["mean"][generalisation.MODEL]["positives"] == 40
+    assert summary["mean"][generalisation.MODEL]["average_precision"] == pytest.approx(
+        model.average_precision)
+    table = generalisation.render_own_list([result])
+    assert "| mine | 20 (1) | 10 | 20 |" in table
+    assert "mean of 1" in table
+
+
+def test_own_list_refuses_a_list_with_nothing_after_the_cutoff() -> None:
+    data, listings = _world()
+    with pytest.raises(ValueError, match="no paper in the listings after"):
+        generalisation.run_own_list(data, listings, "2025-05-20", name="late")

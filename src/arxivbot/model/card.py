@@ -148,6 +148,9 @@ class ModelCard:
     # evaluation (``arxivbot eval --card``): figure tables, see evaluate / generalisation
     backtest: dict[str, Any] | None = None
     out_of_list: dict[str, Any] | None = None
+    # the product scenario (benchmarks/own_list_later_months.py): each list trained on alone,
+    # scored on its later months
+    own_list: dict[str, Any] | None = None
     # retraining
     feedback: Feedback | None = None
     retrain: Retrain | None = None
@@ -229,7 +232,7 @@ class ModelCard:
                 values[key] = tuple(str(v) for v in value) if isinstance(value, list) else ()
             elif key in ("library_versions", "hyperparameters", "list_digests"):
                 values[key] = dict(value) if isinstance(value, Mapping) else {}
-            elif key in ("backtest", "out_of_list"):
+            elif key in ("backtest", "out_of_list", "own_list"):
                 values[key] = dict(value) if isinstance(value, Mapping) else None
             elif key == "all_listings":
                 values[key] = value is True

@@ -366,6 +366,10 @@ def render_markdown(result: OutOfList, *, plot: str | None = None) -> str:
         f"Selection: score ≥ threshold, at most {result.max_per_day} a day; the keyword gate "
         "proposes every match; the untuned TF-IDF + LR proposes p ≥ 0.5.",
         "",
+        "The product scenario, each list trained on alone and scored on its own later months "
+        "(`benchmarks/own_list_later_months.py`, on lists nobody developed on), is in the "
+        "notes below: *Own list, later months*.",
+        "",
     ]
     if result.daily_budget:
         lines += [
@@ -401,4 +405,152 @@ def render_markdown(result: OutOfList, *, plot: str | None = None) -> str:
             lines += [f"{names[labels]} ({positives} positives):", "", header, rule]
             lines += [_row(m, per_method[m].to_dict()) for m in METHODS if m in per_method]
             lines.append("")
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- own list, later
+
+
+@dataclass
+class OwnList:
+    """The product scenario on one list: trained on that list alone up to the cutoff, tested
+    on its later months (every full listing day after the cutoff, up to its last paper)."""
+
+    list: str
+    cutoff: str
+    train_positives: int
+    train_title_only: int  # training positives with no abstract: they train on their title
+    train_negatives: int
+    test_days: int
+    test_papers: int
+    first_test_day: str
+    last_test_day: str
+    threshold: float
+    recent_candidates_per_day: float | None  # the threshold on the last training days
+    figures: dict[Method, Figures]
+    daily_budget: float | None = None
+    facet_share: float | None = None  # share of the training positives with all facets
+    facets_used: bool = False  # whether the recipe's facet flags were on for this list
+
+    def summary(self) -> dict[str, Any]:
+        return {"list": self.list, "cutoff": self.cutoff,
+                "facet_share": self.facet_share, "facets_used": self.facets_used,
+                "train_positives": self.train_positives,
+                "train_title_only": self.train_title_only,
+                "test_days": self.test_days, "test_papers": self.test_papers,
+                "first_test_day": self.first_test_day, "last_test_day": self.last_test_day,
+                "recent_candidates_per_day": self.recent_candidates_per_day,
+                **{m: f.to_dict() for m, f in self.figures.items()}}
+
+
+def run_own_list(
+    data: TrainingSet,
+    listings: Sequence[Paper],
+    cutoff: str,
+    *,
+    name: str = "",
+    end: str | None = None,
+    categories: Sequence[str] = ("cs.CV", "cs.CL"),
+    max_per_day: int | None = 10,
+    params: classifier.ModelParams | None = None,
+    trainer: Trainer = default_trainer,
+    baselines: bool = True,
+) -> OwnList:
+    """Train on ``data`` (one list) as known at ``cutoff``; score every later full day.
+
+    The positives of the test days are the list's papers announced after the cutoff (up to
+    ``end``, default the list's latest paper). The keyword gate and the untuned TF-IDF + LR
+    run on the same papers.
+    """
+    params = params or classifier.ModelParams()
+    budget = params.daily_budget or None
+    list_ids = {e.id for e in data.entries}
+    dates = {p.id: p.date for p in listings if p.date}
+    later = [dates[i] for i in list_ids if i in dates and dates[i] > cutoff
+             and (end is None or dates[i] <= end)]
+    if not later:
+        raise ValueError(f"{name or 'the list'}: no paper in the listings after {cutoff}")
+    last = max(later)
+    complete = full_days(listings, categories)
+    test = [p for p in listings if cutoff < p.date <= last and p.date in complete]
+    if not test:
+        raise ValueError(f"{name or 'the list'}: no full listing day after {cutoff}")
+    training = data.until(cutoff)
+    if not training.positives:
+        raise ValueError(f"{name or 'the list'}: no paper announced by {cutoff}")
+    model = trainer(training, params)
+    days = [p.date for p in test]
+    scored = model.score(test, max_per_day=max_per_day, nearest=False)
+    scores: dict[Method, np.ndarray] = {MODEL: np.array([s.score for s in scored])}
+    selected: dict[Method, np.ndarray] = {MODEL: np.array([s.selected for s in scored])}
+    if baselines:
+        hits = np.array([keyword_hits(p.text) for p in test], dtype=float)
+        scores[KEYWORD], selected[KEYWORD] = hits, hits > 0
+        untuned = untuned_tfidf_lr(training, test)
+        scores[UNTUNED] = untuned
+        selected[UNTUNED] = classifier.select(untuned, days, 0.5, max_per_day)
+    labels = np.array([p.id in list_ids for p in test])
+    rule = model.card.threshold_rule
+    return OwnList(
+        list=name,
+        cutoff=cutoff,
+        train_positives=len(training.positives),
+        train_title_only=len(training.title_only),
+        train_negatives=len(training.negatives),
+        test_days=len(set(days)),
+        test_papers=len(test),
+        first_test_day=min(days),
+        last_test_day=max(days),
+        threshold=model.threshold,
+        recent_candidates_per_day=rule.recent_candidates_per_day if rule else None,
+        figures={m: figures_for(scores[m], selected[m], labels, days, budget=budget)
+                 for m in scores},
+        daily_budget=budget,
+        facet_share=model.card.facets.share_of_positives_with_all if model.card.facets else None,
+        facets_used=bool(model.card.facets and model.card.facets.used),
+    )
+
+
+def own_list_summary(results: Sequence[OwnList]) -> dict[str, Any]:
+    """Mean over lists, per method (positives summed), and each list's figures."""
+    methods = [m for m in METHODS if all(m in r.figures for r in results)]
+    mean: dict[str, Any] = {}
+    for method in methods:
+        rows = [r.figures[method].to_dict() for r in results]
+        mean[method] = {key: _mean(row[key] for row in rows) for key in rows[0]
+                        if key != "positives"}
+        mean[method]["positives"] = sum(row["positives"] for row in rows)
+    return {"note": "the recipe trained on each list alone (its papers and the listings up to "
+                    "the cutoff), tested on the full listing days after it; positives the "
+                    "list's later papers",
+            "lists": [r.list for r in results],
+            "cutoff": results[0].cutoff if results else None,
+            "daily_budget": results[0].daily_budget if results else None,
+            "mean": mean, "per_list": [r.summary() for r in results]}
+
+
+def render_own_list(results: Sequence[OwnList]) -> str:
+    """A markdown table: one row per list, then the mean, for every method."""
+    budget = results[0].daily_budget if results else None
+    lines = ["| list | trained on (title only) | test days | positives | method | AP | "
+             "recall at thr. | cand./day at thr. | "
+             f"best recall at {budget or 0:g}/day |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for r in results:
+        for i, (method, f) in enumerate(r.figures.items()):
+            head = (f"| {r.list} | {r.train_positives} ({r.train_title_only}) | "
+                    f"{r.test_days} | {f.positives} |" if i == 0 else "| | | | |")
+            lines.append(f"{head} {method} | {_f(f.average_precision)} | "
+                         f"{_f(f.recall_at_threshold)} | {_f(f.candidates_per_day, 1)} | "
+                         f"{_f(f.recall_at_budget)} |")
+    if results:
+        summary = own_list_summary(results)
+        for i, (method, f) in enumerate(summary["mean"].items()):
+            head = (f"| **mean of {len(results)}** | "
+                    f"{sum(r.train_positives for r in results)} "
+                    f"({sum(r.train_title_only for r in results)}) | | {f['positives']} |"
+                    if i == 0 else "| | | | |")
+            lines.append(f"{head} {method} | {_f(f['average_precision'])} | "
+                         f"{_f(f['recall_at_threshold'])} | "
+                         f"{_f(f['candidates_per_day'], 1)} | {_f(f['recall_at_budget'])} |")
     return "\n".join(lines)
