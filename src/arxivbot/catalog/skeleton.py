@@ -40,6 +40,7 @@ __all__ = [
     "facts_of",
     "fill",
     "format_authors",
+    "labelled_like",
     "mine",
 ]
 
@@ -793,6 +794,53 @@ def choose(
                 authors[s.authors] += w
     top_authors = authors.most_common(1)
     return Skeleton(lines, top_authors[0][0] if top_authors else None)
+
+
+LABEL_NEIGHBOURS = 3  # entries nearest the insertion point whose link labels a new entry copies
+
+
+def labelled_like(skeleton: Skeleton, nearest: Sequence[Skeleton]) -> Skeleton:
+    """``skeleton`` with each code or project link labelled as the ``LABEL_NEIGHBOURS``
+    entries nearest where the new entry goes label theirs (``nearest``, nearest first).
+
+    A list's habits drift over time (``[Official](…)`` in its newest entries, ``[official](…)``
+    in its oldest): the label is the one the maintainer typed last around that place, not
+    the section's average. Only a link's label changes; which links are shown, and where,
+    is still the section's vote (``choose``)."""
+    lines = []
+    for line in skeleton.lines:
+        parts = []
+        for part in line.parts:
+            holes = _HOLE.findall(part.text)
+            if _LINK.fullmatch(part.text) and holes and all(_optional(f"{HOLE}{h}{HOLE}")
+                                                           for h in holes):
+                seen = _labels_near(part.text, nearest)
+                if seen:
+                    part = replace(part, text=seen.most_common(1)[0][0])
+            parts.append(part)
+        lines.append(replace(line, parts=tuple(parts)))
+    return replace(skeleton, lines=tuple(lines))
+
+
+_LINK = re.compile(r"\[[^\[\]]*\]\([^()\s]*\)")
+
+
+def _labels_near(link: str, nearest: Sequence[Skeleton]) -> Counter[str]:
+    """How the entries, nearest first, write a link showing the same facts as ``link``."""
+    holes = sorted(_HOLE.findall(link))
+    seen: Counter[str] = Counter()
+    found = 0
+    for other in nearest:
+        same = [
+            p.text for ln in other.lines for p in ln.parts
+            if _LINK.fullmatch(p.text) and sorted(_HOLE.findall(p.text)) == holes
+        ]
+        if same:
+            seen[same[0]] += 1
+            found += 1
+            if found == LABEL_NEIGHBOURS:
+                break
+    return seen
 
 
 @lru_cache(maxsize=65536)
