@@ -249,12 +249,16 @@ def test_year_blocks_in_details_get_a_new_details_block_for_a_newer_year() -> No
 
 def test_the_paper_links_url_form_does_not_split_the_vote_for_the_rest_of_the_entry() -> None:
     """Four entries label their code "Code" with the paper linked four ways (abs, pdf, a
-    version); three write "Repo" with one abs link. The label is the section's "Code"."""
+    version); three write "Repo" with one abs link. The section's form says "Code"; a new
+    entry at the section's end is labelled like its nearest entries there, "Repo"."""
     catalog = read_catalog(LISTS / "link-forms.md")
+    skeleton = list_style(catalog).for_section("Papers").skeleton
+    assert skeleton is not None
+    assert [p.text for p in skeleton.lines[0].parts][-1].startswith("[Code](")
     text = render_entry(list_style(catalog), fields(), "Papers")
     assert text == (
         "* [Nu-R1: Reasoning Anew](https://arxiv.org/abs/2505.09999)"
-        " [Code](https://github.com/n/nu)"
+        " [Repo](https://github.com/n/nu)"
     )
 
 

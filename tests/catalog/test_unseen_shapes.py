@@ -210,3 +210,160 @@ def test_insertion_keeps_every_byte_and_never_lands_inside_an_entry(
 ) -> None:
     catalog = read_catalog(LISTS / name)
     assert_inserts_between_entries(catalog, additions_for(catalog, picks, "-"))
+
+
+# Round 2 (issue 10): shapes from a second held-out set; each fixture unseen2_*.md is a small
+# list written for these tests, counted by hand.
+
+HAND_COUNTS_2 = {
+    "unseen2_slash-date.md": {"Reasoning Models": 3, "Process Supervision": 2},
+    "unseen2_numbered-plain-title.md": {"2024": 2, "2025": 3, "Surveys": 1},
+    "unseen2_heading-metadata.md": {"Search Agents": 3, "Tools": 1},
+    "unseen2_html-table.md": {"Image": 3, "Video": 2, "More": 1},
+    "unseen2_br-badges.md": {"Models": 3, "Reasoning": 1},
+    "unseen2_id-badge.md": {"Papers / 2025": 2, "Papers / 2024": 2},
+    "unseen2_approach-table.md": {"Text-only": 4},
+}
+
+
+@pytest.mark.parametrize("name", sorted(HAND_COUNTS_2))
+def test_every_entry_of_each_section_is_read_round_2(name: str) -> None:
+    catalog = read_catalog(LISTS / name)
+    assert dict(Counter(e.section for e in catalog.entries)) == HAND_COUNTS_2[name]
+
+
+def test_a_bracketed_day_date_before_a_plain_title_is_the_date() -> None:
+    """``- [2025/04/14] Title [[arXiv:ID](url)]`` and ``[2025.01.08]``: a date, not the title."""
+    catalog = read_catalog(LISTS / "unseen2_slash-date.md")
+    first = next(e for e in catalog.entries if e.arxiv_id == "2504.13837")
+    assert first.title.startswith("Does Reinforcement Learning Really Incentivize")
+    assert first.date == "2025/04/14"
+    dotted = next(e for e in catalog.entries if e.arxiv_id == "2501.04519")
+    assert (dotted.title[:10], dotted.date) == ("rStar-Math", "2025.01.08")
+    style = list_style(catalog)
+    assert render_entry(style, fields(), "Reasoning Models") == (
+        "- [2025/05/20] Nu-R1: Reasoning Anew [[arXiv:2505.09999](https://arxiv.org/abs/2505.09999)]"
+    )
+    assert render_entry(style, fields(), "Process Supervision").startswith("- [2025.05.20] Nu-R1")
+
+
+def test_a_numbered_plain_title_whose_pdf_follows_blank_lines_is_one_entry() -> None:
+    """``1. Title`` / blank / authors / blank / ``[[pdf](arxiv)]``: one entry, its title the
+    first line only; a new one is numbered on and written in the same three paragraphs."""
+    catalog = read_catalog(LISTS / "unseen2_numbered-plain-title.md")
+    rest = next(e for e in catalog.entries if e.arxiv_id == "2408.00012")
+    assert rest.title == "Reinforced Self-Training (ReST) for Tiny Models"
+    assert (rest.line, rest.end_line) == (14, 18)
+    survey = next(e for e in catalog.entries if e.section == "Surveys")
+    assert survey.title == "A Survey of Tiny Reasoners"  # not its parent item
+    out = render_entry(list_style(catalog), fields(), "2025")
+    assert out.split("\n")[0].endswith(". Nu-R1: Reasoning Anew")
+    assert out.split("\n")[1:] == [
+        "", "   Nu Author, Xi Writer, Omicron Third, Pi Fourth", "",
+        "   [[pdf](https://arxiv.org/pdf/2505.09999)]",
+    ]
+    style = list_style(catalog)
+    out = insert_entries(
+        catalog, [Addition("2025", render_entry(style, fields(), "2025"), "2505.09999")], style
+    ).decode()
+    lines = out.split("\n")
+    new = next(k for k, line in enumerate(lines) if "Nu-R1" in line)
+    assert lines[new].startswith("4. ")  # oldest first: after the last 2025 entry
+    assert lines[new - 2].endswith("(https://arxiv.org/pdf/2504.00015)]")
+
+
+def test_a_heading_entry_reads_its_labelled_date_and_writes_its_metadata_bullets() -> None:
+    """``### [Title](doi.org/10.48550/arXiv.ID)`` with ``- **Authors:**`` / ``- **Date:**``
+    bullets: the date is read, and a new entry carries both labelled lines with its own facts."""
+    catalog = read_catalog(LISTS / "unseen2_heading-metadata.md")
+    first = catalog.entries[0]
+    assert (first.arxiv_id, first.date) == ("2504.00021", "2025-04")
+    out = render_entry(list_style(catalog), fields(), "Search Agents")
+    assert out.split("\n")[:3] == [
+        "### [Nu-R1: Reasoning Anew](https://doi.org/10.48550/arXiv.2505.09999)",
+        "- **Authors:** Nu Author, Xi Writer, Omicron Third, Pi Fourth",
+        "- **Date:** 2025-05",
+    ]
+
+
+def test_html_table_rows_are_entries_and_new_rows_are_written_as_html_like_their_neighbours(
+) -> None:
+    """``<table>`` rows (one line each, or one cell a line) under ``<h2 id=…>`` headings are
+    read like Markdown rows; a new row is HTML laid out like the row beside it, its title
+    escaped, and the file keeps every byte."""
+    catalog = read_catalog(LISTS / "unseen2_html-table.md")
+    femto = next(e for e in catalog.entries if e.arxiv_id == "2406.00032")
+    assert (femto.title, femto.date) == ("Femto-AR: Autoregression & Tiny Tokens", "2024-06")
+    zepto = next(e for e in catalog.entries if e.arxiv_id == "2503.00034")
+    assert (zepto.line, zepto.end_line) == (29, 34)
+    style = list_style(catalog)
+    new = fields(title="Nu-R1: <Tiny> & Anew", code_url="https://github.com/n/nu")
+    out = insert_entries(catalog, [
+        Addition("Image", render_entry(style, new, "Image"), "2505.09999"),
+        Addition("Video", render_entry(style, new, "Video"), "2505.09999"),
+    ], style).decode()
+    added = [ln for ln in out.split("\n") if ln not in catalog.raw.decode().split("\n")]
+    assert added[0] == (
+        '<tr><td><a href="https://arxiv.org/abs/2505.09999">Nu-R1: &lt;Tiny&gt; &amp; Anew</a>'
+        '</td><td>arXiv</td><td>2025-05</td><td><a href="https://github.com/n/nu">GitHub</a>'
+        "</td></tr>"
+    )
+    assert added[1:] == [
+        '  <td><a href="https://arxiv.org/abs/2505.09999">Nu-R1: &lt;Tiny&gt; &amp; Anew</a></td>',
+        "  <td>2025-05</td>",
+        '  <td><a href="https://github.com/n/nu">GitHub</a></td>',
+    ]  # <tr>, <td>arXiv</td> and </tr> lines are already in the file: the diff shows these
+    assert out.count("<tr>") == catalog.raw.decode().count("<tr>") + 1 + 1
+
+
+def test_authors_between_br_and_a_linked_arxiv_badge_are_written_with_the_new_papers_facts(
+) -> None:
+    """``- **Title** <br> A, B <br> [![arXiv](shields …ID…)](arxiv) [![Star](…)](gh)``: the
+    names between the ``<br>`` are the authors, the badge image keeps its own URL with the
+    new id (it was overwritten by the paper's URL, a broken image), and native counts it."""
+    catalog = read_catalog(LISTS / "unseen2_br-badges.md")
+    out = render_entry(list_style(catalog), fields(code_url="https://github.com/n/nu"), "Models")
+    assert out == (
+        "- **Nu-R1: Reasoning Anew** <br> Nu Author, Xi Writer, Omicron Third, Pi Fourth <br> "
+        "[![arXiv](https://img.shields.io/badge/arXiv-2505.09999-b31b1b.svg)]"
+        "(https://arxiv.org/abs/2505.09999) [![Star](https://img.shields.io/github/stars/n/nu"
+        ".svg?style=social&label=Star)](https://github.com/n/nu)"
+    )
+    result = native_check(catalog)
+    assert (result.total, len(result.misses)) == (4, 0)
+
+
+def test_an_unlinked_badge_showing_the_arxiv_id_is_written_with_the_new_id() -> None:
+    """``- [Title](arxiv) ![arXiv](https://img.shields.io/badge/arXiv-ID-b31b1b.svg)``: every
+    entry shows its id in a badge; a new entry does too (it was dropped)."""
+    catalog = read_catalog(LISTS / "unseen2_id-badge.md")
+    assert render_entry(list_style(catalog), fields(), "Papers / 2025") == (
+        "- [Nu-R1: Reasoning Anew](https://arxiv.org/abs/2505.09999) "
+        "![arXiv](https://img.shields.io/badge/arXiv-2505.09999-b31b1b.svg)"
+    )
+
+
+def test_an_approach_column_shows_the_papers_name_and_a_placeholder_column_its_placeholder(
+) -> None:
+    """``| Approach | Backbone | RL Algo | Date | 🤗 Model | Code | Paper |``: the Approach
+    cell is the name the paper gives itself (it was empty), the 🤗 column that writes ``——``
+    where a paper has no weights writes it for a new paper (it was empty), and what the bot
+    cannot know (backbone, algorithm) stays empty: never a neighbour's value."""
+    catalog = read_catalog(LISTS / "unseen2_approach-table.md")
+    out = render_entry(list_style(catalog), fields(), "Text-only")
+    assert [c.strip() for c in out.strip("|").split("|")] == [
+        "Nu-R1", "", "", "2025.05", "——", "——",
+        "[Nu-R1: Reasoning Anew](https://arxiv.org/abs/2505.09999)",
+    ]
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    name=st.sampled_from(sorted(HAND_COUNTS_2)),
+    picks=st.lists(st.integers(min_value=0, max_value=50), min_size=1, max_size=4),
+)
+def test_insertion_keeps_every_byte_and_never_lands_inside_an_entry_round_2(
+    name: str, picks: list[int]
+) -> None:
+    catalog = read_catalog(LISTS / name)
+    assert_inserts_between_entries(catalog, additions_for(catalog, picks, "-"))

@@ -146,6 +146,7 @@ def _text_title(raw: str) -> tuple[str, str]:
     if bold and re.match(r"[.,:;]?(\s|$)", lead_line[bold.end() :]):
         return bold.group("t"), "bold"  # **Title**. *Authors*. Venue
     title = _VENUE_TAG.sub("", raw, count=1)
+    title = re.split(r"\n[ \t]*\n", title, maxsplit=1)[0]  # a title never crosses a blank line
     tail = _VENUE_TAIL.search(title)
     if tail and "\n" not in title and len(title[: tail.start()].split()) >= 2:
         title = title[: tail.start()]
@@ -384,6 +385,13 @@ def bullet_entry(raw: str, content_start: int, line: int, end_line: int, path: s
     )
 
 
+_DATE_LINE = re.compile(
+    r"^\s*(?:[-*+]\s+)?([*_]{1,2})?(?:date|published|release|time|year)\s*[:：]?\1?\s*[:：]?\s*"
+    r"`?(?P<d>[^`*_]+?)`?\s*(?:\\|<br\s*/?>)?\s*$",
+    re.IGNORECASE,
+)
+
+
 def block_entry(
     lines: Sequence[tuple[int, str]], shape: EntryShape, lead: str, path: str
 ) -> Entry:
@@ -404,6 +412,9 @@ def block_entry(
     if date is None:  # a paragraph's last line is often its date: "16 Oct 2023"
         tail = lines[-1][1].strip().removesuffix("\\").strip()
         date = tail if date_form(tail) else None
+    if date is None:  # a metadata line that says it is the date: "- **Date:** 2025-04"
+        date = next((m.group("d") for _n, text in lines[1:] if (m := _DATE_LINE.match(text))
+                     and date_form(m.group("d"))), None)
     paper = next((u for label, u in links if arxiv_id_from_url(u)), None)
     if fields.title_kind in {"link", "dlink"} or paper is None:
         links_out = tuple(links)

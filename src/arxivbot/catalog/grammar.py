@@ -7,8 +7,10 @@ date grammar), so a list shape is read the same way wherever it is needed.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from arxivbot.safe_text import collapse_whitespace
@@ -17,6 +19,9 @@ __all__ = [
     "BULLET",
     "FENCE",
     "HEADING",
+    "HTML_ROW",
+    "HTML_TABLE_CLOSE",
+    "HTML_TABLE_OPEN",
     "HTTP",
     "SETEXT",
     "TABLE_SEPARATOR",
@@ -27,6 +32,8 @@ __all__ = [
     "date_form",
     "date_key",
     "entry_tokens",
+    "html_cells",
+    "html_row",
     "links_in",
     "split_row",
     "tokenize",
@@ -227,6 +234,72 @@ def split_row(line: str) -> list[str]:
 
 
 
+# HTML tables: <table> ... <tr><td><a href="url">Title</a></td><td>Venue</td> ... </tr>
+HTML_TABLE_OPEN = re.compile(r"<table\b", re.IGNORECASE)
+HTML_TABLE_CLOSE = re.compile(r"</table\s*>", re.IGNORECASE)
+HTML_ROW = re.compile(r"<tr\b[^>]*>(?P<body>.*?)</tr\s*>", re.IGNORECASE | re.DOTALL)
+_HTML_CELL = re.compile(
+    r"(?P<open><t(?P<k>[hd])\b[^>]*>)(?P<c>.*?)(?P<close></t(?P=k)\s*>)", re.IGNORECASE | re.DOTALL
+)
+_HTML_A = re.compile(
+    r"<a\b[^>]*?\bhref\s*=\s*[\"'](?P<u>[^\"']*)[\"'][^>]*>(?P<t>.*?)</a\s*>",
+    re.IGNORECASE | re.DOTALL,
+)
+_HTML_IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_HTML_ATTR = re.compile(r"\b(?P<k>src|alt)\s*=\s*[\"'](?P<v>[^\"']*)[\"']", re.IGNORECASE)
+_HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+
+
+def html_cells(row: str) -> list[tuple[str, str]]:
+    """The (kind ``th``/``td``, content as Markdown) of each cell of an HTML table row:
+    ``<a href="u">T</a>`` reads ``[T](u)``, ``<img src="s" alt="a">`` reads ``![a](s)``,
+    other tags are dropped, entities decoded, a pipe escaped."""
+    def image(match: re.Match[str]) -> str:
+        attrs = {m.group("k").lower(): m.group("v") for m in _HTML_ATTR.finditer(match.group())}
+        return f"![{attrs.get('alt', '')}]({attrs['src']})" if attrs.get("src") else ""
+
+    def markdown(text: str) -> str:
+        text = _HTML_IMG.sub(image, text)
+        text = _HTML_A.sub(lambda m: f"[{markdown(m.group('t')).strip()}]({m.group('u')})", text)
+        text = _HTML_TAG.sub(" ", text)
+        text = html.unescape(" ".join(text.split()))
+        return text.replace("|", "\\|")
+
+    return [(m.group("k").lower(), markdown(m.group("c"))) for m in _HTML_CELL.finditer(row)]
+
+
+def html_row(template: str, cells: Sequence[str]) -> str | None:
+    """A new HTML row laid out like ``template`` (an existing row's text), each cell's content
+    replaced by the Markdown cell of the same column written as HTML; None if the counts differ."""
+    found = list(_HTML_CELL.finditer(template))
+    if len(found) != len(cells):
+        return None
+
+    def to_html(cell: str) -> str:
+        cell = cell.strip().replace("\\|", "|")
+        out, at = [], 0
+        for m in re.finditer(r"(!?)\[((?:!\[[^\]]*\]\([^)\s]*\)|[^\]])*)\]\(([^)\s]+)\)", cell):
+            out.append(html.escape(cell[at : m.start()], quote=False))
+            label, url = m.group(2), html.escape(m.group(3))
+            if m.group(1):
+                out.append(f'<img src="{url}" alt="{html.escape(label)}">')
+            else:
+                out.append(f'<a href="{url}">{to_html(label)}</a>')
+            at = m.end()
+        out.append(html.escape(cell[at:], quote=False))
+        return "".join(out)
+
+    pieces, at = [], 0
+    for m, cell in zip(found, cells, strict=True):
+        inner = m.group("c")
+        lead = inner[: len(inner) - len(inner.lstrip())]
+        tail = inner[len(inner.rstrip()) :]
+        pieces.append(template[at : m.start("c")] + lead + to_html(cell) + tail)
+        at = m.end("c")
+    pieces.append(template[at:])
+    return "".join(pieces)
+
+
 def links_in(text: str) -> list[tuple[str, str]]:
     """The (label, url) of every link in ``text``, in order."""
     return [(t.text, t.url) for t in tokenize(text) if t.kind in {"link", "dlink"}]
@@ -297,6 +370,8 @@ _DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("yymm", re.compile(r"^(?P<y>\d{2})(?P<m>0[1-9]|1[0-2])$")),
     ("yy.mm", re.compile(r"^(?P<y>[12]\d)\.(?P<m>0[1-9]|1[0-2])$")),
     ("yyyy-mm-dd", re.compile(r"^(?P<y>(?:19|20)\d{2})-(?P<m>\d{1,2})-(?P<d>\d{1,2})$")),
+    ("yyyy/mm/dd", re.compile(r"^(?P<y>(?:19|20)\d{2})/(?P<m>\d{1,2})/(?P<d>\d{1,2})$")),
+    ("yyyy.mm.dd", re.compile(r"^(?P<y>(?:19|20)\d{2})\.(?P<m>\d{1,2})\.(?P<d>\d{1,2})$")),
     ("yyyy.mm", re.compile(r"^(?P<y>(?:19|20)\d{2})\.(?P<m>\d{1,2})$")),
     ("yyyy-mm", re.compile(r"^(?P<y>(?:19|20)\d{2})-(?P<m>\d{1,2})$")),
     ("yyyy/mm", re.compile(r"^(?P<y>(?:19|20)\d{2})/(?P<m>\d{1,2})$")),

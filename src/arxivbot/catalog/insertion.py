@@ -17,7 +17,7 @@ from functools import cmp_to_key
 from arxivbot.arxiv_ids import is_arxiv_id
 from arxivbot.catalog.entry import compare_keys, insertion_index
 from arxivbot.catalog.entry import sort_key as entry_sort_key
-from arxivbot.catalog.grammar import date_key, split_row
+from arxivbot.catalog.grammar import HTML_ROW, date_key, html_row, split_row
 from arxivbot.catalog.parse import Catalog
 from arxivbot.catalog.style import ListStyle, list_style
 from arxivbot.errors import CatalogFormatError
@@ -160,6 +160,7 @@ def plan_insertions(
             members.sort(key=by_key)
         separator = separators[(offset, where)]
         texts = _numbered([m[1].text for m in members], *places[(offset, where)])
+        texts = _as_html_rows(catalog, places[(offset, where)][2], texts)
         lines = [
             text.replace("\n", "\r\n" if eol == b"\r\n" else "\n").encode(
                 "utf-8", "surrogateescape"
@@ -184,6 +185,29 @@ def plan_insertions(
             offset = 3  # never in front of a byte-order mark
         splices.append(Splice(offset, data))
     return tuple(splices)
+
+
+def _as_html_rows(catalog: Catalog, entry: CatalogEntry | None, texts: list[str]) -> list[str]:
+    """New rows beside an HTML table row are written as HTML, laid out like that row."""
+    if entry is None or not texts[0].lstrip().startswith("|"):
+        return texts
+    lines = catalog.raw.split(b"\n")[entry.line - 1 : entry.end_line]
+    template = "\n".join(
+        ln.decode("utf-8", "surrogateescape").removesuffix("\r") for ln in lines
+    )
+    if not HTML_ROW.fullmatch(template.strip()):
+        return texts
+    out = []
+    for text in texts:
+        row = html_row(template, split_row(text))
+        if row is None:
+            raise CatalogFormatError(
+                f"{catalog.source}: cannot write a row for the HTML table at line {entry.line} "
+                "(its cells do not line up with the table's columns); set list.template or "
+                "open an issue with an excerpt of the list"
+            )
+        out.append(row)
+    return out
 
 
 _NUMBER = re.compile(r"^(?P<indent>[ \t]*)(?P<n>\d{1,9})(?P<mark>[.)][ \t])")

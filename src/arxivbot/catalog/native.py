@@ -1,8 +1,9 @@
 """The ``native`` measure: would a new entry for a paper already on the list look like its own?
 
 For every existing entry with an arXiv id, the entry is left out of its section's skeletons
-(leave-one-out), the section's style renders a *new* entry from the paper's facts as the
-entry gives them (title, authors, date, arXiv id, name, code and project links; see
+(leave-one-out), the section's style renders a *new* entry at the entry's place (its sort
+position; in a section in no order, where it stands) from the paper's facts as the entry
+gives them (title, authors, date, arXiv id, name, code and project links; see
 ``skeleton.facts_of``) exactly as ``render_entry`` writes one, and the two are compared part
 by part, up to runs of whitespace:
 
@@ -161,7 +162,11 @@ def native_check(catalog: Catalog, style: ListStyle | None = None) -> NativeResu
             )
             if left_out.skeleton is None or not left_out.members:
                 left_out = replace(left_out, members=(), skeleton=style.default.skeleton)
-            rendered = render_in_style(left_out, entry_fields_of(facts))
+            # Where it goes: its sort position; a section in no order has none, and the
+            # entry is written where its maintainer put it (as ``run`` writes a new one at
+            # the place it puts it, that section's end).
+            at = index if es.order == "none" else None
+            rendered = render_in_style(left_out, entry_fields_of(facts), at=at)
             total += 1
             if _same_entry(entry.raw, rendered, facts):
                 native += 1

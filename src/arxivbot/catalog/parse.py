@@ -33,6 +33,9 @@ from arxivbot.catalog.grammar import (
     BULLET,
     FENCE,
     HEADING,
+    HTML_ROW,
+    HTML_TABLE_CLOSE,
+    HTML_TABLE_OPEN,
     HTTP,
     SETEXT,
     TABLE_SEPARATOR,
@@ -42,6 +45,7 @@ from arxivbot.catalog.grammar import (
     clean_heading,
     date_form,
     entry_tokens,
+    html_cells,
     split_row,
     tokenize,
 )
@@ -225,6 +229,7 @@ class _Draft:
     shape: EntryShape
     header: tuple[str, ...] = ()  # table only: the header cells
     roles: tuple[str, ...] = ()  # table only: what each column holds (header and content)
+    row: str = ""  # an HTML table row only: the row as a Markdown row (what is read)
 
 
 def _lines(text: str) -> list[_Line]:
@@ -338,6 +343,102 @@ def _bold_then_link(content: str, following: str) -> bool:
     )
 
 
+def _title_then_body_link(content: str, lines: Sequence[_Line], i: int, column: int) -> bool:
+    """``1. Title`` (no link of its own) whose body, the lines indented under its text (single
+    blank lines allowed, as in ``1. Title`` / blank / authors / blank / ``[[pdf](arxiv)]``),
+    carries the paper's arXiv link on a line that is not a nested bullet."""
+    tokens = [t for t in entry_tokens(content) if t.raw]
+    if not tokens or any(t.kind in {"link", "dlink"} for t in tokens):
+        return False
+    words = content.split()
+    if not 2 <= len(words) <= 40 or content.rstrip().endswith(":"):
+        return False
+    j, blanks = i + 1, 0
+    while j < len(lines) and j <= i + 6:
+        text = lines[j].text
+        if _is_blank(text):
+            blanks += 1
+            if blanks > 1:
+                return False
+            j += 1
+            continue
+        blanks = 0
+        indent = len(text) - len(text.lstrip(" \t"))
+        if indent < column or HEADING.match(text) or FENCE.match(text) or bullet_match(text):
+            return False
+        if any(
+            HTTP.match(t.url) and arxiv_id_from_url(t.url)
+            for t in tokenize(text)
+            if t.kind in {"link", "dlink"}
+        ):
+            return True
+        j += 1
+    return False
+
+
+def _html_table(lines: Sequence[_Line], i: int, section: int, drafts: list[_Draft]) -> int | None:
+    """Read the HTML ``<table>`` opening on line ``i``: each ``<tr>`` with a web link or a
+    date, on lines of its own, is an entry read as a Markdown row (the ``<th>`` row, else a
+    first row without links, is its header). The index after ``</table>``, None if unclosed."""
+    j = i
+    while j < len(lines) and not HTML_TABLE_CLOSE.search(lines[j].text):
+        j += 1
+    if j >= len(lines):
+        return None
+    block = lines[i : j + 1]
+    text = "\n".join(ln.text for ln in block)
+    starts = [0]
+    for ln in block[:-1]:
+        starts.append(starts[-1] + len(ln.text) + 1)
+
+    def line_at(offset: int) -> int:
+        k = 0
+        while k + 1 < len(starts) and starts[k + 1] <= offset:
+            k += 1
+        return k
+
+    header: tuple[str, ...] = ()
+    rows: list[tuple[int, int, list[str]]] = []
+    last_end = -1
+    for match in HTML_ROW.finditer(text):
+        if re.search(r"\n[ \t]*\n", match.group()) or any(
+            bullet_match(ln) or HEADING.match(ln) for ln in match.group().split("\n")
+        ):
+            return None  # a layout table around Markdown (a contents list, a grid of lists)
+        cells = html_cells(match.group())
+        if not cells:
+            continue
+        if not header and not rows and (
+            all(kind == "th" for kind, _c in cells)
+            or (not any("](" in c for _k, c in cells) and not any(date_form(c) for _k, c in cells))
+        ):
+            header = tuple(c for _k, c in cells)
+            continue
+        first, end = line_at(match.start()), line_at(match.end() - 1)
+        row = "| " + " | ".join(c for _k, c in cells) + " |"
+        own_lines = (
+            first > last_end
+            and not text[starts[first] : match.start()].strip()
+            and not text[match.end() : starts[end] + len(block[end].text)].strip()
+        )
+        last_end = end
+        if not own_lines:
+            continue  # shares a line with other markup: not a place to insert beside
+        if any(HTTP.match(t.url) for t in tokenize(row) if t.kind in {"link", "dlink"}) or any(
+            date_form(c) for _k, c in cells
+        ):
+            rows.append((first, end, [c for _k, c in cells]))
+    if not rows:
+        return None
+    roles = table_roles(header, [r[2] for r in rows])
+    for first, end, row_cells in rows:
+        row = "| " + " | ".join(row_cells) + " |"
+        drafts.append(
+            _Draft(list(block[first : end + 1]), section, "table", header, roles, row)
+        )
+    return j + 1
+
+
 def _nothing_readable(lines: Sequence[_Line]) -> str:
     """What a list without a readable entry holds, and what to do about it."""
     bullets = [ln.number for ln in lines if bullet_match(ln.text)]
@@ -432,6 +533,12 @@ def parse_catalog(text: str, source: str = "<list>") -> Catalog:
             resume = None
             i += 2
             continue
+        if not heading and HTML_TABLE_OPEN.search(body):
+            end = _html_table(lines, i, here(), drafts)
+            if end is not None:
+                current = None
+                i = end
+                continue
         html = _HTML_HEADING.match(body) if not heading else None
         summary = _SUMMARY.search(body) if not heading and not html else None
         depth += len(_DETAILS_OPEN.findall(body))
@@ -520,6 +627,7 @@ def parse_catalog(text: str, source: str = "<list>") -> Catalog:
             or _bold_then_link(
                 body[bullet.end() :], lines[i + 1].text if i + 1 < len(lines) else ""
             )
+            or _title_then_body_link(body[bullet.end() :], lines, i, bullet.end())
         ):
             current = _Draft([line], here(), "bullet")
             drafts.append(current)
@@ -659,6 +767,9 @@ def _entry(draft: _Draft, path: str) -> Entry:
     """The entry a draft holds; its kind is settled once every entry is known."""
     raw = "\n".join(line.text for line in draft.lines)
     first, last = draft.lines[0].number, draft.lines[-1].number
+    if draft.shape == "table" and draft.row:  # an HTML row: read as the Markdown row it is
+        return replace(table_entry(draft.row, draft.header, path, first, draft.roles),
+                       end_line=last)
     if draft.shape == "table":
         return table_entry(raw, draft.header, path, first, draft.roles)
     if draft.shape in {"heading", "paragraph"}:

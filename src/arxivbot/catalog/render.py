@@ -184,6 +184,8 @@ def format_date(form: str | None, date: dt.date, arxiv_id: str | None = None) ->
         "yy.mm": f"{date:%y}.{date.month:02d}",
         "d mon yyyy": f"{date.day} {date:%b} {date.year}",
         "yyyy-mm-dd": date.isoformat(),
+        "yyyy/mm/dd": f"{date.year}/{date.month:02d}/{date.day:02d}",
+        "yyyy.mm.dd": f"{date.year}.{date.month:02d}.{date.day:02d}",
         "yyyy.mm": f"{date.year}.{date.month:02d}",
         "yyyy-mm": f"{date.year}-{date.month:02d}",
         "yyyy/mm": f"{date.year}/{date.month:02d}",
@@ -219,16 +221,21 @@ def render_entry(
 
 
 def render_in_style(
-    es: EntryStyle, fields: EntryFields, template_override: Path | None = None
+    es: EntryStyle,
+    fields: EntryFields,
+    template_override: Path | None = None,
+    at: int | None = None,
 ) -> str:
     """A new entry in one section's style (see ``render_entry``).
 
     A section whose entries were mined into a skeleton (``catalog.skeleton``) is written from
-    it, lines and all; tables and template overrides go through the jinja template.
+    it, lines and all, like the entries around where it goes (``at``: the index among the
+    section's members it goes before, else its sort position; ``style.skeleton_at``); tables
+    and template overrides go through the jinja template.
     """
     title = collapse_whitespace(fields.title)
     if es.shape != "table":  # written like the entries around where it goes
-        es = replace(es, skeleton=skeleton_at(es, sort_key(fields.arxiv_id, None)))
+        es = replace(es, skeleton=skeleton_at(es, sort_key(fields.arxiv_id, None), at))
     holes = es.skeleton if es.shape != "table" else es.row
     if holes is not None and template_override is None:
         name = collapse_whitespace(fields.name) if fields.name else short_name(title)

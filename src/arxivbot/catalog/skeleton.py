@@ -40,6 +40,7 @@ __all__ = [
     "facts_of",
     "fill",
     "format_authors",
+    "labelled_like",
     "mine",
 ]
 
@@ -50,6 +51,7 @@ _SEPARATORS = {"|", "-", "–", "—", ",", ";", "/", "·", "•", ":", "&"}
 _KNOWN_WORDS = {
     "arxiv", "preprint", "et", "al", "paper", "pdf", "code", "github", "project", "page",
     "website", "homepage", "demo", "official", "repo", "link", "abs", "html", "star", "stars",
+    "authors", "author", "date", "published",  # the labels of metadata lines: "- **Date:** …"
 }
 _PARTICLES = {"de", "van", "von", "der", "den", "di", "da", "la", "le", "du", "del", "dos", "y"}
 
@@ -266,6 +268,12 @@ def _authors_line(entry: Entry) -> tuple[tuple[str, ...], str, AuthorForm] | Non
             found = authors_in(inner, alone=True)
             if found and not _is_title(inner, entry.title):  # a bold title is no author
                 return found[0], inner.strip(), found[1]
+        if number == 0 and re.search(r"<br\s*/?>", content, re.IGNORECASE):
+            for piece in re.split(r"<br\s*/?>", content, flags=re.IGNORECASE)[1:]:
+                piece = piece.strip()  # "**Title** <br> A, B, C <br> [badges]": a names piece
+                found = authors_in(piece, alone=True) if piece else None
+                if found and not _is_title(piece, entry.title):
+                    return found[0], piece, found[1]
         if number == 0:  # "[Title](url) - Yi Yang et al., *arXiv 2025*": names before et al.
             bare = re.sub(r"(?<![*_\w])([*_]{1,2})[^*_]+?\1(?![*_\w])", " | ", content)
             for piece in re.split(r"\s[-–—|:]\s|[,;]\s|\.\s", bare + " "):
@@ -275,7 +283,9 @@ def _authors_line(entry: Entry) -> tuple[tuple[str, ...], str, AuthorForm] | Non
                     if found:
                         return found[0], piece, found[1]
         if number > 0:
-            label = re.match(r"^(?:authors?|by)\s*[:：]\s*", content, re.IGNORECASE)
+            label = re.match(  # "Authors: A, B", "**Authors:** A, B", "**Authors**: A, B"
+                r"^([*_]{0,2})(?:authors?|by)(?:\s*[:：]\1|\1\s*[:：])\s*", content, re.IGNORECASE
+            )
             candidate = content[label.end() :] if label else content
             found = authors_in(candidate, alone=True)
             if found:
@@ -455,6 +465,8 @@ def _link_part(raw_kind: str, label: str, url: str, facts: Facts) -> str | None:
         url_t = f"{h}project_url{h}"
     elif (path := code_path(facts.code_url)) and badge_of(url, path):
         url_t = url.replace(path, f"{h}code_path{h}")
+    elif raw_kind == "image" and re.search(rf"(?<![\d.]){re.escape(facts.arxiv_id)}(?!\d)", url):
+        url_t = url.replace(facts.arxiv_id, f"{h}arxiv_id{h}")  # a badge showing the id
     elif facts.title and facts.title in label and raw_kind != "image":
         url_t = f"https://arxiv.org/abs/{h}arxiv_id{h}"  # the title links the paper elsewhere
     else:
@@ -624,6 +636,8 @@ def mine_row(cells: Sequence[tuple[str, Sequence[Token]]], facts: Facts) -> tupl
         )
         if facts_here or (parts and keep_text(text) and re.search(r"[^\W_]", text)):
             out.append(text.strip())
+        elif facts.name and content == facts.name and len(content) >= 2:
+            out.append(f"{HOLE}name{HOLE}")  # a name cell: | TTRL | ... | [TTRL: ...](arxiv) |
         else:
             out.append(content if content in PLACEHOLDERS else "")
     return tuple(out)
@@ -669,6 +683,8 @@ def choose_row(rows: Sequence[tuple[str, ...]]) -> RowSkeleton | None:
             # paper does not give that fact (a name it never calls itself, say)
             held = Counter({t: n for t, n in without.items() if t in PLACEHOLDERS})
             fallback = (held.most_common(1)[0][0],) if held and HOLE in plain else ()
+            if held and not plain:  # nothing known for it: the column's placeholder ("——")
+                plain = held.most_common(1)[0][0]
             cells.append((plain, *fallback))
     return RowSkeleton(tuple(cells))
 
@@ -780,6 +796,53 @@ def choose(
     return Skeleton(lines, top_authors[0][0] if top_authors else None)
 
 
+LABEL_NEIGHBOURS = 3  # entries nearest the insertion point whose link labels a new entry copies
+
+
+def labelled_like(skeleton: Skeleton, nearest: Sequence[Skeleton]) -> Skeleton:
+    """``skeleton`` with each code or project link labelled as the ``LABEL_NEIGHBOURS``
+    entries nearest where the new entry goes label theirs (``nearest``, nearest first).
+
+    A list's habits drift over time (``[Official](…)`` in its newest entries, ``[official](…)``
+    in its oldest): the label is the one the maintainer typed last around that place, not
+    the section's average. Only a link's label changes; which links are shown, and where,
+    is still the section's vote (``choose``)."""
+    lines = []
+    for line in skeleton.lines:
+        parts = []
+        for part in line.parts:
+            holes = _HOLE.findall(part.text)
+            if _LINK.fullmatch(part.text) and holes and all(_optional(f"{HOLE}{h}{HOLE}")
+                                                           for h in holes):
+                seen = _labels_near(part.text, nearest)
+                if seen:
+                    part = replace(part, text=seen.most_common(1)[0][0])
+            parts.append(part)
+        lines.append(replace(line, parts=tuple(parts)))
+    return replace(skeleton, lines=tuple(lines))
+
+
+_LINK = re.compile(r"\[[^\[\]]*\]\([^()\s]*\)")
+
+
+def _labels_near(link: str, nearest: Sequence[Skeleton]) -> Counter[str]:
+    """How the entries, nearest first, write a link showing the same facts as ``link``."""
+    holes = sorted(_HOLE.findall(link))
+    seen: Counter[str] = Counter()
+    found = 0
+    for other in nearest:
+        same = [
+            p.text for ln in other.lines for p in ln.parts
+            if _LINK.fullmatch(p.text) and sorted(_HOLE.findall(p.text)) == holes
+        ]
+        if same:
+            seen[same[0]] += 1
+            found += 1
+            if found == LABEL_NEIGHBOURS:
+                break
+    return seen
+
+
 @lru_cache(maxsize=65536)
 def _plain_links(lines: tuple[Line, ...]) -> tuple[Line, ...]:
     """``lines`` with every link to the paper written one way, whatever its url form."""
@@ -858,6 +921,8 @@ def _format_date(form: str, ymd: tuple[int, int, int], arxiv_id: str) -> str:
         "yy.mm": f"{y % 100:02d}.{m:02d}",
         "d mon yyyy": f"{day.day} {day:%b} {y}",
         "yyyy-mm-dd": day.isoformat(),
+        "yyyy/mm/dd": f"{y}/{m:02d}/{day.day:02d}",
+        "yyyy.mm.dd": f"{y}.{m:02d}.{day.day:02d}",
         "yyyy.mm": f"{y}.{m:02d}",
         "yyyy-mm": f"{y}-{m:02d}",
         "yyyy/mm": f"{y}/{m:02d}",

@@ -28,6 +28,7 @@ from arxivbot.catalog.skeleton import (
     choose,
     choose_row,
     facts_of,
+    labelled_like,
     mine,
     mine_row,
 )
@@ -568,7 +569,8 @@ def with_badges(skeleton: Skeleton | None, style: EntryStyle) -> Skeleton | None
     lines = [
         replace(ln, parts=tuple(
             replace(p, text=re.sub(
-                rf"(?<!!)(\[[^\]]*\]\()[^()\s]*{HOLE}arxiv_id{HOLE}[^()\s]*\)",
+                rf"(?<!!)(\[(?:!\[[^\]]*\]\([^()\s]*\)|[^\[\]])*\]\()"  # a badge label too
+                rf"[^()\s]*{HOLE}arxiv_id{HOLE}[^()\s]*\)",
                 lambda m: m.group(1) + form + ")", p.text))
             for p in ln.parts
         ))
@@ -581,18 +583,29 @@ WEIGHT = 1  # extra votes each of them casts
 NEAREST = 7  # entries around the insertion point whose habits a new entry follows
 
 
-def skeleton_at(es: EntryStyle, key: tuple[int, int, int, int]) -> Skeleton | None:
+def skeleton_at(
+    es: EntryStyle, key: tuple[int, int, int, int], at: int | None = None
+) -> Skeleton | None:
     """The skeleton a new entry of sort ``key`` is written from: that of the section's
     ``NEAREST`` entries around where it is inserted (a list's style drifts: a new entry
-    should look like its neighbours, usually the newest, not the section's past average)."""
+    should look like its neighbours, usually the newest, not the section's past average),
+    its links labelled as the nearest entries label theirs (``labelled_like``).
+
+    ``at`` is the member index the entry goes before, when the caller knows it; else it is
+    the sort position (``insertion_index``, the end of a section with no order)."""
     if not es.members:
         return es.skeleton
-    at = insertion_index([k for k, _s in es.members], es.order, key)
+    if at is None:
+        at = insertion_index([k for k, _s in es.members], es.order, key)
     weights = [1] * len(es.members)
-    for index in nearest(len(es.members), at, NEAREST):
+    around = nearest(len(es.members), at, NEAREST)
+    for index in around:
         weights[index] += WEIGHT
     skeletons = [s for _k, s in es.members]
-    return with_badges(choose(skeletons, es.borrow, weights), es) or es.skeleton
+    chosen = choose(skeletons, es.borrow, weights)
+    if chosen is not None:
+        chosen = labelled_like(chosen, [skeletons[i] for i in around])
+    return with_badges(chosen, es) or es.skeleton
 
 
 def list_style(catalog: Catalog) -> ListStyle:

@@ -27,7 +27,8 @@ from arxivbot.commands.common import (
 )
 from arxivbot.config import Settings, override
 from arxivbot.errors import ArxivBotError, ConfigError, ModelError
-from arxivbot.publish import RETRAIN_BRANCH, BotPullRequest, Publisher
+from arxivbot.jobs.model_choice import FirstModel
+from arxivbot.publish import RETRAIN_BRANCH, Publisher
 from arxivbot.records import PullRequestDraft
 
 if TYPE_CHECKING:
@@ -235,15 +236,6 @@ def _repo_path(path: Path, root: Path) -> str | None:
         return None
 
 
-@dataclass(frozen=True)
-class FirstModel:
-    """Where a first model the archive keeps stands, when ``model.path`` names no file."""
-
-    note: str = ""  # one line for the output and the job summary; "" when nothing to say
-    restored: bool = False  # put back from the archive: its pull request is open
-    declined: BotPullRequest | None = None  # its pull request was closed without merging
-
-
 def own_model(settings: Settings, first_model: str | None,
               repo_dir: Path | None = None) -> tuple[Settings, bool]:
     """``settings`` with ``model.path`` set to ``first_model`` when the config names none and
@@ -284,29 +276,34 @@ class ChosenModel:
 def daily_model(publisher: Publisher, settings: Settings, repo_dir: Path | None,
                 replay: Sequence[Path], day: str, *, keep_dir: Path | None,
                 restore_from: Path | None, implicit: bool = False) -> ChosenModel:
-    """The model ``run`` proposes with: the list's own (put back from ``restore_from`` while
-    its first pull request is open; trained and proposed, and kept in ``keep_dir``, where
-    there is none), or the shipped one when the maintainers declined the first model, or,
-    for a ``model.path`` the config did not name (``implicit``), when none can be trained."""
+    """The model ``run`` proposes with, as ``jobs.model_choice`` decides: the list's own (put
+    back from ``restore_from`` while its first pull request is open; trained and proposed,
+    and kept in ``keep_dir``, where there is none), or the shipped one when the maintainers
+    declined the first model, or, for a ``model.path`` the config did not name
+    (``implicit``), when none can be trained. Here: the loading, training and proposing."""
     from arxivbot.commands.train import model_for_run
+    from arxivbot.jobs.model_choice import after_training, before_training
     from arxivbot.model.store import load_model
 
     kept = kept_first_model(publisher, settings, repo_dir, restore_from, implicit=implicit)
     if kept.note:
         click.echo(kept.note)
-    if kept.declined is not None:
-        return ChosenModel(load_model(None), note=kept.note)
+    declined = before_training(kept)
+    if declined is not None:
+        return ChosenModel(load_model(None), note=declined.note)
     try:
         model, trained = model_for_run(settings, repo_dir, replay, day)
     except ModelError as exc:
-        if not implicit:
+        choice = after_training(kept, trained=False, failure=str(exc), implicit=implicit,
+                                list_path=settings.list.path)
+        if choice.fail:
             raise
-        note = (f"no model could be trained on {settings.list.path} ({exc}): the shipped model "
-                "(trained on other lists) proposes instead")
-        click.echo(note)
-        return ChosenModel(load_model(None), note=note)
-    if not trained:
-        return ChosenModel(model, note=kept.note if kept.restored else "")
+        click.echo(choice.note)
+        return ChosenModel(load_model(None), note=choice.note)
+    choice = after_training(kept, trained=bool(trained), failure=None, implicit=implicit,
+                            list_path=settings.list.path)
+    if not choice.propose:
+        return ChosenModel(model, note=choice.note)
     click.echo(trained)
     # The model goes to the repository as its own PR (the list file stays as it is).
     proposed = propose_trained_model(publisher, settings, repo_dir, trained,
@@ -321,50 +318,37 @@ def kept_first_model(publisher: Publisher, settings: Settings, repo_dir: Path | 
 
     Only for a ``model.path`` naming no file in the checkout, and only a copy ``keep_dir``
     holds at that path: arxivbot keeps one there only when it proposed the model as the
-    list's first. The model's newest pull request decides: open, the model and its card are
-    copied in place (never over a file of the checkout); closed without merging, the
-    maintainers declined it: nothing is copied, and ``declined`` says so, so that no run
-    uses it or trains and proposes another unasked. Merged, or none: nothing to do (the
-    model is trained again, as on a first run).
+    list's first. The model's newest pull request decides (``jobs.model_choice``); here the
+    facts are read and, while it is open, the model and its card copied in place (never over
+    a file of the checkout).
     """
     from arxivbot.files import write_atomic
+    from arxivbot.jobs.model_choice import ArchivedModel, first_model_step, restored_note
     from arxivbot.model.store import card_path
 
     if keep_dir is None or settings.model.path is None or os.path.lexists(settings.model.path):
-        return FirstModel()
+        return first_model_step(None)
     model = Path(settings.model.path)
     root = _root(settings, repo_dir)
     inside = _repo_path(model, root)
     kept = keep_dir / inside if inside is not None else None
     if kept is None or kept.is_symlink() or not kept.is_file() \
             or _repo_path(kept, keep_dir) is None:  # no link out of the archive either
-        return FirstModel()
+        return first_model_step(None)
     pr = publisher.model_proposal()
-    if pr is None or pr.state == "merged":
-        return FirstModel()
-    name = f"#{pr.number}" if pr.number is not None else (pr.url or pr.branch)
-    if pr.state == "closed":
-        return FirstModel(
-            note=(f"the first model for {settings.list.path} that arxivbot proposed in {name} "
-                  f"was closed without merging: {model} is not used, and no other is trained "
-                  "or proposed unasked; the shipped model (trained on other lists) proposes "
-                  f"instead. To use it after all, reopen {name}; to have a new one trained and "
-                  f"proposed, delete {keep_dir.name}/ from the archive branch (or retrain with "
-                  "--force); to silence this line, "
-                  + ("set the action's first-model input to ''" if implicit
-                     else "remove model.path from the config")),
-            declined=pr,
-        )
+    name = "" if pr is None else (
+        f"#{pr.number}" if pr.number is not None else (pr.url or pr.branch))
+    first = first_model_step(ArchivedModel(
+        list_path=settings.list.path, model_path=str(model), archive=keep_dir.name,
+        proposal=None if pr is None else pr.state, proposal_name=name, implicit=implicit))
+    if not first.restored:
+        return first
     restored = []
     for source, target in ((kept, model), (card_path(kept), card_path(model))):
         if source.is_file() and not source.is_symlink() and not os.path.lexists(target):
             write_atomic(target, source.read_bytes())
             restored.append(str(target))
-    return FirstModel(
-        note=(f"restored {', '.join(restored)} from the archive: its pull request {name} is "
-              "not merged yet"),
-        restored=True,
-    )
+    return dataclasses.replace(first, note=restored_note(restored, name))
 
 
 def _first_model(publisher: Publisher, settings: Settings, repo_dir: Path | None,
@@ -378,7 +362,7 @@ def _first_model(publisher: Publisher, settings: Settings, repo_dir: Path | None
     report: dict[str, Any] = {"title": "", "keep": False, "forced": force, "reason": "",
                               "first_model": True, "dry_run": dry_run, "model": None,
                               "pull_request": None}
-    if first.declined is not None and not force:
+    if first.declined and not force:
         reason = (first.note.split(": ", 1)[0] + ": the retrain proposes no first model "
                   "either (`arxivbot retrain --force` trains one and proposes it again; "
                   f"so does the next daily run once {keep_dir.name if keep_dir else 'its'}/ "
@@ -409,7 +393,7 @@ def _first_model(publisher: Publisher, settings: Settings, repo_dir: Path | None
                                      by_retrain=True, implicit=implicit)
     click.echo(proposed)
     reason = "no model of the list's own yet: trained the first one and proposed it"
-    if first.declined is not None:
+    if first.declined:
         reason += " (forced: its last proposal was closed without merging)"
     write_job_summary(heading, summary_table([("result", reason), ("model trained", note),
                                                ("pull request", proposed)]))
