@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from arxivbot.safe_text import collapse_whitespace
 
@@ -131,6 +132,11 @@ def tokenize(content: str) -> list[Token]:
 
     Trailing whitespace becomes a final ``text`` token with empty ``raw`` and the space as gap.
     """
+    return list(_tokens(content))  # a fresh list: callers may pop from it
+
+
+@lru_cache(maxsize=16384)  # reading, style inference and the measure tokenize the same lines
+def _tokens(content: str) -> tuple[Token, ...]:
     tokens: list[Token] = []
     i, n = 0, len(content)
     gap_start = 0
@@ -199,7 +205,7 @@ def tokenize(content: str) -> list[Token]:
     flush_text(n)
     if gap_start < n:
         tokens.append(Token("text", content[gap_start:], "", ""))
-    return tokens
+    return tuple(tokens)
 
 
 # A date that opens an entry in a decoration: ``**[2025-03]**``, ``**2025-03**``, `` `2025.03` ``,
