@@ -12,6 +12,7 @@ entry says is read by ``catalog.entry``; how the list writes one is ``catalog.st
 
 from __future__ import annotations
 
+import bisect
 import logging
 import re
 from collections import Counter, defaultdict
@@ -392,10 +393,7 @@ def _html_table(lines: Sequence[_Line], i: int, section: int, drafts: list[_Draf
         starts.append(starts[-1] + len(ln.text) + 1)
 
     def line_at(offset: int) -> int:
-        k = 0
-        while k + 1 < len(starts) and starts[k + 1] <= offset:
-            k += 1
-        return k
+        return bisect.bisect_right(starts, offset) - 1
 
     header: tuple[str, ...] = ()
     rows: list[tuple[int, int, list[str]]] = []

@@ -22,11 +22,10 @@ from typing import Any
 
 import jinja2
 
-from arxivbot.arxiv_ids import id_month
 from arxivbot.catalog.entry import Entry, sort_key
 from arxivbot.catalog.grammar import Token
 from arxivbot.catalog.parse import Catalog
-from arxivbot.catalog.skeleton import PLACEHOLDERS, code_path, fill, fill_cell
+from arxivbot.catalog.skeleton import PLACEHOLDERS, code_path, fill, fill_cell, write_date
 from arxivbot.catalog.style import (
     EntryStyle,
     ListStyle,
@@ -177,23 +176,7 @@ def _load_override(path: Path) -> str:
 
 def format_date(form: str | None, date: dt.date, arxiv_id: str | None = None) -> str:
     """Write ``date`` the way the list does; YYMM follows the arXiv id's own prefix."""
-    if form == "yymm":
-        month = id_month(arxiv_id or "")
-        return f"{month[0] % 100:02d}{month[1]:02d}" if month else f"{date:%y%m}"
-    formats = {
-        "yy.mm": f"{date:%y}.{date.month:02d}",
-        "d mon yyyy": f"{date.day} {date:%b} {date.year}",
-        "yyyy-mm-dd": date.isoformat(),
-        "yyyy/mm/dd": f"{date.year}/{date.month:02d}/{date.day:02d}",
-        "yyyy.mm.dd": f"{date.year}.{date.month:02d}.{date.day:02d}",
-        "yyyy.mm": f"{date.year}.{date.month:02d}",
-        "yyyy-mm": f"{date.year}-{date.month:02d}",
-        "yyyy/mm": f"{date.year}/{date.month:02d}",
-        "mon d, yyyy": f"{date:%b} {date.day}, {date.year}",
-        "mon yyyy": f"{date:%b} {date.year}",
-        "yyyy": str(date.year),
-    }
-    return formats.get(form or "", date.isoformat())
+    return write_date(form or "", (date.year, date.month, date.day), arxiv_id or "")
 
 
 def _pad(content: str, width: int, padded: bool) -> str:

@@ -42,6 +42,7 @@ __all__ = [
     "format_authors",
     "labelled_like",
     "mine",
+    "write_date",
 ]
 
 HOLE = "\x00"  # holes are written \x00name\x00: a byte no list text holds (binary is refused)
@@ -909,7 +910,9 @@ def _borrow(base: tuple[Line, ...], donor: tuple[Line, ...], hole: str) -> tuple
 # Filling
 
 
-def _format_date(form: str, ymd: tuple[int, int, int], arxiv_id: str) -> str:
+def write_date(form: str, ymd: tuple[int, int, int], arxiv_id: str) -> str:
+    """``ymd`` (month and day 0 when unknown) written in a date form of ``grammar.date_form``;
+    YYMM follows the arXiv id's own prefix. The one table of date forms a new entry writes."""
     import datetime as dt
 
     y, m, d = ymd
@@ -949,7 +952,7 @@ def fill(skeleton: Skeleton, values: Mapping[str, str | None], ymd: tuple[int, i
                 nonlocal missing
                 name, _, form = match.group(1).partition(":")
                 if name == "date":
-                    return _format_date(form.replace("_", " "), ymd, arxiv_id)
+                    return write_date(form.replace("_", " "), ymd, arxiv_id)
                 if name == "year":
                     return str(ymd[0])
                 if name == "yy":
