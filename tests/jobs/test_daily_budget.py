@@ -168,6 +168,8 @@ def test_without_an_archive_the_waiting_papers_are_not_promised_a_later_run(
     assert ("4 wait (listed in the pull request, but this run read no listings archive, so no "
             "later run offers them again") in report.budget_note
     assert "for the next run" not in report.budget_note
+    assert "over today's cap: not offered again (this run read no listings archive)" in report.body
+    assert "offered again on a later day" not in report.body
 
 
 def test_a_threshold_set_in_the_config_is_not_held_to_the_models_budget(

@@ -214,6 +214,7 @@ def run(
         list_path=snapshot.path,
         above_threshold=above_count,
         budget_note=note,
+        offered_again=offered_again,
         model_note=pr_body.model_note(
             model.version, model.card, snapshot.path, model.backtest_ap,
             list_content=snapshot.content,

@@ -51,6 +51,7 @@ class RunFacts:
     above_threshold: int | None = None  # papers at or above the threshold (None: = shown)
     model_note: str = ""  # what the model measured for this list, in plain words
     budget_note: str = ""  # the day passed more papers than the model's budget or the cap
+    offered_again: bool = True  # a later run finds the waiting papers again (a listings archive)
 
 
 def model_note(
@@ -246,6 +247,8 @@ def body(
             removed=len(removed),
             waiting=lines[:waiting_lines],
             waiting_total=len(waiting),
+            waiting_fate="offered again on a later day" if facts.offered_again
+            else "not offered again (this run read no listings archive)",
             truncated=len(candidates) - keep,
             undetailed=len(candidates) - detailed,
             meta_block=prmeta.embed(meta),
