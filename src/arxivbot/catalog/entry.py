@@ -135,6 +135,15 @@ _BOLD_TITLE = re.compile(r"[^\w\s*_\[]{0,4}\s*(\*\*|__)(?P<t>[^*_\s](?:.*?[^*_\s
 _VENUE_TAIL = re.compile(r"\.\s+(?:[^\s.]+\s+){0,4}?[`'’(]?(?:19|20)\d{2}[`)]?\.?$")
 
 
+_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
+# Title tags after a plain title: (2025), (CVPR 2025), (arXiv'25)
+_YEAR_TAG = re.compile(r"(?:[^\W\d][\w-]*\s*){0,3}[`'’]?(?:(?:19|20)\d{2}|\d{2})")
+# Emoji before a plain title ("📄 Title"), decoration of the list's, not words of the title
+_LEAD_SYMBOLS = re.compile(
+    r"^(?:[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0F\u200D]+\s*)+"
+)
+
+
 def _text_title(raw: str) -> tuple[str, str]:
     """The title of a plain-text lead and its kind (bold | text): ``**Title**. *A, B*. ICML
     2024.`` reads ``Title``; ``【CVPR 2025】 Title`` and ``Title. arXiv 2024.`` read ``Title``."""
@@ -238,6 +247,10 @@ def bullet_fields(tokens: Sequence[Token]) -> BulletFields:
         while k < len(solid) and solid[k].kind in {"text", "paren"} and any(
             t.kind in {"link", "dlink"} for t in solid[k:]
         ):  # a plain title holding parentheses: Reinforced Self-Training (ReST) for ...
+            if solid[k].kind == "paren" and _YEAR_TAG.fullmatch(solid[k].text) and (
+                solid[k + 1].kind in {"link", "dlink"}
+            ):
+                break  # Title (2025) [[arXiv](…)]: the year or venue after it is not the title
             raw = title_token.raw + solid[k].gap + solid[k].raw
             title_token = Token("text", title_token.gap, raw, raw)
             k += 1
@@ -247,7 +260,7 @@ def bullet_fields(tokens: Sequence[Token]) -> BulletFields:
     name = " ".join(t.text for t in names) or None
     if title_token is not None:
         if title_token.kind == "text":
-            title, title_kind = _text_title(title_token.raw)
+            title, title_kind = _text_title(_LEAD_SYMBOLS.sub("", title_token.raw, count=1))
         else:
             title = title_token.text
             title_kind = title_token.kind
@@ -460,7 +473,8 @@ def table_entry(
         if role == "date" and date is None:
             date = cell or None
         elif role == "title" and not title:
-            title = cell_links[0][0] if cell_links else cell
+            # **Title**<br><sub>Authors</sub>: the title is the cell's first line, unemphasised
+            title = cell_links[0][0] if cell_links else _text_title(_BR.split(cell)[0])[0]
             paper_url = cell_links[0][1] if cell_links else None
             text = " ".join(t.raw for t in tokens if t.kind == "text" and t.raw).strip()
             if cell_links and len(text.split()) >= 2 and _badge_label(title):
