@@ -131,7 +131,7 @@ def native_check(catalog: Catalog, style: ListStyle | None = None) -> NativeResu
         index = seen[entry.section]
         seen[entry.section] += 1
         others = [r for k, r in enumerate(rows[entry.section]) if k != index]
-        es = replace(es, row=choose_row(others) or es.row)
+        es = replace(es, row=choose_row(others, es.row.authors if es.row else None) or es.row)
         rendered = render_in_style(es, entry_fields_of(facts))
         total += 1
         if _same_row(entry.raw, rendered, facts):

@@ -25,7 +25,14 @@ import jinja2
 from arxivbot.catalog.entry import Entry, sort_key
 from arxivbot.catalog.grammar import Token
 from arxivbot.catalog.parse import Catalog
-from arxivbot.catalog.skeleton import PLACEHOLDERS, code_path, fill, fill_cell, write_date
+from arxivbot.catalog.skeleton import (
+    PLACEHOLDERS,
+    AuthorForm,
+    code_path,
+    fill,
+    fill_cell,
+    write_date,
+)
 from arxivbot.catalog.style import (
     EntryStyle,
     ListStyle,
@@ -242,10 +249,11 @@ def render_in_style(
             # ("-") where rows write one; words made up from the title only where the cell
             # cannot go without a name (it carries the paper's link, or rows never omit it).
             named = fields.name or given_name(title)
+            authors = [_cell_escape(collapse_whitespace(a)) for a in fields.authors]
             unnamed = {**values, "name": None} if not named else values
             cells = [
-                _row_cell(es, col, _first_filled(tried, unnamed, ymd)
-                          or _first_filled(tried, values, ymd))
+                _row_cell(es, col, _first_filled(tried, unnamed, ymd, authors, es.row.authors)
+                          or _first_filled(tried, values, ymd, authors, es.row.authors))
                 for col, tried in enumerate(es.row.cells)
             ]
             return _one_line_safe(render(_template(entry_template(es)), {"cells": cells}))
@@ -284,11 +292,12 @@ def render_in_style(
 
 
 def _first_filled(
-    tried: Sequence[str], values: Mapping[str, str | None], ymd: tuple[int, int, int]
+    tried: Sequence[str], values: Mapping[str, str | None], ymd: tuple[int, int, int],
+    authors: Sequence[str] = (), form: AuthorForm | None = None,
 ) -> str | None:
     """The first of a column's cell templates whose facts are all known, filled."""
     for template in tried:
-        if text := fill_cell(template, values, ymd):
+        if text := fill_cell(template, values, ymd, authors, form):
             return text
     return None
 

@@ -275,6 +275,14 @@ def _authors_line(entry: Entry) -> tuple[tuple[str, ...], str, AuthorForm] | Non
                 found = authors_in(piece, alone=True) if piece else None
                 if found and not _is_title(piece, entry.title):
                     return found[0], piece, found[1]
+        if number == 0 and entry.shape == "table":
+            for cell in entry.cells:  # "| **Title**<br><sub>A, B, C</sub> |": a names piece
+                for piece in re.split(r"<br\s*/?>", cell, flags=re.IGNORECASE)[1:]:
+                    inner = re.sub(r"</?(?:sub|sup|small|i|em)>", "", piece, flags=re.I).strip()
+                    found = authors_in(inner, alone=True) if inner else None
+                    if found and inner in piece and not _is_title(inner, entry.title):
+                        return found[0], inner, found[1]
+            return None
         if number == 0:  # "[Title](url) - Yi Yang et al., *arXiv 2025*": names before et al.
             bare = re.sub(r"(?<![*_\w])([*_]{1,2})[^*_]+?\1(?![*_\w])", " | ", content)
             for piece in re.split(r"\s[-–—|:]\s|[,;]\s|\.\s", bare + " "):
@@ -584,8 +592,7 @@ def mine(entry: Entry, facts: Facts) -> Skeleton:
     blank = 0
     form = None
     if facts.authors_text:
-        found = authors_in(facts.authors_text, alone=True)
-        form = found[1] if found else None
+        form = author_form(facts)
     for text in entry.raw.split("\n"):
         if not text.strip():
             blank += 1
@@ -650,9 +657,18 @@ class RowSkeleton:
     the column's commonest cell without code or project links."""
 
     cells: tuple[tuple[str, ...], ...]
+    authors: AuthorForm | None = None  # how a cell showing the authors writes them
 
 
-def choose_row(rows: Sequence[tuple[str, ...]]) -> RowSkeleton | None:
+def author_form(facts: Facts) -> AuthorForm | None:
+    """How the entry that gave ``facts`` writes its author list (None: it shows none)."""
+    found = authors_in(facts.authors_text, alone=True) if facts.authors_text else None
+    return found[1] if found else None
+
+
+def choose_row(
+    rows: Sequence[tuple[str, ...]], authors: AuthorForm | None = None
+) -> RowSkeleton | None:
     """The commonest cell of each column; a code or project cell when a third of rows have one."""
     if not rows:
         return None
@@ -678,7 +694,11 @@ def choose_row(rows: Sequence[tuple[str, ...]]) -> RowSkeleton | None:
             # written whole or not at all: the full cell, then those of its forms without a
             # link that the column's rows write, then the commonest cell without links
             fewer = [c for c in _without_links(full) if seen.get(c)]
-            cells.append(tuple(dict.fromkeys([full, *fewer, primary, plain])))
+            # no row shows it without its code link, nor a cell without links: the paper's own
+            # link still goes in ("[arXiv](…) / [GitHub](…)" -> "[arXiv](…)")
+            bare = [c for c in map(_trim_separators, _without_links(full))
+                    if f"{HOLE}arxiv_id{HOLE}" in c]
+            cells.append(tuple(dict.fromkeys([full, *fewer, primary, plain, *bare[:1]])))
         else:
             # where rows leave a fact out with a placeholder ("-"), so does a new row whose
             # paper does not give that fact (a name it never calls itself, say)
@@ -687,7 +707,7 @@ def choose_row(rows: Sequence[tuple[str, ...]]) -> RowSkeleton | None:
             if held and not plain:  # nothing known for it: the column's placeholder ("——")
                 plain = held.most_common(1)[0][0]
             cells.append((plain, *fallback))
-    return RowSkeleton(tuple(cells))
+    return RowSkeleton(tuple(cells), authors)
 
 
 def _without_links(cell: str) -> list[str]:
@@ -701,6 +721,19 @@ def _without_links(cell: str) -> list[str]:
             kept = [t for i, t in enumerate(tokens) if i not in gone]
             out.append("".join((" " if k and t.gap else "") + t.raw for k, t in enumerate(kept)))
     return out
+
+
+def _trim_separators(cell: str) -> str:
+    """A cell without the separators a left-out link leaves at its ends or doubled."""
+    words = cell.split(" ")
+    kept: list[str] = []
+    for word in words:
+        if word in _SEPARATORS and (not kept or kept[-1] in _SEPARATORS):
+            continue
+        kept.append(word)
+    while kept and kept[-1] in _SEPARATORS:
+        kept.pop()
+    return " ".join(kept)
 
 
 def _cell_line(cell: str) -> Line:
@@ -727,12 +760,13 @@ def _cell_with_links(cell: str, cells: Counter[str]) -> str:
 
 
 def fill_cell(
-    template: str, values: Mapping[str, str | None], ymd: tuple[int, int, int]
+    template: str, values: Mapping[str, str | None], ymd: tuple[int, int, int],
+    authors: Sequence[str] = (), form: AuthorForm | None = None,
 ) -> str | None:
     """A cell from its template; None when a fact it shows is unknown."""
     if HOLE not in template:
         return template
-    text = fill(Skeleton((Line(0, "", (Part("", template),), ""),)), values, ymd)
+    text = fill(Skeleton((Line(0, "", (Part("", template),), ""),), form), values, ymd, authors)
     return text or None
 
 

@@ -22,9 +22,11 @@ from arxivbot.catalog.grammar import BULLET, Token, clean_heading, date_form, sp
 from arxivbot.catalog.parse import Catalog
 from arxivbot.catalog.skeleton import (
     HOLE,
+    AuthorForm,
     Part,
     RowSkeleton,
     Skeleton,
+    author_form,
     choose,
     choose_row,
     facts_of,
@@ -481,11 +483,14 @@ def infer_style(entries: Sequence[Entry], text: str | None = None) -> ListStyle:
     mined: dict[str, list[Skeleton]] = defaultdict(list)
     keys: dict[str, list[tuple[int, int, int, int]]] = defaultdict(list)
     rows: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+    row_authors: dict[str, Counter[AuthorForm]] = defaultdict(Counter)
     for entry in everything:
         if (facts := facts_of(entry)) is None:
             continue
         if entry.shape == "table":
             rows[entry.section].append(mine_row(row_cells(entry), facts))
+            if form := author_form(facts):
+                row_authors[entry.section][form] += 1
         else:
             mined[entry.section].append(mine(entry, facts))
             keys[entry.section].append(sort_key(entry.arxiv_id, entry.date))
@@ -497,7 +502,8 @@ def infer_style(entries: Sequence[Entry], text: str | None = None) -> ListStyle:
     written: list[tuple[str, EntryStyle]] = []
     for path, style in sections:
         if style.shape == "table":
-            written.append((path, replace(style, row=choose_row(rows.get(path, ())))))
+            form = row_authors[path].most_common(1)[0][0] if row_authors[path] else None
+            written.append((path, replace(style, row=choose_row(rows.get(path, ()), form))))
             continue
         extra = _infer_bullets(unmined[path], None).badges if unmined[path] else ()
         style = replace(
