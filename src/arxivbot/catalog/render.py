@@ -28,6 +28,7 @@ from arxivbot.catalog.parse import Catalog
 from arxivbot.catalog.skeleton import (
     PLACEHOLDERS,
     AuthorForm,
+    author_habit,
     code_path,
     fill,
     fill_cell,
@@ -226,6 +227,10 @@ def render_in_style(
     title = collapse_whitespace(fields.title)
     if es.shape != "table":  # written like the entries around where it goes
         es = replace(es, skeleton=skeleton_at(es, sort_key(fields.arxiv_id, None), at))
+        habit = author_habit([s.authors for _k, s in es.members if s.authors],
+                             es.authors_whole_up_to)
+        if es.skeleton is not None and es.skeleton.authors is not None and habit is not None:
+            es = replace(es, skeleton=replace(es.skeleton, authors=habit))
     holes = es.skeleton if es.shape != "table" else es.row
     if holes is not None and template_override is None:
         name = collapse_whitespace(fields.name) if fields.name else short_name(title)

@@ -66,6 +66,7 @@ class AuthorForm:
     etal: int = 0  # names kept before "et al." (0: all names)
     etal_text: str = " et al."
     end: str = ""  # "." after the list
+    full_up_to: int = 0  # with ``etal``: lists of at most this many names are written whole
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,9 +236,10 @@ def format_authors(names: Sequence[str], form: AuthorForm) -> str:
     names = [collapse_whitespace(n) for n in names if n.strip()]
     if not names:
         return ""
-    if form.etal and len(names) > form.etal:
+    more = names[-1] == MORE_AUTHORS  # the paper has more authors than the names given
+    if form.etal and (more or len(names) > max(form.etal, form.full_up_to)):
         return form.sep.join(names[: form.etal]) + form.etal_text
-    if names[-1] == MORE_AUTHORS:
+    if more:
         return ""  # more authors than are known, in a form that writes them all: unknown
     if len(names) == 1:
         return names[0] + form.end
@@ -658,6 +660,25 @@ class RowSkeleton:
 
     cells: tuple[tuple[str, ...], ...]
     authors: AuthorForm | None = None  # how a cell showing the authors writes them
+
+
+def author_habit(forms: Sequence[AuthorForm], whole_up_to: int) -> AuthorForm | None:
+    """How a section writes author lists, from its entries' forms: where some cut the list
+    ("A, B, C, et al.") and others write it whole, a paper with more names than any whole
+    list shows (``whole_up_to``) is cut, others are written whole (opendilab writes up to 9
+    names, else 3 and "et al."). Before the last name: what most lists of three or more
+    names write ("A, B, and C" or "A, B, C")."""
+    if not forms:
+        return None
+    sep, end = Counter((f.sep, f.end) for f in forms).most_common(1)[0][0]
+    lasts = Counter(f.last for f in forms if f.last != "?" and not f.etal)  # a cut shows none
+    last = lasts.most_common(1)[0][0] if lasts else "?"
+    cuts = Counter((f.etal, f.etal_text) for f in forms if f.etal)
+    if not cuts:
+        return AuthorForm(sep, last, 0, " et al.", end)
+    (etal, etal_text), _count = cuts.most_common(1)[0]
+    whole = whole_up_to if any(not f.etal for f in forms) else 0
+    return AuthorForm(sep, last, etal, etal_text, end, whole)
 
 
 def author_form(facts: Facts) -> AuthorForm | None:

@@ -87,6 +87,7 @@ class EntryStyle:
         default=(), compare=False, repr=False
     )
     borrow: Skeleton | None = field(default=None, compare=False, repr=False)
+    authors_whole_up_to: int = 0  # the most names an entry of the section writes in full
     # code/project badges of the section's entries without an arXiv paper (none is mined)
     unmined_badges: tuple[tuple[str, str], ...] = ()
 
@@ -484,6 +485,7 @@ def infer_style(entries: Sequence[Entry], text: str | None = None) -> ListStyle:
     keys: dict[str, list[tuple[int, int, int, int]]] = defaultdict(list)
     rows: dict[str, list[tuple[str, ...]]] = defaultdict(list)
     row_authors: dict[str, Counter[AuthorForm]] = defaultdict(Counter)
+    whole_up_to: Counter[str] = Counter()  # the most names a section writes in full
     for entry in everything:
         if (facts := facts_of(entry)) is None:
             continue
@@ -492,8 +494,11 @@ def infer_style(entries: Sequence[Entry], text: str | None = None) -> ListStyle:
             if form := author_form(facts):
                 row_authors[entry.section][form] += 1
         else:
-            mined[entry.section].append(mine(entry, facts))
+            mined[entry.section].append(own := mine(entry, facts))
             keys[entry.section].append(sort_key(entry.arxiv_id, entry.date))
+            if own.authors is not None and not own.authors.etal:
+                shown = len(facts.authors)
+                whole_up_to[entry.section] = max(whole_up_to[entry.section], shown)
     pooled_skeleton = choose([s for group in mined.values() for s in group])
     unmined: dict[str, list[_BulletParts]] = defaultdict(list)
     for entry in entries:
@@ -511,6 +516,7 @@ def infer_style(entries: Sequence[Entry], text: str | None = None) -> ListStyle:
             unmined_badges=extra,
             members=tuple(zip(keys.get(path, ()), mined.get(path, ()), strict=True)),
             borrow=pooled_skeleton,
+            authors_whole_up_to=whole_up_to[path],
         )
         skeleton = with_badges(choose(mined.get(path, ()), pooled_skeleton), style)
         written.append((path, replace(style, skeleton=skeleton)))
