@@ -10,6 +10,11 @@ import datetime as dt
 from collections import Counter
 from pathlib import Path
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from tests.catalog.insertion_property import additions_for, assert_inserts_between_entries
+
 from arxivbot.catalog.parse import read_catalog
 from arxivbot.catalog.render import EntryFields, render_entry
 from arxivbot.catalog.style import list_style
@@ -73,3 +78,56 @@ def test_a_new_row_without_code_still_links_its_paper() -> None:
     style = list_style(read_catalog(LISTS / "round3_table-sub-authors.md"))
     row = render_entry(style, fields(), "Models")
     assert row.endswith("| 2025-05 | [arXiv](https://arxiv.org/abs/2505.09999) |")
+
+
+def test_an_emphasised_venue_tag_before_a_plain_title_is_an_entry() -> None:
+    """``- **[arXiv 2025]** Title [[paper](pdf)] | [[code](…)]``: the whole list was refused."""
+    catalog = read_catalog(LISTS / "round3_bold-venue-tag.md")
+    assert [(e.title, e.arxiv_id) for e in catalog.entries] == [
+        ("Pico-R1: Seeing Small Things", "2503.20001"),
+        ("Nano-VL: Rewards for Pixels", "2503.20003"),
+        ("Femto-Video: Frames That Think", "2504.20004"),
+    ]
+    style = list_style(catalog)
+    assert render_entry(style, fields(), "Image") == (
+        "- **[arXiv 2025]** Nu-R1: Reasoning Anew [[paper](https://arxiv.org/pdf/2505.09999)]"
+    )
+
+
+def test_reference_links_are_read_as_the_links_they_stand_for() -> None:
+    """``[Title][p1]`` with ``[p1]: url`` below: the ids were missed (papers proposed again)
+    and the titles read as ``p1``; labels match without case, ``[Title][]`` by its text."""
+    catalog = read_catalog(LISTS / "round3_reference-links.md")
+    papers = [(e.title, e.arxiv_id) for e in catalog.entries if e.section == "Papers"]
+    assert papers == [
+        ("Pico-R1: Seeing Small Things", "2503.20001"),
+        ("Nano-VL: Rewards for Pixels", "2503.20003"),
+        ("Femto-Video: Frames That Think", "2504.20004"),
+    ]
+    assert catalog.arxiv_ids == {"2503.20001", "2503.20003", "2504.20004"}
+    text = (LISTS / "round3_reference-links.md").read_text(encoding="utf-8")
+    assert all(e.raw in text for e in catalog.entries)  # as written, for the byte-exact rule
+
+
+def test_a_new_entry_always_links_its_paper() -> None:
+    """A section whose entries link their paper in a form the skeleton does not write (here
+    a reference) gets the template's entry, with the link, not ``* [Title]`` linking nothing."""
+    style = list_style(read_catalog(LISTS / "round3_reference-links.md"))
+    assert "https://arxiv.org/abs/2505.09999" in render_entry(style, fields(), "Papers")
+
+
+def test_a_date_sub_bullet_is_the_date_and_new_entries_write_it() -> None:
+    catalog = read_catalog(LISTS / "round3_setext-date-lines.md")
+    assert [e.date for e in catalog.entries] == ["2025-03-21", "2025-03-24"]
+    written = render_entry(list_style(catalog), fields(), "Tiny Video Reasoning / Video RL")
+    assert written.split("\n")[-1] == "\t+ Date: 2025-05-20"
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in LISTS.glob("round3_*.md")))
+@settings(max_examples=25, deadline=None)
+@given(picks=st.lists(st.integers(min_value=0, max_value=50), min_size=1, max_size=4))
+def test_insertion_keeps_every_byte_and_never_lands_inside_an_entry_round_3(
+    name: str, picks: list[int]
+) -> None:
+    catalog = read_catalog(LISTS / name)
+    assert_inserts_between_entries(catalog, additions_for(catalog, picks, "-"))

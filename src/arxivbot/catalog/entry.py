@@ -8,7 +8,7 @@ reading instead of tokenising the entry's text again.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from arxivbot.arxiv_ids import arxiv_id_from_url, id_month, id_serial
@@ -196,6 +196,21 @@ def bullet_fields(tokens: Sequence[Token]) -> BulletFields:
         date, k = solid[0].text, 1  # [2503] or a bare 26.03 before the title
         lead.append("date")
         slots.append(solid[0])
+    venue_wrap = ""
+    if (
+        k + 2 < len(solid)
+        and solid[k].raw in WRAPS
+        and solid[k + 1].kind == "bracket"
+        and not solid[k + 1].gap
+        and solid[k + 2].kind == "text"
+        and not solid[k + 2].gap
+        and solid[k + 2].raw.startswith(solid[k].raw)
+        and re.search(r"(?:19|20)\d{2}\s*$", solid[k + 1].text)
+        and len(solid[k + 1].text.split()) <= 3
+        and any(t.kind in {"link", "dlink"} for t in solid[k + 3 :])
+    ):  # an emphasised venue tag before a plain title: **[CVPR 2025]** Title [[paper](url)]
+        venue_wrap = solid[k].raw
+        k += 2
     if (
         k + 1 < len(solid)
         and solid[k].kind == "paren"
@@ -260,7 +275,10 @@ def bullet_fields(tokens: Sequence[Token]) -> BulletFields:
     name = " ".join(t.text for t in names) or None
     if title_token is not None:
         if title_token.kind == "text":
-            title, title_kind = _text_title(_LEAD_SYMBOLS.sub("", title_token.raw, count=1))
+            raw = title_token.raw.removeprefix(venue_wrap).lstrip() if venue_wrap else (
+                title_token.raw
+            )
+            title, title_kind = _text_title(_LEAD_SYMBOLS.sub("", raw, count=1))
         else:
             title = title_token.text
             title_kind = title_token.kind
@@ -390,7 +408,7 @@ def bullet_entry(raw: str, content_start: int, line: int, end_line: int, path: s
         arxiv_id=fields.arxiv_id,
         title=fields.title,
         name=fields.name,
-        date=fields.date,
+        date=fields.date or _date_line(raw.split("\n")[1:]),
         links=fields.links,
         raw=raw,
         tokens=tokens,
@@ -403,6 +421,12 @@ _DATE_LINE = re.compile(
     r"`?(?P<d>[^`*_]+?)`?\s*(?:\\|<br\s*/?>)?\s*$",
     re.IGNORECASE,
 )
+
+
+def _date_line(lines: Iterable[str]) -> str | None:
+    """The date a metadata line says it is: "- **Date:** 2025-04", "  + Date: 2025-03-21"."""
+    return next((m.group("d") for text in lines if (m := _DATE_LINE.match(text))
+                 and date_form(m.group("d"))), None)
 
 
 def block_entry(
@@ -425,9 +449,8 @@ def block_entry(
     if date is None:  # a paragraph's last line is often its date: "16 Oct 2023"
         tail = lines[-1][1].strip().removesuffix("\\").strip()
         date = tail if date_form(tail) else None
-    if date is None:  # a metadata line that says it is the date: "- **Date:** 2025-04"
-        date = next((m.group("d") for _n, text in lines[1:] if (m := _DATE_LINE.match(text))
-                     and date_form(m.group("d"))), None)
+    if date is None:
+        date = _date_line(text for _n, text in lines[1:])
     paper = next((u for label, u in links if arxiv_id_from_url(u)), None)
     if fields.title_kind in {"link", "dlink"} or paper is None:
         links_out = tuple(links)

@@ -16,7 +16,7 @@ import bisect
 import logging
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
@@ -312,6 +312,14 @@ def _looks_like_entry(content: str) -> bool:
         return has_web_link  # 25.04 [Title](url) | [Paper](url)
     if first.raw in WRAPS and len(tokens) > 1 and tokens[1].kind in {"link", "dlink"}:
         return HTTP.match(tokens[1].url) is not None  # **[Title](url)** ...
+    if (
+        first.raw in WRAPS
+        and len(tokens) > 2
+        and tokens[1].kind == "bracket"
+        and re.search(r"(?:19|20)\d{2}\s*$", tokens[1].text)
+        and tokens[2].raw.startswith(first.raw)
+    ):
+        return has_web_link  # **[CVPR 2025]** Title [[paper](url)]: a venue tag, then the title
     if re.match(r"^(\*\*|__)[^*_].*?(\*\*|__)", first.raw):
         return has_web_link  # **Title** [[Paper](url)] [[Code](url)]
     # "Title. [[Paper]](arxiv) [[Code]](url)" or "Title (Short) `2024` [[NeurIPS](venue)]":
@@ -658,7 +666,8 @@ def parse_catalog(text: str, source: str = "<list>") -> Catalog:
         paths.append(path)
         sections.append(Section(path, title, level, line.number, _section_kind(titles) or ""))
 
-    entries = [_entry(d, paths[d.section] if d.section >= 0 else "") for d in drafts]
+    references = _reference_definitions(lines)
+    entries = [_entry(d, paths[d.section] if d.section >= 0 else "", references) for d in drafts]
     if not entries:
         raise CatalogFormatError(f"{source}: {_nothing_readable(lines)}")
     named_other = {s.path for s in sections if s.kind == "other"}
@@ -761,8 +770,33 @@ def _with_kind(entry: Entry, sections: Sequence[Section]) -> Entry:
     return replace(entry, kind=kind)
 
 
-def _entry(draft: _Draft, path: str) -> Entry:
-    """The entry a draft holds; its kind is settled once every entry is known."""
+# [label]: https://… "title" -- a link reference definition (CommonMark 4.7)
+_REFERENCE = re.compile(r"^ {0,3}\[(?P<label>[^\[\]]+)\]:\s*<?(?P<url>https?://[^\s>]+)>?")
+_REFERENCE_LINK = re.compile(r"(?<![\]!])\[(?P<text>[^\[\]]+)\]\[(?P<label>[^\[\]]*)\]")
+
+
+def _reference_definitions(lines: Sequence[_Line]) -> dict[str, str]:
+    """The list's link reference definitions, by lower-cased label (the first one wins)."""
+    found: dict[str, str] = {}
+    for line in lines:
+        if (match := _REFERENCE.match(line.text)) is not None:
+            found.setdefault(match.group("label").strip().lower(), match.group("url"))
+    return found
+
+
+def _resolved(text: str, references: Mapping[str, str]) -> str:
+    """``[Title][p1]`` (or ``[Title][]``) as the inline link it stands for, to read it."""
+    def inline(match: re.Match[str]) -> str:
+        label = (match.group("label") or match.group("text")).strip().lower()
+        url = references.get(label)
+        return f"[{match.group('text')}]({url})" if url else match.group()
+
+    return _REFERENCE_LINK.sub(inline, text)
+
+
+def _entry(draft: _Draft, path: str, references: Mapping[str, str] | None = None) -> Entry:
+    """The entry a draft holds; its kind is settled once every entry is known. A bullet's
+    reference links are read as the links they stand for (its ``raw`` stays as written)."""
     raw = "\n".join(line.text for line in draft.lines)
     first, last = draft.lines[0].number, draft.lines[-1].number
     if draft.shape == "table" and draft.row:  # an HTML row: read as the Markdown row it is
@@ -781,4 +815,7 @@ def _entry(draft: _Draft, path: str) -> Entry:
         return block_entry(numbered, draft.shape, lead, path)
     bullet = BULLET.match(draft.lines[0].text)
     assert bullet is not None  # drafts start on a bullet line
+    if references and "][" in raw:
+        read = bullet_entry(_resolved(raw, references), bullet.end(), first, last, path)
+        return replace(read, raw=raw)
     return bullet_entry(raw, bullet.end(), first, last, path)

@@ -248,7 +248,8 @@ def render_in_style(
         ymd = (fields.date.year, fields.date.month, fields.date.day)
         if es.skeleton is not None and es.shape != "table":
             text = fill(es.skeleton, values, ymd, [collapse_whitespace(a) for a in fields.authors])
-            return text.replace("\r", "")
+            if fields.arxiv_id in text:  # else (a form not read as links) the template's
+                return text.replace("\r", "")
         if es.row is not None:
             # A name cell shows a name the paper gives itself, else the column's placeholder
             # ("-") where rows write one; words made up from the title only where the cell
