@@ -424,7 +424,9 @@ def _separator(
     return _most(Counter({r: n for r, n in runs.items() if len(r) == length}), ())
 
 
-def infer_style(entries: Sequence[Entry], text: str | None = None) -> ListStyle:
+def infer_style(
+    entries: Sequence[Entry], text: str | None = None, *, skeletons: bool = True
+) -> ListStyle:
     """Learn how the list writes an entry, per section, from its own entries.
 
     ``text`` (the whole list) lets the style copy the exact separator lines and line endings;
@@ -480,47 +482,50 @@ def infer_style(entries: Sequence[Entry], text: str | None = None) -> ListStyle:
         )
         sections.append((path, style))
 
-    # Every section not written as a table also gets its skeleton (catalog.skeleton).
-    mined: dict[str, list[Skeleton]] = defaultdict(list)
-    keys: dict[str, list[tuple[int, int, int, int]]] = defaultdict(list)
-    rows: dict[str, list[tuple[str, ...]]] = defaultdict(list)
-    row_authors: dict[str, Counter[AuthorForm]] = defaultdict(Counter)
-    whole_up_to: Counter[str] = Counter()  # the most names a section writes in full
-    for entry in everything:
-        if (facts := facts_of(entry)) is None:
-            continue
-        if entry.shape == "table":
-            rows[entry.section].append(mine_row(row_cells(entry), facts))
-            if form := author_form(facts):
-                row_authors[entry.section][form] += 1
-        else:
-            mined[entry.section].append(own := mine(entry, facts))
-            keys[entry.section].append(sort_key(entry.arxiv_id, entry.date))
-            if own.authors is not None and not own.authors.etal:
-                shown = len(facts.authors)
-                whole_up_to[entry.section] = max(whole_up_to[entry.section], shown)
-    pooled_skeleton = choose([s for group in mined.values() for s in group])
-    unmined: dict[str, list[_BulletParts]] = defaultdict(list)
-    for entry in entries:
-        if entry.shape == "bullet" and not entry.arxiv_id and (p := bullet_parts(entry)):
-            unmined[entry.section].append(p)
-    written: list[tuple[str, EntryStyle]] = []
-    for path, style in sections:
-        if style.shape == "table":
-            form = row_authors[path].most_common(1)[0][0] if row_authors[path] else None
-            written.append((path, replace(style, row=choose_row(rows.get(path, ()), form))))
-            continue
-        extra = _infer_bullets(unmined[path], None).badges if unmined[path] else ()
-        style = replace(
-            style,
-            unmined_badges=extra,
-            members=tuple(zip(keys.get(path, ()), mined.get(path, ()), strict=True)),
-            borrow=pooled_skeleton,
-            authors_whole_up_to=whole_up_to[path],
-        )
-        skeleton = with_badges(choose(mined.get(path, ()), pooled_skeleton), style)
-        written.append((path, replace(style, skeleton=skeleton)))
-    sections = written
+    # Every section not written as a table also gets its skeleton (catalog.skeleton);
+    # a caller that only describes the list (``skeletons=False``) skips the mining.
+    pooled_skeleton = None
+    if skeletons:
+        mined: dict[str, list[Skeleton]] = defaultdict(list)
+        keys: dict[str, list[tuple[int, int, int, int]]] = defaultdict(list)
+        rows: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+        row_authors: dict[str, Counter[AuthorForm]] = defaultdict(Counter)
+        whole_up_to: Counter[str] = Counter()  # the most names a section writes in full
+        for entry in everything:
+            if (facts := facts_of(entry)) is None:
+                continue
+            if entry.shape == "table":
+                rows[entry.section].append(mine_row(row_cells(entry), facts))
+                if form := author_form(facts):
+                    row_authors[entry.section][form] += 1
+            else:
+                mined[entry.section].append(own := mine(entry, facts))
+                keys[entry.section].append(sort_key(entry.arxiv_id, entry.date))
+                if own.authors is not None and not own.authors.etal:
+                    shown = len(facts.authors)
+                    whole_up_to[entry.section] = max(whole_up_to[entry.section], shown)
+        pooled_skeleton = choose([s for group in mined.values() for s in group])
+        unmined: dict[str, list[_BulletParts]] = defaultdict(list)
+        for entry in entries:
+            if entry.shape == "bullet" and not entry.arxiv_id and (p := bullet_parts(entry)):
+                unmined[entry.section].append(p)
+        written: list[tuple[str, EntryStyle]] = []
+        for path, style in sections:
+            if style.shape == "table":
+                form = row_authors[path].most_common(1)[0][0] if row_authors[path] else None
+                written.append((path, replace(style, row=choose_row(rows.get(path, ()), form))))
+                continue
+            extra = _infer_bullets(unmined[path], None).badges if unmined[path] else ()
+            style = replace(
+                style,
+                unmined_badges=extra,
+                members=tuple(zip(keys.get(path, ()), mined.get(path, ()), strict=True)),
+                borrow=pooled_skeleton,
+                authors_whole_up_to=whole_up_to[path],
+            )
+            skeleton = with_badges(choose(mined.get(path, ()), pooled_skeleton), style)
+            written.append((path, replace(style, skeleton=skeleton)))
+        sections = written
 
     considered = entries + [e for members in blocks.values() for e in members]
     paper_sections = Counter(
@@ -620,6 +625,7 @@ def skeleton_at(
     return with_badges(chosen, es) or es.skeleton
 
 
-def list_style(catalog: Catalog) -> ListStyle:
-    """The style of a parsed list (its entries and its exact text)."""
-    return infer_style(catalog.entries, catalog.text)
+def list_style(catalog: Catalog, *, skeletons: bool = True) -> ListStyle:
+    """The style of a parsed list (its entries and its exact text); ``skeletons=False``
+    leaves out how each section's papers are written, for a description of the list."""
+    return infer_style(catalog.entries, catalog.text, skeletons=skeletons)

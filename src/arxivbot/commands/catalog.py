@@ -94,7 +94,7 @@ def summary(parsed: Catalog) -> str:
         key = group[0].arxiv_id or group[0].title
         where = ", ".join(f"line {e.line} ({e.section or 'top'})" for e in group)
         lines.append(f"  {key}: {where}")
-    lines.append(f"entry style: {list_style(parsed).default.describe()}")
+    lines.append(f"entry style: {list_style(parsed, skeletons=False).default.describe()}")
     return _printable("\n".join(lines))
 
 
