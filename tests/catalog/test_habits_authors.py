@@ -39,3 +39,18 @@ def test_the_measure_finds_the_cut_entries_native_from_the_others_cuts() -> None
     # each cut entry is measured without itself: the other cut teaches the form; the list of
     # three names without ", and" is the one miss (the section writes ", and")
     assert [m.entry.arxiv_id for m in result.misses] == ["2501.00001"]
+
+
+def test_a_section_that_always_shows_the_same_number_of_names_cuts_there_silently() -> None:
+    """Five of six lists show three names, one two, none says "et al.": the list keeps the
+    first three (before: a new entry wrote all of a paper's names)."""
+    catalog = read_catalog(LIST.with_name("habit_silent-cut.md"))
+    fields = EntryFields(arxiv_id="2505.09999", title="Nu-R1: Reasoning Anew",
+                         date=dt.date(2025, 5, 20), name="Nu-R1", code_url=None, authors=NAMES)
+    written = render_entry(list_style(catalog), fields, "Papers")
+    assert written.split("**. ", 1)[1] == (
+        "*Nu Author, Xi Writer, Omicron Third*. [[arXiv](https://arxiv.org/abs/2505.09999)]"
+    )
+    two = EntryFields(arxiv_id="2505.09999", title="Nu-R1: Reasoning Anew",
+                      date=dt.date(2025, 5, 20), name="Nu-R1", code_url=None, authors=NAMES[:2])
+    assert "*Nu Author, Xi Writer*." in render_entry(list_style(catalog), two, "Papers")

@@ -228,7 +228,7 @@ def render_in_style(
     if es.shape != "table":  # written like the entries around where it goes
         es = replace(es, skeleton=skeleton_at(es, sort_key(fields.arxiv_id, None), at))
         habit = author_habit([s.authors for _k, s in es.members if s.authors],
-                             es.authors_whole_up_to)
+                             es.authors_shown)
         if es.skeleton is not None and es.skeleton.authors is not None and habit is not None:
             es = replace(es, skeleton=replace(es.skeleton, authors=habit))
     holes = es.skeleton if es.shape != "table" else es.row

@@ -662,23 +662,30 @@ class RowSkeleton:
     authors: AuthorForm | None = None  # how a cell showing the authors writes them
 
 
-def author_habit(forms: Sequence[AuthorForm], whole_up_to: int) -> AuthorForm | None:
-    """How a section writes author lists, from its entries' forms: where some cut the list
-    ("A, B, C, et al.") and others write it whole, a paper with more names than any whole
-    list shows (``whole_up_to``) is cut, others are written whole (opendilab writes up to 9
-    names, else 3 and "et al."). Before the last name: what most lists of three or more
-    names write ("A, B, and C" or "A, B, C")."""
+def author_habit(forms: Sequence[AuthorForm], shown: Sequence[int]) -> AuthorForm | None:
+    """How a section writes author lists, from its entries' forms and the number of names
+    each whole list (no "et al.") shows.
+
+    Where some cut the list ("A, B, C, et al.") and others write it whole, a paper with more
+    names than any whole list shows is cut, others are written whole (opendilab writes up to
+    9 names, else 3 and "et al."). Where every list shows the same number of names, or
+    fewer for a few, the section cuts there without saying so ("A, B, C, D" for every
+    paper): real author counts are never that even. Before the last name: what most whole
+    lists of three or more names write ("A, B, and C" or "A, B, C").
+    """
     if not forms:
         return None
     sep, end = Counter((f.sep, f.end) for f in forms).most_common(1)[0][0]
     lasts = Counter(f.last for f in forms if f.last != "?" and not f.etal)  # a cut shows none
     last = lasts.most_common(1)[0][0] if lasts else "?"
+    most = max(shown, default=0)
     cuts = Counter((f.etal, f.etal_text) for f in forms if f.etal)
     if not cuts:
+        if len(shown) >= 5 and most >= 3 and shown.count(most) >= 0.8 * len(shown):
+            return AuthorForm(sep, last, most, "", end, most)
         return AuthorForm(sep, last, 0, " et al.", end)
     (etal, etal_text), _count = cuts.most_common(1)[0]
-    whole = whole_up_to if any(not f.etal for f in forms) else 0
-    return AuthorForm(sep, last, etal, etal_text, end, whole)
+    return AuthorForm(sep, last, etal, etal_text, end, most)
 
 
 def author_form(facts: Facts) -> AuthorForm | None:

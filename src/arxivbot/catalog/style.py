@@ -27,6 +27,7 @@ from arxivbot.catalog.skeleton import (
     RowSkeleton,
     Skeleton,
     author_form,
+    author_habit,
     choose,
     choose_row,
     facts_of,
@@ -87,7 +88,7 @@ class EntryStyle:
         default=(), compare=False, repr=False
     )
     borrow: Skeleton | None = field(default=None, compare=False, repr=False)
-    authors_whole_up_to: int = 0  # the most names an entry of the section writes in full
+    authors_shown: tuple[int, ...] = ()  # names in each whole author list of the section
     # code/project badges of the section's entries without an arXiv paper (none is mined)
     unmined_badges: tuple[tuple[str, str], ...] = ()
 
@@ -489,21 +490,20 @@ def infer_style(
         mined: dict[str, list[Skeleton]] = defaultdict(list)
         keys: dict[str, list[tuple[int, int, int, int]]] = defaultdict(list)
         rows: dict[str, list[tuple[str, ...]]] = defaultdict(list)
-        row_authors: dict[str, Counter[AuthorForm]] = defaultdict(Counter)
-        whole_up_to: Counter[str] = Counter()  # the most names a section writes in full
+        author_forms: dict[str, list[AuthorForm]] = defaultdict(list)
+        shown: dict[str, list[int]] = defaultdict(list)  # names in each whole author list
         for entry in everything:
             if (facts := facts_of(entry)) is None:
                 continue
             if entry.shape == "table":
                 rows[entry.section].append(mine_row(row_cells(entry), facts))
-                if form := author_form(facts):
-                    row_authors[entry.section][form] += 1
             else:
-                mined[entry.section].append(own := mine(entry, facts))
+                mined[entry.section].append(mine(entry, facts))
                 keys[entry.section].append(sort_key(entry.arxiv_id, entry.date))
-                if own.authors is not None and not own.authors.etal:
-                    shown = len(facts.authors)
-                    whole_up_to[entry.section] = max(whole_up_to[entry.section], shown)
+            if form := author_form(facts):
+                author_forms[entry.section].append(form)
+                if not form.etal:
+                    shown[entry.section].append(len(facts.authors))
         pooled_skeleton = choose([s for group in mined.values() for s in group])
         unmined: dict[str, list[_BulletParts]] = defaultdict(list)
         for entry in entries:
@@ -512,7 +512,7 @@ def infer_style(
         written: list[tuple[str, EntryStyle]] = []
         for path, style in sections:
             if style.shape == "table":
-                form = row_authors[path].most_common(1)[0][0] if row_authors[path] else None
+                form = author_habit(author_forms[path], shown[path])
                 written.append((path, replace(style, row=choose_row(rows.get(path, ()), form))))
                 continue
             extra = _infer_bullets(unmined[path], None).badges if unmined[path] else ()
@@ -521,7 +521,7 @@ def infer_style(
                 unmined_badges=extra,
                 members=tuple(zip(keys.get(path, ()), mined.get(path, ()), strict=True)),
                 borrow=pooled_skeleton,
-                authors_whole_up_to=whole_up_to[path],
+                authors_shown=tuple(shown[path]),
             )
             skeleton = with_badges(choose(mined.get(path, ()), pooled_skeleton), style)
             written.append((path, replace(style, skeleton=skeleton)))
