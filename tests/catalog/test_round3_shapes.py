@@ -131,3 +131,11 @@ def test_insertion_keeps_every_byte_and_never_lands_inside_an_entry_round_3(
 ) -> None:
     catalog = read_catalog(LISTS / name)
     assert_inserts_between_entries(catalog, additions_for(catalog, picks, "-"))
+
+
+def test_a_paper_the_intro_links_is_known_so_it_is_never_proposed() -> None:
+    """The intro's links (Markdown or HTML) are no entries, yet the list holds those papers;
+    links inside comments and code blocks are not the list's."""
+    catalog = read_catalog(LISTS / "round3_intro-links.md")
+    assert [e.arxiv_id for e in catalog.entries] == ["2503.20001", "2503.20003"]
+    assert catalog.arxiv_ids == {"2503.20001", "2503.20003", "2501.12948", "2503.21614"}

@@ -47,6 +47,7 @@ from arxivbot.catalog.grammar import (
     date_form,
     entry_tokens,
     html_cells,
+    links_in,
     split_row,
     tokenize,
 )
@@ -126,6 +127,7 @@ class Catalog:
     entries: tuple[Entry, ...]
     sections: tuple[Section, ...]
     warnings: tuple[str, ...] = ()  # lines that look like entries but could not be read
+    linked: frozenset[str] = frozenset()  # arXiv ids linked anywhere outside comments and code
 
     @property
     def text(self) -> str:
@@ -138,7 +140,8 @@ class Catalog:
         linked = {
             aid for e in self.entries for _label, url in e.links if (aid := arxiv_id_from_url(url))
         }
-        return frozenset(e.arxiv_id for e in self.entries if e.arxiv_id) | linked
+        # and a paper the text links elsewhere (its intro, a news line): not to be proposed
+        return frozenset(e.arxiv_id for e in self.entries if e.arxiv_id) | linked | self.linked
 
     @property
     def duplicates(self) -> tuple[tuple[Entry, ...], ...]:
@@ -207,7 +210,8 @@ def parse_catalog_bytes(raw: bytes, source: str = "<list>") -> Catalog:
     if b"\x00" in raw or (undecodable + controls) > max(8, len(raw) // 20):
         raise CatalogFormatError(f"{source}: looks like a binary file, not text ({_EXPECTED})")
     catalog = parse_catalog(text, source=source)
-    return Catalog(catalog.source, raw, catalog.entries, catalog.sections, catalog.warnings)
+    return Catalog(catalog.source, raw, catalog.entries, catalog.sections, catalog.warnings,
+                   catalog.linked)
 
 
 
@@ -696,7 +700,31 @@ def parse_catalog(text: str, source: str = "<list>") -> Catalog:
         tuple(entries),
         tuple(sections),
         warnings,
+        _linked_ids(lines),
     )
+
+
+_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
+
+
+def _linked_ids(lines: Sequence[_Line]) -> frozenset[str]:
+    """The arXiv ids the list links outside HTML comments and code blocks."""
+    kept: list[str] = []
+    in_fence = False
+    for line in lines:
+        if FENCE.match(line.text):
+            in_fence = not in_fence
+        elif not in_fence:
+            kept.append(line.text)
+    found: set[str] = set()
+    for text in _COMMENT.sub("", "\n".join(kept)).split("\n"):
+        if "](" in text or "href" in text:  # a Markdown or an HTML link
+            urls = [url for _label, url in links_in(text)] + _HREF.findall(text)
+            found.update(aid for url in urls if (aid := arxiv_id_from_url(url)))
+    return frozenset(found)
+
+
+_HREF = re.compile(r"""href\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
 
 
 def _unread(lines: Sequence[_Line], covered: set[int]) -> list[int]:
