@@ -6,7 +6,6 @@ were made by reading each file.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
 from pathlib import Path
 
@@ -14,25 +13,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.catalog.insertion_property import additions_for, assert_inserts_between_entries
+from tests.catalog.nu_paper import nu_fields as fields
 
 from arxivbot.catalog.parse import read_catalog
-from arxivbot.catalog.render import EntryFields, render_entry
+from arxivbot.catalog.render import render_entry
 from arxivbot.catalog.style import list_style
 
 LISTS = Path(__file__).parents[1] / "fixtures" / "lists"
-
-
-def fields(**changes: object) -> EntryFields:
-    base: dict[str, object] = {
-        "arxiv_id": "2505.09999",
-        "title": "Nu-R1: Reasoning Anew",
-        "date": dt.date(2025, 5, 20),
-        "name": "Nu-R1",
-        "code_url": None,
-        "authors": ("Nu Author", "Xi Writer", "Omicron Third"),
-    }
-    base.update(changes)
-    return EntryFields(**base)  # type: ignore[arg-type]
 
 
 def test_a_plain_title_is_read_without_the_emoji_before_it_and_the_year_tag_after_it() -> None:

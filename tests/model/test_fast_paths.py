@@ -71,3 +71,27 @@ def test_tokens_are_the_documented_pattern(text: str) -> None:
     tokens = re.findall(TOKEN_PATTERN, text.lower())
     bigrams = [f"{a} {b}" for a, b in itertools.pairwise(tokens)]
     assert vectorizer.analyze(text) == tokens + bigrams
+
+
+def test_low_rank_reads_only_the_term_columns_of_the_features() -> None:
+    # Training keeps one matrix (TF-IDF columns, then the facet flags) to save memory; the
+    # low-rank space built from it must be the one built from the TF-IDF columns alone.
+    import scipy.sparse as sp
+
+    from arxivbot.model.classifier import _fit_low_rank
+
+    rng = np.random.RandomState(0)
+    dense = rng.rand(40, 30) * (rng.rand(40, 30) < 0.3)
+    matrix = sp.csr_matrix(dense)
+    flags = sp.csr_matrix((rng.rand(40, 3) < 0.5).astype(float))
+    features = sp.hstack([matrix, flags], format="csr")
+    labels = np.r_[np.ones(10, dtype=np.int8), np.zeros(30, dtype=np.int8)]
+    folds = [np.arange(i, 40, 4) for i in range(4)]
+    params = ModelParams(lsa_dims=5, lsa_terms=20)
+    plain, plain_oof = _fit_low_rank(matrix, 30, labels, np.arange(10, 30), folds, params)
+    fast, fast_oof = _fit_low_rank(features, 30, labels, np.arange(10, 30), folds, params)
+    assert np.array_equal(plain.columns, fast.columns)
+    assert np.array_equal(plain.components, fast.components)
+    assert np.array_equal(plain.centroid, fast.centroid)
+    assert plain.scale == fast.scale
+    assert np.array_equal(plain_oof, fast_oof)

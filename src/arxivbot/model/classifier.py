@@ -673,6 +673,8 @@ def train(
         if use_facets:
             features = sp.hstack([matrix, sp.csr_matrix(flags * params.facet_value)],
                                  format="csr")
+            # Its first columns are ``matrix``, value for value: keep one copy (memory).
+            del matrix
 
     def fit(held_out: np.ndarray | None = None, start: Any = None) -> Any:
         # Held-out rows get weight 0 rather than being sliced out: same fit, no matrix copy.
@@ -720,8 +722,8 @@ def train(
     if params.lsa_dims > 0:
         negative = labels == 0
         decision_scale = _scale(oof[negative], digits)
-        low_rank, lsa_oof = _fit_low_rank(matrix, labels, sample_rows + n_pos + n_hard,
-                                          fold_rows, params)
+        low_rank, lsa_oof = _fit_low_rank(features, len(terms), labels,
+                                          sample_rows + n_pos + n_hard, fold_rows, params)
         mean, std = decision_scale
         lr_mean, lr_std = low_rank.scale
         combined = ((1.0 - params.lsa_blend) * (oof - mean) / std
@@ -791,17 +793,19 @@ def train(
 
 def _fit_low_rank(
     matrix: sp.csr_matrix,
+    n_terms: int,
     labels: np.ndarray,
     sample_rows: np.ndarray,
     fold_rows: Sequence[np.ndarray],
     params: ModelParams,
 ) -> tuple[LowRank, np.ndarray]:
     """The LSA space (fitted on the positives and the vocabulary sample of negatives), the
-    centroid direction, and the out-of-fold low-rank scores of every row."""
+    centroid direction, and the out-of-fold low-rank scores of every row. Only the first
+    ``n_terms`` columns of ``matrix`` (the TF-IDF ones, before any facet flags) are read."""
     from sklearn.decomposition import TruncatedSVD
 
-    df = np.bincount(matrix.indices, minlength=matrix.shape[1])
-    keep = min(params.lsa_terms, matrix.shape[1])
+    df = np.bincount(matrix.indices, minlength=matrix.shape[1])[:n_terms]
+    keep = min(params.lsa_terms, n_terms)
     columns = np.sort(np.argsort(-df, kind="stable")[:keep])
     sub = matrix[:, columns]
     fit_rows = np.r_[np.flatnonzero(labels == 1), sample_rows]
