@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from arxivbot.arxiv_ids import arxiv_id_from_url, id_month, id_serial
 from arxivbot.catalog.grammar import (
+    BR,
     WRAPS,
     Token,
     clean_heading,
@@ -39,6 +40,7 @@ __all__ = [
     "sort_key",
     "table_entry",
     "table_roles",
+    "venue_tag",
 ]
 
 
@@ -135,13 +137,18 @@ _BOLD_TITLE = re.compile(r"[^\w\s*_\[]{0,4}\s*(\*\*|__)(?P<t>[^*_\s](?:.*?[^*_\s
 _VENUE_TAIL = re.compile(r"\.\s+(?:[^\s.]+\s+){0,4}?[`'’(]?(?:19|20)\d{2}[`)]?\.?$")
 
 
-_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 # Title tags after a plain title: (2025), (CVPR 2025), (arXiv'25)
 _YEAR_TAG = re.compile(r"(?:[^\W\d][\w-]*\s*){0,3}[`'’]?(?:(?:19|20)\d{2}|\d{2})")
 # Emoji before a plain title ("📄 Title"), decoration of the list's, not words of the title
 _LEAD_SYMBOLS = re.compile(
     r"^(?:[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0F\u200D]+\s*)+"
 )
+
+
+def venue_tag(text: str) -> bool:
+    """A bracket's text is a venue tag before a title: a year after at most two words
+    (``arXiv 2025``, ``CVPR 2025``)."""
+    return re.search(r"(?:19|20)\d{2}\s*$", text) is not None and len(text.split()) <= 3
 
 
 def _text_title(raw: str) -> tuple[str, str]:
@@ -205,8 +212,7 @@ def bullet_fields(tokens: Sequence[Token]) -> BulletFields:
         and solid[k + 2].kind == "text"
         and not solid[k + 2].gap
         and solid[k + 2].raw.startswith(solid[k].raw)
-        and re.search(r"(?:19|20)\d{2}\s*$", solid[k + 1].text)
-        and len(solid[k + 1].text.split()) <= 3
+        and venue_tag(solid[k + 1].text)
         and any(t.kind in {"link", "dlink"} for t in solid[k + 3 :])
     ):  # an emphasised venue tag before a plain title: **[CVPR 2025]** Title [[paper](url)]
         venue_wrap = solid[k].raw
@@ -249,8 +255,7 @@ def bullet_fields(tokens: Sequence[Token]) -> BulletFields:
         and brackets
         and k < len(solid)
         and solid[k].kind == "text"
-        and re.search(r"(?:19|20)\d{2}\s*$", brackets[-1].text)
-        and len(brackets[-1].text.split()) <= 3
+        and venue_tag(brackets[-1].text)
         and any(t.kind in {"link", "dlink"} for t in solid[k:])
     ):  # a venue tag before a plain title: [arXiv 2025] Title. [[pdf]](url)
         brackets = []
@@ -497,7 +502,7 @@ def table_entry(
             date = cell or None
         elif role == "title" and not title:
             # **Title**<br><sub>Authors</sub>: the title is the cell's first line, unemphasised
-            title = cell_links[0][0] if cell_links else _text_title(_BR.split(cell)[0])[0]
+            title = cell_links[0][0] if cell_links else _text_title(BR.split(cell)[0])[0]
             paper_url = cell_links[0][1] if cell_links else None
             text = " ".join(t.raw for t in tokens if t.kind == "text" and t.raw).strip()
             if cell_links and len(text.split()) >= 2 and _badge_label(title):

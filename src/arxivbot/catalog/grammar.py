@@ -17,6 +17,7 @@ from functools import lru_cache
 from arxivbot.safe_text import collapse_whitespace
 
 __all__ = [
+    "BR",
     "BULLET",
     "FENCE",
     "HEADING",
@@ -51,6 +52,7 @@ FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
 SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 HTTP = re.compile(r"^(https?:)?//", re.IGNORECASE)
+BR = re.compile(r"<br\s*/?>", re.IGNORECASE)  # an HTML line break inside an entry or a cell
 WRAPS = ("**", "__")  # emphasis around a title: **[Title](url)**, **Title**
 
 

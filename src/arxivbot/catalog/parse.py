@@ -16,7 +16,7 @@ import bisect
 import logging
 import re
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
@@ -29,6 +29,7 @@ from arxivbot.catalog.entry import (
     normalise_title,
     table_entry,
     table_roles,
+    venue_tag,
 )
 from arxivbot.catalog.grammar import (
     BULLET,
@@ -47,7 +48,6 @@ from arxivbot.catalog.grammar import (
     date_form,
     entry_tokens,
     html_cells,
-    links_in,
     split_row,
     tokenize,
 )
@@ -320,7 +320,7 @@ def _looks_like_entry(content: str) -> bool:
         first.raw in WRAPS
         and len(tokens) > 2
         and tokens[1].kind == "bracket"
-        and re.search(r"(?:19|20)\d{2}\s*$", tokens[1].text)
+        and venue_tag(tokens[1].text)
         and tokens[2].raw.startswith(first.raw)
     ):
         return has_web_link  # **[CVPR 2025]** Title [[paper](url)]: a venue tag, then the title
@@ -704,34 +704,17 @@ def parse_catalog(text: str, source: str = "<list>") -> Catalog:
     )
 
 
-_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
-
-
 def _linked_ids(lines: Sequence[_Line]) -> frozenset[str]:
     """The arXiv ids the list links outside HTML comments and code blocks."""
-    kept: list[str] = []
-    in_fence = False
-    for line in lines:
-        if FENCE.match(line.text):
-            in_fence = not in_fence
-        elif not in_fence:
-            kept.append(line.text)
-    found: set[str] = set()
-    for text in _COMMENT.sub("", "\n".join(kept)).split("\n"):
-        if "](" in text or "href" in text:  # a Markdown or an HTML link
-            urls = [url for _label, url in links_in(text)] + _HREF.findall(text)
-            found.update(aid for url in urls if (aid := arxiv_id_from_url(url)))
-    return frozenset(found)
+    return frozenset(
+        aid for _line, body in _outside_code_and_comments(lines) for url in _urls_in(body)
+        if (aid := arxiv_id_from_url(url))
+    )
 
 
-_HREF = re.compile(r"""href\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
-
-
-def _unread(lines: Sequence[_Line], covered: set[int]) -> list[int]:
-    """Lines outside code fences and comments, in no entry, that link an arXiv paper."""
-    unread = []
+def _outside_code_and_comments(lines: Sequence[_Line]) -> Iterator[tuple[_Line, str]]:
+    """Each line outside code fences and HTML comments, with what it says outside them."""
     in_fence = in_comment = False
-    previous: str | None = None
     for line in lines:
         body = line.text
         if in_comment:
@@ -740,12 +723,30 @@ def _unread(lines: Sequence[_Line], covered: set[int]) -> list[int]:
         if FENCE.match(body):
             in_fence = not in_fence
             continue
-        if in_fence or line.number in covered:
+        if in_fence:
             continue
         if "<!--" in body:
             in_comment = "-->" not in body.split("<!--", 1)[1]
             body = body.split("<!--", 1)[0]
-        urls = re.findall(r"\]\(\s*<?([^()\s>]+)|href=[\"']([^\"']+)", body)
+        yield line, body
+
+
+def _urls_in(body: str) -> list[str]:
+    """The targets of a line's Markdown links and HTML hrefs."""
+    return [a or b for a, b in _LINK_TARGET.findall(body)]
+
+
+_LINK_TARGET = re.compile(r"\]\(\s*<?([^()\s>]+)|href=[\"']([^\"']+)")
+
+
+def _unread(lines: Sequence[_Line], covered: set[int]) -> list[int]:
+    """Lines outside code fences and comments, in no entry, that link an arXiv paper."""
+    unread = []
+    previous: str | None = None
+    for line, body in _outside_code_and_comments(lines):
+        if line.number in covered:
+            continue
+        urls = _urls_in(body)
         bullet = bullet_match(body)
         news = bool(bullet) and bool(_NEWS.match(body[bullet.end() :] if bullet else ""))
         listed = (bool(bullet) and not news) or body.lstrip().startswith("|") or (
@@ -753,7 +754,7 @@ def _unread(lines: Sequence[_Line], covered: set[int]) -> list[int]:
             and bool(bullet_match(previous))
             and previous.endswith(("  ", "\\", "<br>"))
         )
-        if listed and any(arxiv_id_from_url(a or b) for a, b in urls):
+        if listed and any(arxiv_id_from_url(url) for url in urls):
             unread.append(line.number)
         previous = body if body.strip() else previous
     return unread

@@ -22,6 +22,7 @@ from itertools import combinations
 from arxivbot.arxiv_ids import ID_PATTERN, arxiv_id_from_url, id_month
 from arxivbot.catalog.entry import Entry
 from arxivbot.catalog.grammar import (
+    BR,
     BULLET,
     HEADING,
     Token,
@@ -258,6 +259,17 @@ def _is_title(text: str, title: str) -> bool:
     return bool(title) and (text.strip() in title or title in text)
 
 
+def _names_after_br(text: str, title: str) -> tuple[tuple[str, ...], str, AuthorForm] | None:
+    """An author list written as a piece of ``text`` after a ``<br>`` (inside ``<sub>`` or
+    such tags, or bare), as ``_authors_line`` gives it."""
+    for piece in BR.split(text)[1:]:
+        inner = re.sub(r"</?(?:sub|sup|small|i|em)>", "", piece, flags=re.IGNORECASE).strip()
+        found = authors_in(inner, alone=True) if inner else None
+        if found and inner in piece and not _is_title(inner, title):
+            return found[0], inner, found[1]
+    return None
+
+
 def _authors_line(entry: Entry) -> tuple[tuple[str, ...], str, AuthorForm] | None:
     for number, line in enumerate(entry.raw.split("\n")):
         content = line.strip()
@@ -271,20 +283,10 @@ def _authors_line(entry: Entry) -> tuple[tuple[str, ...], str, AuthorForm] | Non
             found = authors_in(inner, alone=True)
             if found and not _is_title(inner, entry.title):  # a bold title is no author
                 return found[0], inner.strip(), found[1]
-        if number == 0 and re.search(r"<br\s*/?>", content, re.IGNORECASE):
-            for piece in re.split(r"<br\s*/?>", content, flags=re.IGNORECASE)[1:]:
-                piece = piece.strip()  # "**Title** <br> A, B, C <br> [badges]": a names piece
-                found = authors_in(piece, alone=True) if piece else None
-                if found and not _is_title(piece, entry.title):
-                    return found[0], piece, found[1]
-        if number == 0 and entry.shape == "table":
-            for cell in entry.cells:  # "| **Title**<br><sub>A, B, C</sub> |": a names piece
-                for piece in re.split(r"<br\s*/?>", cell, flags=re.IGNORECASE)[1:]:
-                    inner = re.sub(r"</?(?:sub|sup|small|i|em)>", "", piece, flags=re.I).strip()
-                    found = authors_in(inner, alone=True) if inner else None
-                    if found and inner in piece and not _is_title(inner, entry.title):
-                        return found[0], inner, found[1]
-            return None
+        if number == 0 and entry.shape == "table":  # "| **Title**<br><sub>A, B, C</sub> |"
+            return next(filter(None, (_names_after_br(c, entry.title) for c in entry.cells)), None)
+        if number == 0 and (found_br := _names_after_br(content, entry.title)):
+            return found_br  # "**Title** <br> A, B, C <br> [badges]"
         if number == 0:  # "[Title](url) - Yi Yang et al., *arXiv 2025*": names before et al.
             bare = re.sub(r"(?<![*_\w])([*_]{1,2})[^*_]+?\1(?![*_\w])", " | ", content)
             for piece in re.split(r"\s[-–—|:]\s|[,;]\s|\.\s", bare + " "):
