@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from tests.catalog.insertion_property import additions_for, assert_inserts_between_entries
 from tests.catalog.nu_paper import nu_fields as fields
 
+from arxivbot.catalog.insertion import Addition, insert_entries
 from arxivbot.catalog.parse import read_catalog
 from arxivbot.catalog.render import render_entry
 from arxivbot.catalog.style import list_style
@@ -97,10 +98,13 @@ def test_reference_links_are_read_as_the_links_they_stand_for() -> None:
 
 
 def test_a_new_entry_always_links_its_paper() -> None:
-    """A section whose entries link their paper in a form the skeleton does not write (here
-    a reference) gets the template's entry, with the link, not ``* [Title]`` linking nothing."""
-    style = list_style(read_catalog(LISTS / "round3_reference-links.md"))
-    assert "https://arxiv.org/abs/2505.09999" in render_entry(style, fields(), "Papers")
+    """A section whose entries link their paper by reference gets a reference too, and the
+    insertion writes its definition: never ``* [Title]`` linking nothing."""
+    catalog = read_catalog(LISTS / "round3_reference-links.md")
+    text = render_entry(list_style(catalog), fields(), "Papers")
+    assert text == "* [Nu-R1: Reasoning Anew][p3] (Nu Author et al., 2025)"
+    out = insert_entries(catalog, [Addition("Papers", text, "2505.09999")])
+    assert "[p3]: https://arxiv.org/abs/2505.09999" in out.decode().split("\n")
 
 
 def test_a_date_sub_bullet_is_the_date_and_new_entries_write_it() -> None:

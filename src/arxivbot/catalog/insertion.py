@@ -11,14 +11,22 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cmp_to_key
 
-from arxivbot.arxiv_ids import is_arxiv_id
+from arxivbot.arxiv_ids import arxiv_id_from_url, is_arxiv_id
 from arxivbot.catalog.entry import compare_keys, insertion_index
 from arxivbot.catalog.entry import sort_key as entry_sort_key
 from arxivbot.catalog.grammar import HTML_ROW, date_key, html_row, split_row
 from arxivbot.catalog.parse import Catalog
+from arxivbot.catalog.references import (
+    definition_line,
+    definitions,
+    last_definition,
+    next_label,
+    relabelled,
+    uses,
+)
 from arxivbot.catalog.style import ListStyle, list_style
 from arxivbot.errors import CatalogFormatError
 from arxivbot.records import CatalogEntry
@@ -30,6 +38,7 @@ __all__ = [
     "compare_keys",
     "insert_entries",
     "plan_insertions",
+    "settle_references",
 ]
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +101,7 @@ def plan_insertions(
     raw = catalog.raw
     offsets = _line_offsets(raw)
     eol = list_wide.eol.encode()
+    additions, definition_splice = _referenced(catalog, additions, offsets, eol)
     known = {s.path for s in catalog.sections} | {e.section for e in catalog.entries}
     groups: dict[tuple[int, str], list[tuple[tuple[int, int, int, int], Addition]]] = defaultdict(
         list
@@ -184,7 +194,70 @@ def plan_insertions(
         if offset == 0 and raw.startswith(b"\xef\xbb\xbf"):
             offset = 3  # never in front of a byte-order mark
         splices.append(Splice(offset, data))
-    return tuple(splices)
+    if definition_splice is not None:
+        splices.append(definition_splice)
+    return tuple(sorted(splices, key=lambda s: s.offset))
+
+
+def settle_references(catalog: Catalog, additions: Sequence[Addition]) -> tuple[Addition, ...]:
+    """``additions`` with reference labels no other paper holds: a label the list defines
+    for another link, or an earlier addition took, becomes the next free one of its pattern
+    (every new entry is rendered with the list's one fresh label, ``p9``)."""
+    return _settled(catalog, additions)[0]
+
+
+def _list_lines(catalog: Catalog) -> list[str]:
+    return [ln.removesuffix("\r") for ln in catalog.text.removeprefix("\ufeff").split("\n")]
+
+
+def _settled(
+    catalog: Catalog, additions: Sequence[Addition]
+) -> tuple[tuple[Addition, ...], list[str]]:
+    """The settled additions and the definition lines they need, in order."""
+    lines = _list_lines(catalog)
+    defined = definitions(lines)
+    taken = set(defined)
+    out: list[Addition] = []
+    needed: list[str] = []
+    for addition in additions:
+        text = addition.text
+        for link_text, label in uses(text):
+            key = label.lower()
+            if key in defined and arxiv_id_from_url(defined[key]) == addition.sort_key:
+                continue  # the list's own definition of this paper
+            if not is_arxiv_id(addition.sort_key):
+                raise ValueError(
+                    f"a reference-style entry needs its arXiv id as sort key: {text[:60]!r}"
+                )
+            if key in taken:
+                if label == link_text:  # "[Title][]" for a title another link holds
+                    raise ValueError(f"reference label {label!r} is taken: {text[:60]!r}")
+                fresh = next_label(label, taken)
+                text = relabelled(text, label, fresh)
+                label, key = fresh, fresh.lower()
+            taken.add(key)
+            needed.append(definition_line(lines, label, addition.sort_key))
+        out.append(replace(addition, text=text) if text != addition.text else addition)
+    return tuple(out), needed
+
+
+def _referenced(
+    catalog: Catalog, additions: Sequence[Addition], offsets: Sequence[int], eol: bytes
+) -> tuple[tuple[Addition, ...], Splice | None]:
+    """The settled additions, and the splice of their definition lines: right after the
+    list's last definition (at the end of the file when it has none)."""
+    settled, needed = _settled(catalog, additions)
+    if not needed:
+        return settled, None
+    raw = catalog.raw
+    data = eol.join(line.encode("utf-8", "surrogateescape") for line in needed)
+    last = last_definition(_list_lines(catalog))
+    offset = offsets[last + 1] if last is not None and last + 1 < len(offsets) else len(raw)
+    if last is None:  # a blank line between the list and its first definitions
+        data = eol + data
+    if offset == len(raw) and raw and not raw.endswith(b"\n"):
+        return settled, Splice(offset, eol + data)  # the file had no final newline: kept so
+    return settled, Splice(offset, data + eol)
 
 
 def _as_html_rows(catalog: Catalog, entry: CatalogEntry | None, texts: list[str]) -> list[str]:

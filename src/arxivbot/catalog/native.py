@@ -39,6 +39,7 @@ from arxivbot.catalog.render import EntryFields, entry_diff, render_in_style
 from arxivbot.catalog.skeleton import (
     HOLE,
     MORE_AUTHORS,
+    REF,
     Facts,
     Skeleton,
     badge_of,
@@ -217,10 +218,16 @@ def _units(text: str, facts: Facts) -> list[tuple[str, bool]]:
             continue
         prefix, content = line_prefix(line)
         here: list[tuple[str, bool]] = []
+        previous: Token | None = None
         for token in tokenize(content):
             if not token.raw:
                 continue
             raw = token.raw
+            after, previous = previous, token
+            if token.kind == "bracket" and not token.gap and after and after.kind == "bracket":
+                # a reference link's label ("[Title][p1]"): a new entry takes a fresh one
+                here.append((f"[{REF}]" if token.text else "[]", True))
+                continue
             if token.kind in {"link", "dlink", "image"} and token.url and (
                 arxiv_id_from_url(token.url) == facts.arxiv_id or _elsewhere(token, facts)
             ):  # abs, pdf, a version: the same paper, the same link for a reader

@@ -51,6 +51,7 @@ from arxivbot.catalog.grammar import (
     split_row,
     tokenize,
 )
+from arxivbot.catalog.references import definitions, resolved
 from arxivbot.errors import CatalogFormatError
 from arxivbot.records import EntryKind, EntryShape, Section
 
@@ -670,7 +671,7 @@ def parse_catalog(text: str, source: str = "<list>") -> Catalog:
         paths.append(path)
         sections.append(Section(path, title, level, line.number, _section_kind(titles) or ""))
 
-    references = _reference_definitions(lines)
+    references = definitions(line.text for line in lines)
     entries = [_entry(d, paths[d.section] if d.section >= 0 else "", references) for d in drafts]
     if not entries:
         raise CatalogFormatError(f"{source}: {_nothing_readable(lines)}")
@@ -799,30 +800,6 @@ def _with_kind(entry: Entry, sections: Sequence[Section]) -> Entry:
     return replace(entry, kind=kind)
 
 
-# [label]: https://… "title" -- a link reference definition (CommonMark 4.7)
-_REFERENCE = re.compile(r"^ {0,3}\[(?P<label>[^\[\]]+)\]:\s*<?(?P<url>https?://[^\s>]+)>?")
-_REFERENCE_LINK = re.compile(r"(?<![\]!])\[(?P<text>[^\[\]]+)\]\[(?P<label>[^\[\]]*)\]")
-
-
-def _reference_definitions(lines: Sequence[_Line]) -> dict[str, str]:
-    """The list's link reference definitions, by lower-cased label (the first one wins)."""
-    found: dict[str, str] = {}
-    for line in lines:
-        if (match := _REFERENCE.match(line.text)) is not None:
-            found.setdefault(match.group("label").strip().lower(), match.group("url"))
-    return found
-
-
-def _resolved(text: str, references: Mapping[str, str]) -> str:
-    """``[Title][p1]`` (or ``[Title][]``) as the inline link it stands for, to read it."""
-    def inline(match: re.Match[str]) -> str:
-        label = (match.group("label") or match.group("text")).strip().lower()
-        url = references.get(label)
-        return f"[{match.group('text')}]({url})" if url else match.group()
-
-    return _REFERENCE_LINK.sub(inline, text)
-
-
 def _entry(draft: _Draft, path: str, references: Mapping[str, str] | None = None) -> Entry:
     """The entry a draft holds; its kind is settled once every entry is known. A bullet's
     reference links are read as the links they stand for (its ``raw`` stays as written)."""
@@ -845,6 +822,6 @@ def _entry(draft: _Draft, path: str, references: Mapping[str, str] | None = None
     bullet = BULLET.match(draft.lines[0].text)
     assert bullet is not None  # drafts start on a bullet line
     if references and "][" in raw:
-        read = bullet_entry(_resolved(raw, references), bullet.end(), first, last, path)
+        read = bullet_entry(resolved(raw, references), bullet.end(), first, last, path)
         return replace(read, raw=raw)
     return bullet_entry(raw, bullet.end(), first, last, path)

@@ -25,6 +25,7 @@ import jinja2
 from arxivbot.catalog.entry import Entry, sort_key
 from arxivbot.catalog.grammar import Token
 from arxivbot.catalog.parse import Catalog
+from arxivbot.catalog.references import uses
 from arxivbot.catalog.skeleton import (
     PLACEHOLDERS,
     AuthorForm,
@@ -244,11 +245,14 @@ def render_in_style(
             "code_path": code_path(fields.code_url),
             "code_repo": (code_path(fields.code_url) or "/").split("/")[1] or None,
             "project_url": fields.project_url,
+            "ref": es.reference,  # a reference-style link's label; its definition is inserted
         }
         ymd = (fields.date.year, fields.date.month, fields.date.day)
         if es.skeleton is not None and es.shape != "table":
             text = fill(es.skeleton, values, ymd, [collapse_whitespace(a) for a in fields.authors])
-            if fields.arxiv_id in text:  # else (a form not read as links) the template's
+            # the paper linked inline, or by a reference its definition line resolves
+            # (``insertion`` writes it); else (a form not read as links) the template's
+            if fields.arxiv_id in text or uses(text):
                 return text.replace("\r", "")
         if es.row is not None:
             # A name cell shows a name the paper gives itself, else the column's placeholder

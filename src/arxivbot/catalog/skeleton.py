@@ -68,6 +68,7 @@ class AuthorForm:
     etal_text: str = " et al."
     end: str = ""  # "." after the list
     full_up_to: int = 0  # with ``etal``: lists of at most this many names are written whole
+    pair: str = ""  # between exactly two names, where the list shows it: " and ", ", "
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,8 +226,9 @@ def authors_in(text: str, alone: bool) -> tuple[tuple[str, ...], AuthorForm] | N
         return None
     sep = ", " if ", " in body or len(names) < 2 else ","
     etal = len(names) if etal_text else 0
+    pair = (" and " if last != ", " else sep) if len(names) == 2 and not etal_text else ""
     last = last if len(names) >= 3 else "?"  # two names do not show the list's last separator
-    return tuple(names), AuthorForm(sep, last, etal, etal_text or " et al.", end)
+    return tuple(names), AuthorForm(sep, last, etal, etal_text or " et al.", end, pair=pair)
 
 
 MORE_AUTHORS = "et al."  # the last of an entry's names when it shows only the first ones
@@ -245,8 +247,8 @@ def format_authors(names: Sequence[str], form: AuthorForm) -> str:
     if len(names) == 1:
         return names[0] + form.end
     last = form.last if form.last != "?" else form.sep
-    if len(names) == 2 and "and" in last:
-        last = " and "
+    if len(names) == 2:  # two names: as the list writes two, else as its last two
+        last = form.pair or (" and " if "and" in last else last)
     return form.sep.join(names[:-1]) + last + names[-1] + form.end
 
 
@@ -277,7 +279,8 @@ def _authors_line(entry: Entry) -> tuple[tuple[str, ...], str, AuthorForm] | Non
         if bullet:
             content = line[bullet.end() :].strip()
         content = content.removesuffix("\\").rstrip().removesuffix("<br>").rstrip()
-        content = re.sub(r"!?\[[^\]]*\]\([^)]*\)", " ", content)  # not inside a link label
+        # not inside a link label (inline, or a reference: ``[Title][p1]``)
+        content = re.sub(r"!?\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])", " ", content)
         spans = re.findall(r"(?<![*_\w])([*_]{1,2})([^*_]+?)\1(?![*_\w])", content)
         for _mark, inner in spans:
             found = authors_in(inner, alone=True)
@@ -287,6 +290,8 @@ def _authors_line(entry: Entry) -> tuple[tuple[str, ...], str, AuthorForm] | Non
             return next(filter(None, (_names_after_br(c, entry.title) for c in entry.cells)), None)
         if number == 0 and (found_br := _names_after_br(content, entry.title)):
             return found_br  # "**Title** <br> A, B, C <br> [badges]"
+        if number == 0 and (cited := _cited_authors(content, entry.title)):
+            return cited  # "[Title][p1] (Ann Able et al., 2025)": a citation's names
         if number == 0:  # "[Title](url) - Yi Yang et al., *arXiv 2025*": names before et al.
             bare = re.sub(r"(?<![*_\w])([*_]{1,2})[^*_]+?\1(?![*_\w])", " | ", content)
             for piece in re.split(r"\s[-–—|:]\s|[,;]\s|\.\s", bare + " "):
@@ -303,6 +308,20 @@ def _authors_line(entry: Entry) -> tuple[tuple[str, ...], str, AuthorForm] | Non
             found = authors_in(candidate, alone=True)
             if found:
                 return found[0], candidate.strip(), found[1]
+    return None
+
+
+_CITATION = re.compile(r"\((?P<names>[^()\[\]]+?),?\s+(?:19|20)\d{2}\)")
+
+
+def _cited_authors(content: str, title: str) -> tuple[tuple[str, ...], str, AuthorForm] | None:
+    """The names of a citation after the title, ``(Ann Able et al., 2025)`` or ``(A and B,
+    2025)``: a parenthesis holding names and a year only is an author list, cut or whole."""
+    for match in _CITATION.finditer(content):
+        names = match.group("names").strip()
+        found = authors_in(names, alone=True)
+        if found and not _is_title(names, title):
+            return found[0], names, found[1]
     return None
 
 
@@ -567,6 +586,12 @@ def _parts_dropped(tokens: Sequence[Token], facts: Facts) -> tuple[list[Part], b
             else:
                 dropped = True
             continue
+        if token.kind == "reference":  # the collapsed ``[Title][]`` keeps its empty label
+            label = holes_in(f"[{token.text}]", facts)
+            parts.append(Part(token.gap, label + ("[]" if token.raw.endswith("[]") else
+                                                  f"[{REF}]")))
+            facts_here = True
+            continue
         filled = holes_in(token.raw, facts)
         if token.kind in {"bracket", "paren"}:
             if keep_bracket(filled):
@@ -590,6 +615,25 @@ def _parts_dropped(tokens: Sequence[Token], facts: Facts) -> tuple[list[Part], b
     return parts, facts_here, dropped
 
 
+REF = f"{HOLE}ref{HOLE}"  # the label of a reference link to the paper: ``[Title][p1]``
+
+
+def _references_joined(tokens: list[Token], entry: Entry, facts: Facts) -> list[Token]:
+    """``[Title]`` ``[p1]`` (two bracket tokens) as one ``reference`` token when the label
+    resolves to the paper: a new entry writes it with a fresh label (``[Title][p9]``)."""
+    if not any(arxiv_id_from_url(url) == facts.arxiv_id for _label, url in entry.links):
+        return tokens
+    out: list[Token] = []
+    for token in tokens:
+        last = out[-1] if out else None
+        if (token.kind == "bracket" and not token.gap and last is not None
+                and last.kind == "bracket" and f"{HOLE}title{HOLE}" in holes_in(last.raw, facts)):
+            out[-1] = replace(last, kind="reference", raw=last.raw + token.raw)
+            continue
+        out.append(token)
+    return out
+
+
 def mine(entry: Entry, facts: Facts) -> Skeleton:
     """The skeleton of an existing entry: its own text with ``facts`` as holes."""
     lines: list[Line] = []
@@ -602,7 +646,7 @@ def mine(entry: Entry, facts: Facts) -> Skeleton:
             blank += 1
             continue
         prefix, content = line_prefix(text)
-        tokens = tokenize(content)
+        tokens = _references_joined(tokenize(content), entry, facts)
         trailing = ""
         if tokens and not tokens[-1].raw:
             trailing = tokens.pop().gap
@@ -681,13 +725,15 @@ def author_habit(forms: Sequence[AuthorForm], shown: Sequence[int]) -> AuthorFor
     lasts = Counter(f.last for f in forms if f.last != "?" and not f.etal)  # a cut shows none
     last = lasts.most_common(1)[0][0] if lasts else "?"
     most = max(shown, default=0)
+    pairs = Counter(f.pair for f in forms if f.pair)  # "A and B" where two names are shown
+    pair = pairs.most_common(1)[0][0] if pairs else ""
     cuts = Counter((f.etal, f.etal_text) for f in forms if f.etal)
     if not cuts:
         if len(shown) >= 5 and most >= 3 and shown.count(most) >= 0.8 * len(shown):
-            return AuthorForm(sep, last, most, "", end, most)
-        return AuthorForm(sep, last, 0, " et al.", end)
+            return AuthorForm(sep, last, most, "", end, most, pair)
+        return AuthorForm(sep, last, 0, " et al.", end, pair=pair)
     (etal, etal_text), _count = cuts.most_common(1)[0]
-    return AuthorForm(sep, last, etal, etal_text, end, most)
+    return AuthorForm(sep, last, etal, etal_text, end, most, pair)
 
 
 def author_form(facts: Facts) -> AuthorForm | None:

@@ -20,6 +20,7 @@ from arxivbot.arxiv_ids import ID_PATTERN, arxiv_id_from_url
 from arxivbot.catalog.entry import Entry, column_roles, insertion_index, nearest, sort_key
 from arxivbot.catalog.grammar import BULLET, Token, clean_heading, date_form, split_row, tokenize
 from arxivbot.catalog.parse import Catalog
+from arxivbot.catalog.references import fresh_label
 from arxivbot.catalog.skeleton import (
     HOLE,
     AuthorForm,
@@ -91,6 +92,7 @@ class EntryStyle:
     authors_shown: tuple[int, ...] = ()  # names in each whole author list of the section
     # code/project badges of the section's entries without an arXiv paper (none is mined)
     unmined_badges: tuple[tuple[str, str], ...] = ()
+    reference: str | None = None  # the fresh label a reference-style paper link takes ("p9")
 
     def badge_label(self, role: str) -> str | None:
         return dict(self.badges).get(role)
@@ -535,6 +537,9 @@ def infer_style(
     default = dict(sections).get(main) or next(iter(pooled.values()), EntryStyle(separator=("",)))
     if default.shape != "table" and default.skeleton is None:
         default = replace(default, skeleton=pooled_skeleton)
+    if lines is not None and (label := fresh_label(lines)) is not None:
+        default = replace(default, reference=label)
+        sections = [(path, replace(style, reference=label)) for path, style in sections]
     return ListStyle(default=default, sections=tuple(sections), eol=eol)
 
 

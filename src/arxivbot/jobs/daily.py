@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Final, Literal
 
 from arxivbot.arxiv_ids import id_month
-from arxivbot.catalog.insertion import Addition, insert_entries
+from arxivbot.catalog.insertion import Addition, insert_entries, settle_references
 from arxivbot.catalog.parse import Catalog, normalise_title, parse_catalog_bytes
 from arxivbot.catalog.render import EntryFields, render_entry
 from arxivbot.catalog.style import list_style
@@ -195,6 +195,7 @@ def run(
 
     todays = _candidates(selected, catalog, model, settings, template_override)
     kept = [_carried_candidate(c) for c in held.carried]
+    todays = _settled_labels(catalog, kept, todays)
     candidates = diff_order([*kept, *todays], catalog)
     # The papers the PR holds from earlier days were above the threshold on their day: they
     # count in "N shown of M above threshold" on both sides.
@@ -396,6 +397,20 @@ def _retire_folded(publisher: Publisher, folded: Sequence[BotPullRequest],
         except PublishError as exc:
             notices.append(f"{name} could not be closed after folding it into {into} ({exc})")
     return dataclasses.replace(result, notices=tuple(notices))
+
+
+def _settled_labels(
+    catalog: Catalog, kept: Sequence[Candidate], todays: Sequence[Candidate]
+) -> list[Candidate]:
+    """Today's entries with reference labels (``[Title][p9]``) that no carried entry or
+    other new paper holds, so that each entry's text is the one inserted; numbered in the
+    order the entries go into the list."""
+    ordered = [*kept, *diff_order(todays, catalog)]
+    settled = settle_references(
+        catalog, [Addition(c.section, c.entry_text, c.paper.id) for c in ordered]
+    )
+    texts = {c.paper.id: a.text for c, a in zip(ordered, settled, strict=True)}
+    return [dataclasses.replace(c, entry_text=texts[c.paper.id]) for c in todays]
 
 
 def _carried_candidate(carried: rolling.Carried) -> Candidate:
