@@ -95,3 +95,33 @@ def test_a_links_label_after_a_plain_title_is_not_part_of_the_title() -> None:
     written = render_entry(list_style(catalog), fields(), "Methods")
     assert written.startswith(
         "* Nu-R1: Reasoning Anew — Paper: [arXiv](https://arxiv.org/abs/2505.09999)")
+
+
+def test_an_entry_naming_its_paper_by_a_plain_arxiv_id_is_read_and_written_so() -> None:
+    catalog = read_catalog(LISTS / "round4_plain-ids-categories.md")  # before: refused (exit 3)
+    numbered = catalog.entries_in("Reading list")
+    assert [(e.arxiv_id, e.title) for e in numbered] == [
+        ("2504.00001", "Pico-R1: Seeing Small Things"),
+        ("2504.00002", "Nano-VL: Rewards for Pixels"),
+    ]
+    written = render_entry(list_style(catalog), fields(), "Reading list")
+    assert written.split(" ", 1)[1] == (
+        "Nu-R1: Reasoning Anew. *Nu Author, Xi Writer, Omicron Third*. arXiv:2505.09999, 2025.")
+    assert "2504.00009" not in {e.arxiv_id for e in catalog.entries}  # no "arXiv" before it
+
+
+def test_a_bold_bullet_with_papers_nested_under_it_is_a_section() -> None:
+    catalog = read_catalog(LISTS / "round4_plain-ids-categories.md")
+    assert {s.path for s in catalog.sections} >= {
+        "By topic / Image Reasoning", "By topic / Reward Models"}
+    assert [e.section for e in catalog.entries][2:5] == [
+        "By topic / Image Reasoning", "By topic / Image Reasoning", "By topic / Reward Models"]
+    # "- **Code**" over a bare badge is no category: its link stays an entry of the section above
+    assert "By topic / Code" not in {s.path for s in catalog.sections}
+    additions = [Addition("By topic / Image Reasoning",
+                          "  - [Nu-R1: Reasoning Anew](https://arxiv.org/abs/2505.09999)",
+                          "2505.09999")]
+    assert_inserts_between_entries(catalog, additions)
+    lines = insert_entries(catalog, additions).decode().split("\n")
+    group = lines[lines.index("- **Image Reasoning**") : lines.index("- **Reward Models**")]
+    assert additions[0].text in group  # among the category's own papers

@@ -298,7 +298,12 @@ def render_in_style(
             if urls.get(role)
         ]
     source = _load_override(template_override) if template_override else entry_template(es)
-    return _one_line_safe(render(_template(source, template_override), context))
+    written = _one_line_safe(render(_template(source, template_override), context))
+    if template_override is None and es.shape != "table" and fields.arxiv_id not in written:
+        # A style that links nothing (its entries name the paper in a way not read): a new
+        # entry still links its paper, so that the maintainer can open it
+        written += f"{es.gap or ' '}[arXiv]({paper_url})"
+    return written
 
 
 def _first_filled(
