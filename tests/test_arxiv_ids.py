@@ -9,6 +9,7 @@ from arxivbot.arxiv_ids import (
     arxiv_id_from_url,
     id_month,
     id_serial,
+    ids_in_text,
     is_arxiv_id,
     normalise_id,
     parse_id,
@@ -139,3 +140,15 @@ def test_bare_id_check_and_in_url_pattern() -> None:
     assert not is_arxiv_id("2025-05-20")
     url = "https://arxiv.org/pdf/2503.12937v2"
     assert ID_PATTERN.sub("{id}", url, count=1) == "https://arxiv.org/pdf/{id}"
+
+
+@pytest.mark.parametrize(("text", "ids"), [
+    ("Title. *A*. arXiv:2504.12345, 2025.", ["2504.12345"]),
+    ("arXiv 2504.12345v2 and ARXIV:2503.00001", ["2504.12345", "2503.00001"]),
+    ("arXiv 2025.", []),  # a year, not an id
+    ("version 2504.12345", []),  # only after "arXiv"
+    ("arXiv:2504.123456", []),  # too many digits
+    ("see arxiv.org/abs/2504.12345", []),  # a URL is read as a link, not here
+])
+def test_ids_written_in_text_after_arxiv(text: str, ids: list[str]) -> None:
+    assert ids_in_text(text) == ids

@@ -18,6 +18,7 @@ __all__ = [
     "arxiv_id_from_url",
     "id_month",
     "id_serial",
+    "ids_in_text",
     "is_arxiv_id",
     "normalise_id",
     "parse_id",
@@ -40,6 +41,10 @@ _URL = re.compile(
     re.IGNORECASE,
 )
 _BARE = re.compile(rf"^(?:arxiv\s*:?\s*)?(?P<id>{_NEW}|{_OLD})(?:v\d+)?$", re.IGNORECASE)
+# An id written in text, not linked: "arXiv:2504.12345", "arXiv 2504.12345v2" (new-style
+# ids only, and only after "arXiv", so that version numbers and dates are never read as ids)
+_IN_TEXT = re.compile(rf"(?<![\w/.])arxiv\s*:?\s*(?P<id>{_NEW})(?:v\d+)?(?![\w.]*\d)",
+                      re.IGNORECASE)
 _NEW_PARTS = re.compile(r"^(?P<yy>\d{2})(?P<mm>\d{2})\.(?P<num>\d{4,5})$")
 _OLD_PARTS = re.compile(r"^[a-z][a-z\-]*(?:\.[A-Z]{2})?/(?P<yy>\d{2})(?P<mm>\d{2})(?P<num>\d{3})$")
 
@@ -60,6 +65,11 @@ def parse_id(text: str) -> str | None:
     text = text.strip()
     match = _BARE.match(text)
     return match.group("id") if match else arxiv_id_from_url(text)
+
+
+def ids_in_text(text: str) -> list[str]:
+    """The bare ids ``text`` writes as ``arXiv:ID`` (or ``arXiv ID``), in order."""
+    return [m.group("id") for m in _IN_TEXT.finditer(text)]
 
 
 def _parts(arxiv_id: str) -> re.Match[str] | None:

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from arxivbot.arxiv_ids import arxiv_id_from_url, id_month, id_serial
+from arxivbot.arxiv_ids import arxiv_id_from_url, id_month, id_serial, ids_in_text
 from arxivbot.catalog.grammar import (
     BR,
     WRAPS,
@@ -137,6 +137,12 @@ _BOLD_TITLE = re.compile(r"[^\w\s*_\[]{0,4}\s*(\*\*|__)(?P<t>[^*_\s](?:.*?[^*_\s
 _VENUE_TAIL = re.compile(r"\.\s+(?:[^\s.]+\s+){0,4}?[`'’(]?(?:19|20)\d{2}[`)]?\.?$")
 
 
+# ". *A, B, C*." after a plain title: its authors, emphasised
+_AUTHORS_AFTER = re.compile(r"\.\s+([*_]{1,2})[^*_\n]+\1[.,]")
+# "Title — Paper:" before the paper's link: a separator and a link's label, not the title
+_LINK_LABEL_TAIL = re.compile(
+    r"\s*[—–|·•,;-]?\s*\b(?:papers?|arxiv|pdf|links?|project|page|code)\s*:\s*$", re.IGNORECASE
+)
 # Title tags after a plain title: (2025), (CVPR 2025), (arXiv'25)
 _YEAR_TAG = re.compile(r"(?:[^\W\d][\w-]*\s*){0,3}[`'’]?(?:(?:19|20)\d{2}|\d{2})")
 # Emoji before a plain title ("📄 Title"), decoration of the list's, not words of the title
@@ -166,6 +172,13 @@ def _text_title(raw: str) -> tuple[str, str]:
     tail = _VENUE_TAIL.search(title)
     if tail and "\n" not in title and len(title[: tail.start()].split()) >= 2:
         title = title[: tail.start()]
+    authors = _AUTHORS_AFTER.search(title)
+    if authors and "\n" not in title[: authors.start()] and len(
+        title[: authors.start()].split()) >= 2:
+        title = title[: authors.start()]  # Title. *A, B, C*. arXiv:ID, 2025.
+    label = _LINK_LABEL_TAIL.search(title)
+    if label and len(title[: label.start()].split()) >= 2:
+        title = title[: label.start()]  # Title — Paper: [arXiv](url): the label names the link
     return title, "text"
 
 
@@ -242,6 +255,15 @@ def bullet_fields(tokens: Sequence[Token]) -> BulletFields:
     if k < len(solid) and solid[k].kind in {"link", "dlink"}:
         title_token, names = solid[k], brackets
         k += 1
+        if (
+            not wrap
+            and not brackets
+            and _badge_label(title_token.text)
+            and k < len(solid)
+            and solid[k].kind == "text"
+            and len(_text_title(solid[k].raw)[0].split()) >= 2
+        ):  # [[arXiv](url)] **Title**, Authors: the link is a badge, the text the title
+            title_token, names = None, []
         if wrap:
             closing = solid[k] if k < len(solid) else None
             if closing is not None and closing.raw == wrap and not closing.gap:
@@ -301,6 +323,8 @@ def bullet_fields(tokens: Sequence[Token]) -> BulletFields:
     arxiv_id = arxiv_id_from_url(paper_url) if paper_url else None
     if arxiv_id is None:  # a [Paper](arxiv) badge, or an arXiv link anywhere else in the entry
         arxiv_id = next((aid for _label, url in links if (aid := arxiv_id_from_url(url))), None)
+    if arxiv_id is None and not links:  # Title. *A, B*. arXiv:2504.12345, 2025. (no link)
+        arxiv_id = next(iter(ids_in_text(" ".join(t.raw for t in solid))), None)
     if (
         name is None
         and title_kind in {"link", "dlink"}

@@ -19,6 +19,7 @@ from arxivbot.catalog.entry import compare_keys, insertion_index
 from arxivbot.catalog.entry import sort_key as entry_sort_key
 from arxivbot.catalog.grammar import HTML_ROW, date_key, html_row, split_row
 from arxivbot.catalog.parse import Catalog
+from arxivbot.catalog.periods import period_of, renamed
 from arxivbot.catalog.references import (
     definition_line,
     definitions,
@@ -110,15 +111,15 @@ def plan_insertions(
     # the section's entries and where the group goes among them (for the list's numbering)
     places: dict[tuple[int, str], tuple[Sequence[CatalogEntry], str, CatalogEntry | None]] = {}
     separators: dict[tuple[int, str], bytes] = {}
-    headings: dict[tuple[int, str], bytes] = {}  # a new year section's heading and gap
+    headings: dict[tuple[int, str], bytes] = {}  # a new period section's heading and gap
     closers: dict[tuple[int, str], bytes] = {}  # its closing </details> and the gap before
     for addition in additions:
         if "\r" in addition.text or not addition.text.strip() or "\n\n\n" in addition.text:
             raise ValueError(f"an entry must be lines of text: {addition.text[:60]!r}")
-        new_year = None
+        new_period = None
         if addition.section not in known:
-            new_year = _new_year_section(catalog, addition.section)
-        if addition.section not in known and new_year is None:
+            new_period = _new_period_section(catalog, addition.section)
+        if addition.section not in known and new_period is None:
             sections = ", ".join(repr(s.path) for s in catalog.sections if s.path) or "none"
             raise CatalogFormatError(
                 f"{catalog.source}: no section {addition.section!r} to add to "
@@ -130,8 +131,8 @@ def plan_insertions(
         separator = b"".join(
             line.encode("utf-8", "surrogateescape") + eol for line in section_style.separator
         )
-        if new_year is not None:
-            line, heading_text, gap, closer = new_year
+        if new_period is not None:
+            line, heading_text, gap, closer = new_period
             group = (offsets[line - 1] if line - 1 < len(offsets) else len(raw), "new")
             heading_bytes = heading_text.replace("\n", list_wide.eol).encode(
                 "utf-8", "surrogateescape"
@@ -154,7 +155,7 @@ def plan_insertions(
             group = (offsets[heading.line] if heading.line < len(offsets) else len(raw), "after")
             separator = b"" if not section_style.separator else eol
         groups[group].append((key, addition))
-        if entries and new_year is None:
+        if entries and new_period is None:
             places[group] = (entries, where, entry)
         else:  # a new or empty section counts from where the list's sections start
             places[group] = (catalog.entries, "new", None)
@@ -346,55 +347,55 @@ def _count(values: Sequence[int], where: str, at: int | None, count: int) -> lis
     return [start + k for k in range(count)]
 
 
-_YEAR = re.compile(r"(?:19|20)\d{2}")
-
-
-def _new_year_section(
+def _new_period_section(
     catalog: Catalog, path: str
 ) -> tuple[int, str, int, tuple[str, int] | None] | None:
-    """Where a year section newer than every sibling goes, its heading line(s) (a sibling's,
-    with the year changed), the blank lines between heading and entries, and for a
-    ``<details><summary>`` year block its closing line with the blank lines before it; None
-    if ``path`` is no such section. Newest-first siblings: before the newest; oldest-first:
-    after the last one (before the next heading of its level or above, else at the end)."""
+    """Where a period section (``catalog.periods``: a year, a month) newer than every sibling
+    goes, its heading line(s) (a sibling's, with the period changed), the blank lines between
+    heading and entries, and for a ``<details><summary>`` block its closing line with the
+    blank lines before it; None if ``path`` is no such section. Newest-first siblings: before
+    the newest; oldest-first: after the last one (before the next heading of its level or
+    above, else at the end)."""
     parent, _, title = path.rpartition(" / ")
-    if not _YEAR.fullmatch(title):
+    period = period_of(title)
+    if period is None:
         return None
-    year = int(title)
+    monthly = period.month is not None
     siblings = [
-        s for s in catalog.sections
-        if _YEAR.fullmatch(s.title.strip()) and s.path.rpartition(" / ")[0] == parent
+        (p, s) for s in catalog.sections
+        if (p := period_of(s.title)) is not None and (p.month is not None) == monthly
+        and s.path.rpartition(" / ")[0] == parent
     ]
-    if not siblings or any(int(s.title.strip()) >= year for s in siblings):
+    if not siblings or any(p >= period for p, _s in siblings):
         return None
     lines = [ln.removesuffix("\r") for ln in catalog.text.removeprefix("\ufeff").split("\n")]
-    newest = max(siblings, key=lambda s: int(s.title.strip()))
+    newest = max(siblings, key=lambda ps: ps[0])[1]
     written = lines[newest.line - 1]
     if newest.title.strip() not in written:
         return None
 
-    def renamed(text: str) -> str:
-        return re.sub(rf"(?<!\d){newest.title.strip()}(?!\d)", str(year), text)
+    def renamed_line(text: str) -> str:
+        return renamed(text, newest.title, period) or text
 
     entries = catalog.entries_in(newest.path)
     gap = 1
     if entries:
         between = lines[newest.line : entries[0].line - 1]
         gap = sum(1 for ln in between if not ln.strip()) if len(between) <= 2 else 1
-    years = [int(s.title.strip()) for s in siblings]
+    years = [p for p, _s in siblings]
     newest_first = len(years) >= 2 and years[0] > years[-1]
     if re.search(r"<(summary|details)", written, re.I):
         block = _details_block(lines, newest.line, entries[-1].end_line if entries else None)
-        if block is None or not (newest_first or len(years) < 2) or newest != siblings[0]:
+        if block is None or not (newest_first or len(years) < 2) or newest != siblings[0][1]:
             return None  # only the newest-first (or single) block is copied
         start, opener, closer = block
-        return start, renamed("\n".join(opener)), gap, closer
+        return start, renamed_line("\n".join(opener)), gap, closer
     if newest.line < len(lines) and re.fullmatch(r"\s*(=+|-+)\s*", lines[newest.line]):
         return None  # a setext heading: two lines, not written here
-    heading = renamed(written)
+    heading = renamed_line(written)
     if len(years) < 2 or newest_first:
-        return siblings[0].line, heading, gap, None  # newest first: the new year opens the run
-    last = siblings[-1]
+        return siblings[0][1].line, heading, gap, None  # newest first: the new one opens the run
+    last = siblings[-1][1]
     after = [s for s in catalog.sections if s.line > last.line and s.level <= last.level]
     return (after[0].line if after else len(lines) + 1), heading, gap, None
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
-from arxivbot.arxiv_ids import arxiv_id_from_url
+from arxivbot.arxiv_ids import arxiv_id_from_url, ids_in_text
 from arxivbot.catalog.entry import (
     Entry,
     block_entry,
@@ -330,6 +330,9 @@ def _looks_like_entry(content: str) -> bool:
     # "Title. [[Paper]](arxiv) [[Code]](url)" or "Title (Short) `2024` [[NeurIPS](venue)]":
     # a short plain title (parentheses allowed), then a link to the paper or its venue
     lead = next((k for k, t in enumerate(tokens) if t.kind in {"link", "dlink"}), len(tokens))
+    if lead == len(tokens) and not links and (named := ids_in_text(content)):
+        # no link at all, the paper named by its id: Title. *A, B*. arXiv:2504.12345, 2025.
+        return 3 <= len(content[: content.find(named[0])].split()) <= 60
     if lead == len(tokens) or any(t.kind not in {"text", "paren"} for t in tokens[:lead]):
         return False
     words = sum(len(t.raw.split()) for t in tokens[:lead])
@@ -344,6 +347,25 @@ _BOLD_LEAD = re.compile(
 
 
 _NEWS = re.compile(r"^[*_\[\s]*(?:19|20)\d{2}[-./]\d{1,2}")  # - **[2025-10]** We released ...
+
+
+_CATEGORY = re.compile(r"^(\*\*|__)(?P<name>[^*_\[\]()]{1,60})\1\s*:?\s*$")
+
+
+def _bullet_category(content: str, column: int, lines: Sequence[_Line], i: int) -> bool:
+    """``- **Image Reasoning**`` (a bold name, no link) whose next line is a paper entry
+    nested under it (``  - [A Title of Words](url)``): a category of the list, not an entry."""
+    match = _CATEGORY.match(content.strip())
+    if match is None or len(match.group("name").split()) > 8:
+        return False
+    following = next((ln.text for ln in lines[i + 1 :] if not _is_blank(ln.text)), "")
+    nested = bullet_match(following)
+    if nested is None or len(following) - len(following.lstrip()) < max(2, column - 1):
+        return False
+    if not _looks_like_entry(following[nested.end() :]):
+        return False
+    title = bullet_entry(following, nested.end(), 0, 0, "").title
+    return len(title.split()) >= 3  # a title of words, not a badge (`[paper](url)`)
 
 
 def _bold_then_link(content: str, following: str) -> bool:
@@ -633,6 +655,13 @@ def parse_catalog(text: str, source: str = "<list>") -> Catalog:
                 i = j
                 continue
         bullet = bullet_match(body)
+        if bullet and _bullet_category(body[bullet.end() :], bullet.end(), lines, i):
+            # - **Image Reasoning** with its papers nested under it: a section of its own
+            current = None
+            headings.append((line, base + 1, clean_heading(body[bullet.end() :])))
+            resume = None
+            i += 1
+            continue
         if bullet and (
             _looks_like_entry(body[bullet.end() :])
             or _bold_then_link(

@@ -129,7 +129,8 @@ def entry_template(style: ListStyle | EntryStyle, section: str | None = None) ->
 
     Variables: ``indent``, ``marker``, ``date``, ``name``, ``title``, ``paper_url``, ``gaps``
     (spacing between the opening slots), ``tail`` (badges and notes after the title: each has
-    ``kind`` badge|image|raw, ``gap``, ``label``, ``url``, ``raw``), ``trailing``; for a table
+    ``kind`` badge|image|raw, ``gap``, ``label``, ``url``, ``raw``), ``trailing``, ``before``
+    (empty for a new entry); for a table
     row ``cells`` (each already padded to its column). A user template in ``config/`` can use
     the same variables.
     """
@@ -159,7 +160,9 @@ def entry_template(style: ListStyle | EntryStyle, section: str | None = None) ->
         "{% elif item.kind == 'image' %}![{{ item.label }}]({{ item.url }})"
         "{% else %}{{ item.raw }}{% endif %}{% endfor %}"
     )
-    return "{{ indent }}{{ marker }}" + "".join(slots) + tail + "{{ trailing }}"
+    # ``before``: what an existing entry writes ahead of its lead (a badge), for the round trip
+    return ("{{ indent }}{{ marker }}{{ before }}" + "".join(slots) + tail
+            + "{{ trailing }}")
 
 
 def _template(source: str, override: Path | None = None) -> jinja2.Template:
@@ -281,6 +284,7 @@ def render_in_style(
         "kind": fields.kind,
         "style": es,
         "trailing": "",
+        "before": "",
     }
     if es.shape == "table":
         context["cells"] = _new_cells(es, fields, title, paper_url, date)
@@ -298,7 +302,12 @@ def render_in_style(
             if urls.get(role)
         ]
     source = _load_override(template_override) if template_override else entry_template(es)
-    return _one_line_safe(render(_template(source, template_override), context))
+    written = _one_line_safe(render(_template(source, template_override), context))
+    if template_override is None and es.shape != "table" and fields.arxiv_id not in written:
+        # A style that links nothing (its entries name the paper in a way not read): a new
+        # entry still links its paper, so that the maintainer can open it
+        written += f"{es.gap or ' '}[arXiv]({paper_url})"
+    return written
 
 
 def _first_filled(
@@ -388,15 +397,20 @@ def _existing_context(
     if parts.title_kind in {"text", "bold"} and "title" in parts.lead:
         # a plain-text lead holds more than the title (a venue tag before it, a venue and
         # authors after it): the round trip writes that text as it stands
-        title, after = _plain_lead(entry, parts.lead_tokens[parts.lead.index("title")], title)
+        before, title, after = _plain_lead(
+            entry, parts.lead_tokens[parts.lead.index("title")], title
+        )
         if after:
             tail.insert(0, {"kind": "raw", "gap": "", "raw": after})
+    else:
+        before = ""
     gaps = [t.gap for t in parts.lead_tokens[1:]]
     if strict:
         gaps = [es.gap] * len(gaps)
     return {
         "indent": es.indent,
         "marker": marker,
+        "before": before,
         "date": parts.date,
         "names": names or [""],
         "name": names[0] if names else None,
@@ -413,14 +427,15 @@ def _existing_context(
     }
 
 
-def _plain_lead(entry: Entry, slot: Token, title: str) -> tuple[str, str]:
-    """The title template variable that writes a plain-text lead as it stands, and the text
-    after a bold title (``. *A, B*. ICML 2024.``); unskipped lead tokens (``[arXiv 2025]``)
-    before the title go with it."""
+def _plain_lead(entry: Entry, slot: Token, title: str) -> tuple[str, str, str]:
+    """The text before a bold title (a badge: ``[[arXiv](url)] **Title**``), the title
+    template variable that writes a plain-text lead as it stands, and the text after a bold
+    title (``. *A, B*. ICML 2024.``); unskipped lead tokens (``[arXiv 2025]``) before a plain
+    title go with it."""
     tokens = [t for t in entry.tokens if t.raw]
     at = next((i for i, t in enumerate(tokens) if t is slot), None)
     if at is None:
-        return title, ""
+        return "", title, ""
     start = at
     slots = set(map(id, entry.fields.slot_tokens)) if entry.fields else set()
     while start > 0 and id(tokens[start - 1]) not in slots:
@@ -428,8 +443,11 @@ def _plain_lead(entry: Entry, slot: Token, title: str) -> tuple[str, str]:
     raw = tokens[start].raw + "".join(t.gap + t.raw for t in tokens[start + 1 : at + 1])
     bold = f"**{title}**" if slot.raw.find(f"**{title}**") >= 0 else f"__{title}__"
     if raw.startswith(bold):
-        return title, raw[len(bold) :]
-    return raw, ""
+        return "", title, raw[len(bold) :]
+    if entry.fields is not None and entry.fields.title_kind == "bold" and bold in raw:
+        before, after = raw.split(bold, 1)
+        return before, title, after
+    return "", raw, ""
 
 
 def _existing_cells(es: EntryStyle, entry: Entry, strict: bool) -> list[str]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from arxivbot.catalog.periods import of_date, period_of, renamed
 from arxivbot.records import CatalogEntry, Paper, Section, title_kind
 
 PAPER = "paper"
@@ -106,57 +107,68 @@ def place(
                     f"(similarity {scores[section.path]:.2f})"
                 )
                 break
-        placements.append(_by_year(Placement(choice.path, reason), paper, sections, by_section))
+        placements.append(_by_period(Placement(choice.path, reason), paper, sections, by_section))
     return placements
 
 
-_YEAR = re.compile(r"^(?:19|20)\d{2}$")
-
-
-def _paper_year(paper: Paper) -> int | None:
-    if paper.date[:4].isdigit():
-        return int(paper.date[:4])
-    head = paper.id.split(".")[0]
-    return 2000 + int(head[:2]) if len(head) == 4 and head.isdigit() else None
-
-
-def _by_year(
+def _by_period(
     placement: Placement,
     paper: Paper,
     sections: Sequence[Section],
     by_section: Mapping[str, list[CatalogEntry]],
 ) -> Placement:
-    """A paper chosen for a year section (``### 2024``) goes to its own year's sibling.
+    """A paper chosen for a period section (``### 2024``, ``### May 2025``) goes to the
+    sibling of its own period (``catalog.periods``).
 
-    When the list has no section for the paper's year yet, the newest year section holding
-    entries is kept (closest in time), and the reason says so.
+    When the list has no section for the paper's period yet and the paper is newer than every
+    sibling, a new one is named (``catalog.insertion`` writes its heading like theirs);
+    otherwise the newest older sibling holding entries is kept (closest in time). The reason
+    says which.
     """
     chosen = next((s for s in sections if s.path == placement.section), None)
-    year = _paper_year(paper)
-    if chosen is None or year is None or not _YEAR.match(chosen.title.strip()):
+    period = period_of(chosen.title) if chosen is not None else None
+    if chosen is None or period is None:
+        return placement
+    own = of_date(_paper_date(paper), monthly=period.month is not None)
+    if own is None:
         return placement
     parent = placement.section.rpartition(" / ")[0]
     siblings = [
-        s for s in sections
-        if _YEAR.match(s.title.strip()) and s.path.rpartition(" / ")[0] == parent
-        and s.level == chosen.level and by_section.get(s.path)
+        (p, s) for s in sections
+        if (p := period_of(s.title)) is not None and (p.month is None) == (own.month is None)
+        and s.path.rpartition(" / ")[0] == parent and s.level == chosen.level
+        and by_section.get(s.path)
     ]
-    same = next((s for s in siblings if int(s.title.strip()) == year), None)
+    label = str(own.year) if own.month is None else f"{own.year}-{own.month:02d}"
+    same = next((s for p, s in siblings if p == own), None)
     if same is not None:
         if same.path == chosen.path:
             return placement
-        return Placement(same.path, f"its year ({year}); {placement.reason}")
-    older = [s for s in siblings if int(s.title.strip()) < year]
-    if older and all(int(s.title.strip()) < year for s in siblings):
-        # Newer than every year section: a new one, written like its siblings (an insertion).
-        path = f"{parent} / {year}" if parent else str(year)
-        return Placement(path, f"a new {year} section (no {year} section yet); {placement.reason}")
+        return Placement(same.path, f"its period ({label}); {placement.reason}")
+    older = [(p, s) for p, s in siblings if p < own]
+    if older and len(older) == len(siblings):
+        # Newer than every period section: a new one, written like its siblings (an insertion).
+        newest = max(older, key=lambda ps: ps[0])[1]
+        title = renamed(newest.title, newest.title, own) or label
+        path = f"{parent} / {title}" if parent else title
+        return Placement(path, f"a new {label} section (no {label} section yet); "
+                         f"{placement.reason}")
     if older:
-        newest = max(older, key=lambda s: int(s.title.strip()))
+        newest = max(older, key=lambda ps: ps[0])[1]
         return Placement(
-            newest.path, f"the newest year section (no {year} section yet); {placement.reason}"
+            newest.path, f"the newest period section (no {label} section yet); {placement.reason}"
         )
     return placement
+
+
+def _paper_date(paper: Paper) -> str:
+    """The paper's announcement date, else the month its id names (``2503`` -> 2025-03)."""
+    if re.match(r"\d{4}-\d{2}", paper.date):
+        return paper.date
+    head = paper.id.split(".")[0]
+    if len(head) == 4 and head.isdigit() and 1 <= int(head[2:]) <= 12:
+        return f"20{head[:2]}-{head[2:]}-01"
+    return ""
 
 
 def _why(
