@@ -95,3 +95,31 @@ def test_low_rank_reads_only_the_term_columns_of_the_features() -> None:
     assert np.array_equal(plain.centroid, fast.centroid)
     assert plain.scale == fast.scale
     assert np.array_equal(plain_oof, fast_oof)
+
+
+@pytest.mark.parametrize("ngram_max", [1, 2, 3])
+def test_counts_are_the_analyzed_grams_looked_up_one_by_one(ngram_max: int) -> None:
+    # Counting looks n-grams up as integers, never building their strings; it must count
+    # exactly the grams ``analyze`` makes that are in the vocabulary, text by text.
+    from collections import Counter
+
+    params = ModelParams(ngram_max=ngram_max)
+    texts = [*TRICKY, " ".join(TRICKY), "rl rl rl. rl-based rl", "x y z x y z x y"]
+    plain = TextVectorizer((), np.zeros(0), params).analyze
+    every = sorted({gram for text in texts for gram in plain(text)})
+    # Every other gram, terms no text can match, a duplicate, and n-grams longer than n.
+    terms = [*every[::2], "RL", "a  b", " rl", "rl ", "x y z x", "x y z", "y z", "rl", "zz"]
+    vectorizer = TextVectorizer(terms, np.ones(len(terms)), params)
+    counts = vectorizer.counts(texts)
+    expected = np.zeros((len(texts), len(terms)))
+    for row, text in enumerate(texts):
+        for gram, count in Counter(plain(text)).items():
+            if gram in vectorizer.index:
+                expected[row, vectorizer.index[gram]] = count
+    assert counts.has_canonical_format
+    assert counts.indices.dtype == np.int32
+    np.testing.assert_array_equal(counts.toarray(), expected)
+    assert counts.sum() > len(texts)
+    empty = TextVectorizer((), np.zeros(0), params).counts(texts)
+    assert empty.shape == (len(texts), 0)
+    assert empty.nnz == 0

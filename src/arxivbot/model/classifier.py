@@ -247,6 +247,10 @@ class TrainingError(ValueError):
 
 # --------------------------------------------------------------------------- text → vectors
 
+# token -> id, unigram column per id, per n ≥ 2 (sorted keys, columns, starts, ends), base
+_GramTable = tuple[dict[str, int], np.ndarray,
+                   tuple[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray], ...], int]
+
 
 class TextVectorizer:
     """Fixed-vocabulary TF-IDF with scikit-learn's arithmetic (sublinear tf, idf, L2 norm)."""
@@ -258,6 +262,8 @@ class TextVectorizer:
         self.params = params
         self._find = re.compile(_FASTER_EQUIVALENT.get(params.token_pattern,
                                                         params.token_pattern)).findall
+        self._table: _GramTable | None = None  # built on first use (_gram_table)
+        self._no_table = False
 
     def analyze(self, text: str) -> list[str]:
         """Tokens then word n-grams, exactly as ``TfidfVectorizer(lowercase=True)`` makes them."""
@@ -285,8 +291,96 @@ class TextVectorizer:
         return sp.csr_matrix((data, indices, indptr), shape=(n_rows, len(self.terms)))
 
     def _count_block(self, texts: Sequence[str]) -> sp.csr_matrix:
+        # Each token becomes a small integer (0: in no term) with one dict look-up; the
+        # n-grams are then looked up with numpy on those integers (no n-gram string is
+        # built) and np.unique counts the (text, column) pairs. The same counts, value for
+        # value, as looking every ``analyze`` gram up by its string (tests/model).
+        table = self._gram_table()
+        if table is None or not self.terms:
+            return self._count_block_by_strings(texts)
+        token_ids, unigram_columns, ngrams, base = table
+        find, get = self._find, token_ids.get
+        tokens: list[str] = []
+        lengths = array("q")
+        for text in texts:
+            found = find(text.lower())
+            tokens += found
+            lengths.append(len(found))
+        ids = np.fromiter(map(get, tokens, repeat(0, len(tokens))), dtype=np.int64,
+                          count=len(tokens))
+        del tokens
+        n_docs, n_terms = len(lengths), len(self.terms)
+        doc = np.repeat(np.arange(n_docs, dtype=np.int64), np.frombuffer(lengths, np.int64))
+        # One int64 per (text, column) occurrence: text · n_terms + column.
+        columns = unigram_columns[ids]
+        found_at = [(doc * n_terms + columns)[columns >= 0]]
+        key = ids
+        for n, (keys, key_columns, starts, ends) in enumerate(ngrams, 2):
+            # the n-gram at token i: tokens i..i+n-1, all of one text
+            key = key[:-1] * base + ids[n - 1:]
+            if not len(keys):
+                continue
+            first = np.flatnonzero(starts[ids[: len(key)]] & ends[ids[n - 1:]]
+                                   & (doc[n - 1:] == doc[: len(key)]))
+            at = np.searchsorted(keys, key[first])
+            at[at == len(keys)] = 0
+            hit = keys[at] == key[first]
+            found_at.append(doc[first[hit]] * n_terms + key_columns[at[hit]])
+        occurrences, counted = np.unique(np.concatenate(found_at), return_counts=True)
+        indptr = np.zeros(n_docs + 1, dtype=np.int32)
+        np.cumsum(np.bincount(occurrences // n_terms, minlength=n_docs), out=indptr[1:])
+        return sp.csr_matrix(
+            (counted.astype(np.float64), (occurrences % n_terms).astype(np.int32), indptr),
+            shape=(n_docs, n_terms),
+        )
+
+    def _gram_table(self) -> _GramTable | None:
+        """The vocabulary as integers: token -> id (1..; 0 is "in no term"), each id's
+        unigram column (-1: none), and per n = 2..ngram_max the sorted n-gram keys (ids as
+        digits in base ``base``), their columns, and which ids start and which end one.
+        None when the keys would not fit in 62 bits (then n-grams are looked up as strings)."""
+        if self._table is not None or self._no_table:
+            return self._table
+        token_ids: dict[str, int] = {}
+        split = [term.split(" ") for term in self.terms]
+        for parts in split:
+            for part in parts:
+                if part and part not in token_ids:
+                    token_ids[part] = len(token_ids) + 1
+        base = len(token_ids) + 1
+        if base ** max(self.params.ngram_max, 1) >= 2**62:
+            self._no_table = True
+            return None
+        unigram_columns = np.full(base, -1, dtype=np.int64)
+        by_n: list[dict[int, int]] = [{} for _ in range(2, self.params.ngram_max + 1)]
+        for column, parts in enumerate(split):
+            if not all(parts):  # an empty part ("a  b"): no n-gram ever equals the term
+                continue
+            if len(parts) == 1:
+                unigram_columns[token_ids[parts[0]]] = column  # the last one wins, as in index
+            elif len(parts) <= self.params.ngram_max:
+                key = 0
+                for part in parts:
+                    key = key * base + token_ids[part]
+                by_n[len(parts) - 2][key] = column
+        ngrams = []
+        for n, grams in enumerate(by_n, 2):
+            keys = np.fromiter(grams.keys(), dtype=np.int64, count=len(grams))
+            columns = np.fromiter(grams.values(), dtype=np.int64, count=len(grams))
+            order = np.argsort(keys)
+            keys, columns = keys[order], columns[order]
+            # Only positions whose first and last ids can start and end one are looked up.
+            starts = np.zeros(base, dtype=bool)
+            starts[keys // base ** (n - 1)] = True
+            ends = np.zeros(base, dtype=bool)
+            ends[keys % base] = True
+            ngrams.append((keys, columns, starts, ends))
+        self._table = (token_ids, unigram_columns, tuple(ngrams), base)
+        return self._table
+
+    def _count_block_by_strings(self, texts: Sequence[str]) -> sp.csr_matrix:
         # Every n-gram's column (-1 when unknown) goes into one compact C array; numpy drops
-        # the unknown ones and scipy sums the repeats. Much faster than a Counter per text.
+        # the unknown ones and scipy sums the repeats.
         lookup = self.index.get
         columns = array("i")
         lengths = array("q")
