@@ -73,7 +73,9 @@ def test_a_new_month_section_is_inserted_above_the_newest_in_its_siblings_form()
     lines = insert_entries(catalog, additions).decode().split("\n")
     at = lines.index("### April 2025")
     assert lines[at - 4 : at] == [
-        "### May 2025", "", "- [Nu-R1: Reasoning Anew](https://arxiv.org/abs/2505.09999)", ""]
+        "### May 2025", "",
+        "- [Nu-R1: Reasoning Anew](https://arxiv.org/abs/2505.09999) `2025-05-20`",  # its date
+        ""]
 
 
 def test_a_badge_before_a_bold_title_is_a_badge_and_new_entries_keep_it_first() -> None:

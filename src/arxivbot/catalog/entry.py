@@ -137,6 +137,8 @@ _BOLD_TITLE = re.compile(r"[^\w\s*_\[]{0,4}\s*(\*\*|__)(?P<t>[^*_\s](?:.*?[^*_\s
 _VENUE_TAIL = re.compile(r"\.\s+(?:[^\s.]+\s+){0,4}?[`'’(]?(?:19|20)\d{2}[`)]?\.?$")
 
 
+# A date in backticks standing alone after the title: `2025-04-18`
+_TAIL_DATE = re.compile(r"^`([^`]+)`$")
 # ". *A, B, C*." after a plain title: its authors, emphasised
 _AUTHORS_AFTER = re.compile(r"\.\s+([*_]{1,2})[^*_\n]+\1[.,]")
 # "Title — Paper:" before the paper's link: a separator and a link's label, not the title
@@ -320,6 +322,10 @@ def bullet_fields(tokens: Sequence[Token]) -> BulletFields:
             links.append((token.text, token.url))
         elif token.kind == "paren":
             links.extend(links_in(token.text))  # a note such as "(see [X](url))"
+    if date is None:  # [Title](url) `2025-04-18`: a whole date after the title is its date
+        date = next((d for t in solid[k:] if t.kind == "text"
+                     and (d := _TAIL_DATE.sub(r"\1", t.raw.strip())) != t.raw.strip()
+                     and date_form(d) not in {None, "yyyy", "yymm", "yy.mm"}), None)
     arxiv_id = arxiv_id_from_url(paper_url) if paper_url else None
     if arxiv_id is None:  # a [Paper](arxiv) badge, or an arXiv link anywhere else in the entry
         arxiv_id = next((aid for _label, url in links if (aid := arxiv_id_from_url(url))), None)
