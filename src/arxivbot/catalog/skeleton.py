@@ -1046,6 +1046,24 @@ def write_date(form: str, ymd: tuple[int, int, int], arxiv_id: str) -> str:
     return formats.get(form, day.isoformat())
 
 
+def _title_unlinked(template: str, values: Mapping[str, str | None]) -> str:
+    """``[Title](code_url)`` for a paper without code (or project page): the title, unlinked,
+    rather than no title at all (its paper link is written by the part that holds it)."""
+    def label(match: re.Match[str]) -> str:
+        targets = _HOLE.findall(match.group("url"))
+        known = all(values.get(t.partition(":")[0]) for t in targets)
+        return match.group() if known else match.group("label")
+
+    if f"{HOLE}title{HOLE}" not in template:
+        return template
+    return _TITLE_LINK.sub(label, template)
+
+
+_TITLE_LINK = re.compile(
+    rf"\[(?P<label>[^\[\]]*{HOLE}title{HOLE}[^\[\]]*)\]\((?P<url>[^()\s]*)\)"
+)
+
+
 def fill(skeleton: Skeleton, values: Mapping[str, str | None], ymd: tuple[int, int, int],
          authors: Sequence[str] = ()) -> str:
     """A new entry from a skeleton; parts whose fact is unknown are left out."""
@@ -1079,7 +1097,7 @@ def fill(skeleton: Skeleton, values: Mapping[str, str | None], ymd: tuple[int, i
                     return ""
                 return value
 
-            template = part.text
+            template = _title_unlinked(part.text, values)
             if (values.get("title") or "").endswith((".", "?", "!")):
                 template = template.replace(f"{HOLE}title{HOLE}.", f"{HOLE}title{HOLE}")
             text = _HOLE.sub(hole, template)  # "Title?." : the title's own stop is enough
