@@ -323,9 +323,9 @@ def bullet_fields(tokens: Sequence[Token]) -> BulletFields:
         elif token.kind == "paren":
             links.extend(links_in(token.text))  # a note such as "(see [X](url))"
     if date is None:  # [Title](url) `2025-04-18`: a whole date after the title is its date
-        date = next((d for t in solid[k:] if t.kind == "text"
-                     and (d := _TAIL_DATE.sub(r"\1", t.raw.strip())) != t.raw.strip()
-                     and date_form(d) not in {None, "yyyy", "yymm", "yy.mm"}), None)
+        date = next((m.group(1) for t in solid[k:] if t.kind == "text"
+                     and (m := _TAIL_DATE.match(t.raw.strip()))
+                     and date_form(m.group(1)) not in {None, "yyyy", "yymm", "yy.mm"}), None)
     arxiv_id = arxiv_id_from_url(paper_url) if paper_url else None
     if arxiv_id is None:  # a [Paper](arxiv) badge, or an arXiv link anywhere else in the entry
         arxiv_id = next((aid for _label, url in links if (aid := arxiv_id_from_url(url))), None)

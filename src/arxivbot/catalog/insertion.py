@@ -368,7 +368,7 @@ def _new_period_section(
     ]
     if not siblings or any(p >= period for p, _s in siblings):
         return None
-    lines = [ln.removesuffix("\r") for ln in catalog.text.removeprefix("\ufeff").split("\n")]
+    lines = _list_lines(catalog)
     newest = max(siblings, key=lambda ps: ps[0])[1]
     written = lines[newest.line - 1]
     if newest.title.strip() not in written:

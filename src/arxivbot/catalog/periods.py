@@ -30,11 +30,6 @@ class Period:
     year: int
     month: int | None = None  # None: the whole year
 
-    def holds(self, date: str) -> bool:
-        """Whether a YYYY-MM-DD date falls in this period."""
-        return date[:4] == str(self.year) and (
-            self.month is None or date[5:7] == f"{self.month:02d}")
-
 
 def period_of(title: str) -> Period | None:
     """The period a section title names, when it names nothing else."""

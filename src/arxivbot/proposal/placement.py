@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from arxivbot.arxiv_ids import id_month
 from arxivbot.catalog.periods import of_date, period_of, renamed
 from arxivbot.records import CatalogEntry, Paper, Section, title_kind
 
@@ -146,29 +147,26 @@ def _by_period(
             return placement
         return Placement(same.path, f"its period ({label}); {placement.reason}")
     older = [(p, s) for p, s in siblings if p < own]
-    if older and len(older) == len(siblings):
+    if not older:
+        return placement
+    newest = max(older, key=lambda ps: ps[0])[1]
+    if len(older) == len(siblings):
         # Newer than every period section: a new one, written like its siblings (an insertion).
-        newest = max(older, key=lambda ps: ps[0])[1]
         title = renamed(newest.title, newest.title, own) or label
         path = f"{parent} / {title}" if parent else title
         return Placement(path, f"a new {label} section (no {label} section yet); "
                          f"{placement.reason}")
-    if older:
-        newest = max(older, key=lambda ps: ps[0])[1]
-        return Placement(
-            newest.path, f"the newest period section (no {label} section yet); {placement.reason}"
-        )
-    return placement
+    return Placement(
+        newest.path, f"the newest period section (no {label} section yet); {placement.reason}"
+    )
 
 
 def _paper_date(paper: Paper) -> str:
     """The paper's announcement date, else the month its id names (``2503`` -> 2025-03)."""
     if re.match(r"\d{4}-\d{2}", paper.date):
         return paper.date
-    head = paper.id.split(".")[0]
-    if len(head) == 4 and head.isdigit() and 1 <= int(head[2:]) <= 12:
-        return f"20{head[:2]}-{head[2:]}-01"
-    return ""
+    month = id_month(paper.id)
+    return f"{month[0]}-{month[1]:02d}-01" if month else ""
 
 
 def _why(
